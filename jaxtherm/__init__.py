@@ -16,3 +16,10 @@ float64 is the tested default; enable it yourself with
 __version__ = "0.1.0"
 
 from . import constants as constants
+from . import fit as fit
+from . import materials as materials
+from . import sources as sources
+from . import reflectance as reflectance
+from . import circuit as circuit
+from . import tdtr as tdtr
+from . import dugks as dugks

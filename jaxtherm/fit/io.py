@@ -1,0 +1,212 @@
+"""Loading measured traces from text files (CSV, TSV, whitespace-separated).
+
+One delay column plus one or more signal columns, with or without a header line;
+blank lines and lines starting with `#` are skipped. The delay unit is stated by
+the user (`"ps"`, `"ns"`, `"s"`, ...) and converted to seconds. Malformed files
+(missing columns, text in a numeric column, NaN/inf, no data) raise
+`TraceFileError` naming the file and the line. Files are opened read-only and
+never modified.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+import numpy as np
+
+__all__ = ["TraceFile", "TraceFileError", "load_trace_file", "DELAY_UNITS", "write_trace_file"]
+
+#: Accepted delay units and their value in seconds.
+DELAY_UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9, "ps": 1e-12, "fs": 1e-15}
+
+
+class TraceFileError(ValueError):
+    """A trace file could not be read; the message names the file and the line."""
+
+
+@dataclasses.dataclass(frozen=True)
+class TraceFile:
+    """Contents of a trace file.
+
+    **Attributes:**
+
+    - `path`: the file read.
+    - `delays`: delay column converted to seconds, shape (n,).
+    - `columns`: dict name -> signal column (as in the file, unit of the file), shape (n,).
+      Names come from the header, or are `"column_1"`, `"column_2"`, ... (0 = delay).
+    - `column_names`: all column names in file order (delay column included).
+    - `line_numbers`: 1-based line number of each data row (for messages).
+    """
+
+    path: str
+    delays: np.ndarray
+    columns: dict
+    column_names: tuple
+    line_numbers: np.ndarray
+
+    def column(self, key) -> np.ndarray:
+        """A signal column by header name or by 0-based index in the file."""
+        if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+            if not 0 <= key < len(self.column_names):
+                raise TraceFileError(f"{self.path}: column index {key} out of range (file has {len(self.column_names)} columns)")
+            key = self.column_names[key]
+        if key not in self.columns:
+            raise TraceFileError(f"{self.path}: no signal column {key!r}; available: {list(self.columns)}")
+        return self.columns[key]
+
+
+def _split(line: str, delimiter):
+    if delimiter is None:
+        return line.split()
+    return [field.strip() for field in line.split(delimiter)]
+
+
+def _detect_delimiter(line: str):
+    for candidate in (",", "\t", ";"):
+        if candidate in line:
+            return candidate
+    return None
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def load_trace_file(
+    path,
+    *,
+    delay_unit: str,
+    delay_column=0,
+    columns=None,
+    delimiter: str | None = "auto",
+    comment: str = "#",
+) -> TraceFile:
+    """Read a delay column and signal columns from a text file.
+
+    **Arguments:**
+
+    - `path`: file to read (opened read-only).
+    - `delay_unit`: unit of the delay column, one of `DELAY_UNITS` (e.g. `"ps"`);
+      required, because a wrong guess silently rescales every fitted time constant.
+    - `delay_column`: index (0-based) or header name of the delay column.
+    - `columns`: optional list of signal columns to keep (indices or header names);
+      default: every other column.
+    - `delimiter`: `"auto"` (comma, tab or semicolon if present on the first data line,
+      else whitespace), `None` for whitespace, or an explicit character.
+    - `comment`: lines starting with this are skipped.
+
+    **Returns:** a `TraceFile` with delays in seconds.
+    """
+    path = os.fspath(path)
+    if delay_unit not in DELAY_UNITS:
+        raise ValueError(f"unknown delay_unit {delay_unit!r}; expected one of {list(DELAY_UNITS)}")
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"trace file not found: {path}")
+    if os.path.isdir(path):
+        raise TraceFileError(f"{path}: is a directory, not a trace file")
+    try:
+        with open(path, "r", encoding="utf-8-sig") as handle:  # read-only; never modified
+            lines = handle.read().splitlines()
+    except UnicodeDecodeError as exc:
+        raise TraceFileError(f"{path}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from exc
+
+    content = [(i + 1, line.strip()) for i, line in enumerate(lines)]
+    content = [(n, line) for n, line in content if line and not line.startswith(comment)]
+    if not content:
+        raise TraceFileError(f"{path}: the file is empty (no data lines)")
+
+    first_line_no, first_line = content[0]
+    sep = _detect_delimiter(first_line) if delimiter == "auto" else delimiter
+    header_fields = _split(first_line, sep)
+    has_header = not any(_is_number(f) for f in header_fields)
+    n_columns = len(header_fields)
+    names = tuple(header_fields) if has_header else tuple(["delay"] + [f"column_{i}" for i in range(1, n_columns)])
+    if has_header and len(set(names)) != len(names):
+        raise TraceFileError(f"{path}, line {first_line_no}: duplicate column names in header {list(names)}")
+    if n_columns < 2:
+        raise TraceFileError(
+            f"{path}, line {first_line_no}: found {n_columns} column; a trace file needs a delay column and at "
+            f"least one signal column (delimiter {'whitespace' if sep is None else repr(sep)})"
+        )
+
+    rows, line_numbers = [], []
+    for line_no, line in content[1:] if has_header else content:
+        fields = _split(line, sep)
+        if len(fields) != n_columns:
+            raise TraceFileError(
+                f"{path}, line {line_no}: found {len(fields)} columns, expected {n_columns} "
+                f"({'header' if has_header else 'first data line'} at line {first_line_no})"
+            )
+        values = []
+        for j, field in enumerate(fields):
+            if field == "":
+                raise TraceFileError(f"{path}, line {line_no}, column {j + 1} ({names[j]}): empty field")
+            try:
+                value = float(field)
+            except ValueError:
+                raise TraceFileError(
+                    f"{path}, line {line_no}, column {j + 1} ({names[j]}): {field!r} is not a number"
+                ) from None
+            if not np.isfinite(value):
+                raise TraceFileError(f"{path}, line {line_no}, column {j + 1} ({names[j]}): non-finite value {field!r}")
+            values.append(value)
+        rows.append(values)
+        line_numbers.append(line_no)
+    if not rows:
+        raise TraceFileError(f"{path}: header at line {first_line_no} but no data rows")
+
+    table = np.asarray(rows, dtype=float)
+    delay_index = _column_index(path, delay_column, names)
+    if columns is None:
+        keep = [j for j in range(n_columns) if j != delay_index]
+    else:
+        keep = [_column_index(path, c, names) for c in columns]
+        if delay_index in keep:
+            raise TraceFileError(f"{path}: column {names[delay_index]!r} is the delay column, not a signal column")
+    return TraceFile(
+        path=path,
+        delays=table[:, delay_index] * DELAY_UNITS[delay_unit],
+        columns={names[j]: table[:, j] for j in keep},
+        column_names=names,
+        line_numbers=np.asarray(line_numbers),
+    )
+
+
+def _column_index(path, key, names) -> int:
+    if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+        if not 0 <= key < len(names):
+            raise TraceFileError(f"{path}: column index {key} out of range; the file has {len(names)} columns {list(names)}")
+        return int(key)
+    if key not in names:
+        raise TraceFileError(f"{path}: no column named {key!r}; columns are {list(names)}")
+    return names.index(key)
+
+
+def write_trace_file(path, delays, columns: dict, *, delay_unit: str = "ps", comment: str | None = None) -> None:
+    """Write a CSV trace file (header line, delay in `delay_unit`), readable by `load_trace_file`.
+
+    **Arguments:**
+
+    - `path`: output file (created or overwritten).
+    - `delays`: delays in seconds.
+    - `columns`: dict name -> signal column.
+    - `delay_unit`: unit written in the delay column.
+    - `comment`: optional text written as leading `#` lines.
+    """
+    if delay_unit not in DELAY_UNITS:
+        raise ValueError(f"unknown delay_unit {delay_unit!r}; expected one of {list(DELAY_UNITS)}")
+    delays = np.asarray(delays, dtype=float) / DELAY_UNITS[delay_unit]
+    names = [f"delay_{delay_unit}"] + list(columns)
+    table = np.column_stack([delays] + [np.asarray(c, dtype=float) for c in columns.values()])
+    with open(path, "w", encoding="utf-8") as handle:
+        if comment:
+            for line in comment.splitlines():
+                handle.write(f"# {line}\n")
+        handle.write(",".join(names) + "\n")
+        for row in table:
+            handle.write(",".join(f"{v:.10g}" for v in row) + "\n")

@@ -1,0 +1,218 @@
+"""Layered sample description: `Layer` and `Stack` pytrees (the TDTR Params).
+
+Every numeric field is a traced float leaf in SI units, so `jax.grad`,
+`jax.jacfwd` and `jax.vmap` work with respect to any thickness, heat capacity,
+conductivity or interface resistance, and new values never retrace a jitted
+function. A *batch* of stacks is the same `Stack` whose leaves carry a leading
+batch axis (build one with `stack_batch([...])` or `Stack.from_arrays(...)`),
+which is exactly what `jax.vmap` expects.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .._pytree import pytree_dataclass
+from .._validation import as_concrete_array, check_length, check_nonnegative, check_positive
+
+__all__ = ["Layer", "Stack", "stack_batch"]
+
+# A single film or substrate thicker than this (in metres) is almost certainly a
+# unit slip (nm or um passed where m is expected); inf marks a semi-infinite layer.
+_MAX_PLAUSIBLE_THICKNESS = 0.1
+
+
+@pytree_dataclass
+class Layer:
+    """One homogeneous layer of the sample.
+
+    **Arguments:**
+
+    - `thickness`: layer thickness (m); `float("inf")` marks a semi-infinite
+      substrate (allowed for the last layer only). A finite last layer has an
+      adiabatic back face.
+    - `heat_capacity`: volumetric heat capacity C (J m^-3 K^-1).
+    - `conductivity`: cross-plane thermal conductivity kappa_z (W m^-1 K^-1).
+    - `conductivity_inplane`: in-plane thermal conductivity kappa_r
+      (W m^-1 K^-1); `None` means isotropic (kappa_r = kappa_z, and derivatives
+      with respect to `conductivity` then act on both).
+    """
+
+    thickness: jax.Array | float
+    heat_capacity: jax.Array | float
+    conductivity: jax.Array | float
+    conductivity_inplane: jax.Array | float | None = None
+
+    @property
+    def effective_conductivity_inplane(self):
+        """In-plane conductivity kappa_r (W m^-1 K^-1), equal to `conductivity` when isotropic."""
+        return self.conductivity if self.conductivity_inplane is None else self.conductivity_inplane
+
+
+@pytree_dataclass
+class Stack:
+    """A multilayer sample, top (pump side at `heat_at="front"`) to bottom.
+
+    **Arguments:**
+
+    - `layers`: list of `Layer`, top first. Only the last may be semi-infinite.
+    - `resistances`: interface thermal resistances (m^2 K W^-1), one per pair of
+      consecutive layers (`len(layers) - 1` of them); `resistances[i]` sits
+      between `layers[i]` and `layers[i + 1]`. Use 0 for a perfect contact.
+
+    Planes (where heat is absorbed / temperature is read): plane 0 is the top
+    face; plane j >= 1 is the bottom face of `layers[j - 1]`, on the upper side of
+    `resistances[j - 1]`.
+    """
+
+    layers: list
+    resistances: list | jax.Array
+
+    def __post_init__(self):
+        # Tuples become lists so that a Stack built either way has one pytree structure.
+        if isinstance(self.layers, tuple):
+            object.__setattr__(self, "layers", list(self.layers))
+        if isinstance(self.resistances, tuple):
+            object.__setattr__(self, "resistances", list(self.resistances))
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def n_layers(self) -> int:
+        """Number of layers (static)."""
+        return len(self.layers)
+
+    def replace_layer(self, index: int, **fields) -> "Stack":
+        """A new `Stack` with `layers[index]` fields replaced (traceable).
+
+        **Arguments:**
+
+        - `index`: layer index (Python int, top = 0).
+        - `**fields`: any of `thickness` (m), `heat_capacity` (J m^-3 K^-1),
+          `conductivity`, `conductivity_inplane` (W m^-1 K^-1).
+
+        **Returns:** the new `Stack`; `self` is unchanged.
+        """
+        layers = list(self.layers)
+        layers[index] = dataclasses.replace(layers[index], **fields)
+        return Stack(layers=layers, resistances=self.resistances)
+
+    def replace_resistance(self, index: int, value) -> "Stack":
+        """A new `Stack` with `resistances[index]` (m^2 K W^-1) replaced (traceable)."""
+        if isinstance(self.resistances, list):
+            res = list(self.resistances)
+            res[index] = value
+        else:
+            res = jnp.asarray(self.resistances).at[..., index].set(value)
+        return Stack(layers=list(self.layers), resistances=res)
+
+    def arrays(self):
+        """Stacked per-layer arrays `(thickness, heat_capacity, conductivity, conductivity_inplane, resistances)`.
+
+        Shapes `(..., n_layers)` and `(..., n_layers - 1)`; leading axes are any
+        batch axes carried by the leaves.
+        """
+        thickness = jnp.stack([jnp.asarray(layer.thickness, dtype=float) for layer in self.layers], axis=-1)
+        heat_capacity = jnp.stack([jnp.asarray(layer.heat_capacity, dtype=float) for layer in self.layers], axis=-1)
+        cond = jnp.stack([jnp.asarray(layer.conductivity, dtype=float) for layer in self.layers], axis=-1)
+        cond_r = jnp.stack(
+            [jnp.asarray(layer.effective_conductivity_inplane, dtype=float) for layer in self.layers], axis=-1
+        )
+        if isinstance(self.resistances, list):
+            if len(self.resistances):
+                res = jnp.stack([jnp.asarray(r, dtype=float) for r in self.resistances], axis=-1)
+            else:
+                res = jnp.zeros(thickness.shape[:-1] + (0,))
+        else:
+            res = jnp.asarray(self.resistances, dtype=float)
+        return thickness, heat_capacity, cond, cond_r, res
+
+    @classmethod
+    def from_arrays(cls, thickness, heat_capacity, conductivity, resistances, conductivity_inplane=None) -> "Stack":
+        """Build a `Stack` (or a batch of stacks) from stacked arrays.
+
+        **Arguments:**
+
+        - `thickness`: `(..., n_layers)` thicknesses (m), `inf` allowed last.
+        - `heat_capacity`: `(..., n_layers)` volumetric heat capacities (J m^-3 K^-1).
+        - `conductivity`: `(..., n_layers)` cross-plane conductivities (W m^-1 K^-1).
+        - `resistances`: `(..., n_layers - 1)` interface resistances (m^2 K W^-1).
+        - `conductivity_inplane`: optional `(..., n_layers)` in-plane conductivities.
+
+        **Returns:** a `Stack` whose leaves have the leading batch axes `...`;
+        `jax.vmap(lambda s: signal(s, setup, delays))(stack)` maps over them.
+        """
+        thickness = jnp.asarray(thickness, dtype=float)
+        heat_capacity = jnp.asarray(heat_capacity, dtype=float)
+        conductivity = jnp.asarray(conductivity, dtype=float)
+        resistances = jnp.asarray(resistances, dtype=float)
+        n = thickness.shape[-1]
+        layers = []
+        for i in range(n):
+            kr = None if conductivity_inplane is None else jnp.asarray(conductivity_inplane, dtype=float)[..., i]
+            layers.append(Layer(thickness[..., i], heat_capacity[..., i], conductivity[..., i], kr))
+        return cls(layers=layers, resistances=[resistances[..., i] for i in range(n - 1)])
+
+
+def stack_batch(stacks) -> Stack:
+    """Stack a list of structurally identical `Stack`s into one batched `Stack`.
+
+    **Arguments:**
+
+    - `stacks`: sequence of `Stack` with the same number of layers (and the same
+      isotropic/anisotropic choice per layer).
+
+    **Returns:** a `Stack` whose every leaf has a leading axis of length
+    `len(stacks)`; map over it with `jax.vmap`.
+    """
+    stacks = list(stacks)
+    if not stacks:
+        raise ValueError("stack_batch needs at least one Stack")
+    return jax.tree_util.tree_map(lambda *leaves: jnp.stack([jnp.asarray(x, dtype=float) for x in leaves]), *stacks)
+
+
+def validate_stack(stack: Stack) -> None:
+    """Check a `Stack` on concrete values (skipped for traced leaves); raise `ValueError`/`TypeError`."""
+    if not isinstance(stack, Stack):
+        raise TypeError(f"stack must be a jaxtherm.tdtr.Stack, got {type(stack).__name__}")
+    n = len(stack.layers)
+    if n < 1:
+        raise ValueError("stack must contain at least one layer")
+    for i, layer in enumerate(stack.layers):
+        if not isinstance(layer, Layer):
+            raise TypeError(f"stack.layers[{i}] must be a jaxtherm.tdtr.Layer, got {type(layer).__name__}")
+        check_length(f"layers[{i}].thickness", layer.thickness, _MAX_PLAUSIBLE_THICKNESS, "m", allow_inf=True)
+        thick = as_concrete_array(f"layers[{i}].thickness", layer.thickness, "m")
+        if thick is not None and i < n - 1 and np.any(np.isinf(thick)):
+            raise ValueError(
+                f"layers[{i}].thickness is inf (m) but only the last layer may be semi-infinite "
+                f"(the stack has {n} layers)"
+            )
+        check_positive(f"layers[{i}].heat_capacity", layer.heat_capacity, "J m^-3 K^-1")
+        check_positive(f"layers[{i}].conductivity", layer.conductivity, "W m^-1 K^-1")
+        if layer.conductivity_inplane is not None:
+            check_positive(f"layers[{i}].conductivity_inplane", layer.conductivity_inplane, "W m^-1 K^-1")
+        hc = as_concrete_array(f"layers[{i}].heat_capacity", layer.heat_capacity, "J m^-3 K^-1")
+        if hc is not None and np.any(hc < 1e3):
+            raise ValueError(
+                f"layers[{i}].heat_capacity = {hc} J m^-3 K^-1 is implausibly small; the volumetric heat "
+                f"capacity of solids is ~1e6 J m^-3 K^-1 (did you pass J/(kg K) or J/(cm^3 K)?)"
+            )
+    res = stack.resistances
+    n_res = len(res) if isinstance(res, list) else int(np.shape(res)[-1]) if np.ndim(res) else -1
+    if n_res != n - 1:
+        raise ValueError(
+            f"resistances must have len(layers) - 1 = {n - 1} entries (m^2 K W^-1), got {n_res}"
+        )
+    for i in range(n - 1):
+        r = res[i] if isinstance(res, list) else res[..., i]
+        check_nonnegative(f"resistances[{i}]", r, "m^2 K W^-1")
+        arr = as_concrete_array(f"resistances[{i}]", r, "m^2 K W^-1")
+        if arr is not None and np.any(arr > 1.0):
+            raise ValueError(
+                f"resistances[{i}] = {arr} m^2 K W^-1 is implausibly large (TDTR interface resistances are "
+                f"~1e-9 m^2 K W^-1); did you pass m^2 K/GW? e.g. 4.2 m^2K/GW is 4.2e-9"
+            )

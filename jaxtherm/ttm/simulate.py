@@ -1,0 +1,176 @@
+"""`simulate`: the TTM over a whole time grid inside one `lax.scan`."""
+
+from __future__ import annotations
+
+import functools
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .._pytree import pytree_dataclass
+from .._validation import check_finite, is_concrete
+from .grid import Grid, make_grid
+from .params import Config, Params, validate_params
+from .step import State, cell_properties, electron_mask, initial_state, step, stored_energy
+
+__all__ = ["Solution", "simulate", "output_indices", "sample_positions"]
+
+
+@pytree_dataclass
+class Solution:
+    """What `simulate` returns.
+
+    **Fields:**
+
+    - `times`: output times (s), shape (n_out,).
+    - `positions`: output depths (m), shape (n_pos,) (cell centres when none were requested).
+    - `electron_temperature`, `phonon_temperature`: (n_out, n_pos) (K). Depths between
+      cell centres are interpolated linearly; depths between a wall and the first
+      centre take the centre value (zero-gradient extrapolation).
+    - `absorbed_energy`: source energy deposited up to each output time (J/m^2).
+    - `wall_energy`: net energy that entered through the walls (J/m^2).
+    - `stored_energy`: energy above the initial state, electrons + phonons (J/m^2).
+    - `final_state`: `State` at the last time (all cells).
+    - `grid`: the `Grid` used.
+    """
+
+    times: jnp.ndarray
+    positions: jnp.ndarray
+    electron_temperature: jnp.ndarray
+    phonon_temperature: jnp.ndarray
+    absorbed_energy: jnp.ndarray
+    wall_energy: jnp.ndarray
+    stored_energy: jnp.ndarray
+    final_state: State
+    grid: Grid
+
+    @property
+    def energy_error(self):
+        """stored - absorbed - wall (J/m^2): zero to round-off for the energy update."""
+        return self.stored_energy - self.absorbed_energy - self.wall_energy
+
+
+def sample_positions(field, centres, positions):
+    """Linear interpolation of per-cell `field` at `positions` (m), clamped to the end centres."""
+    n = centres.shape[0]
+    index = jnp.clip(jnp.searchsorted(centres, positions) - 1, 0, n - 2)
+    left, right = centres[index], centres[index + 1]
+    fraction = jnp.clip((positions - left) / (right - left), 0.0, 1.0)
+    return (1.0 - fraction) * field[..., index] + fraction * field[..., index + 1]
+
+
+def output_indices(step_times, output_times):
+    """Indices (into the step edges) of `output_times`, which must be step edges.
+
+    **Arguments:** `step_times`: step edges (s); `output_times`: requested times (s) or None
+    (every edge).
+
+    **Returns:** numpy int array.
+    """
+    edges = np.asarray(step_times, dtype=float)
+    if output_times is None:
+        return np.arange(edges.size)
+    out = np.atleast_1d(np.asarray(output_times, dtype=float))
+    index = np.clip(np.searchsorted(edges, out), 0, edges.size - 1)
+    lower = np.clip(index - 1, 0, edges.size - 1)
+    pick = np.where(np.abs(edges[lower] - out) < np.abs(edges[index] - out), lower, index)
+    scale = np.max(np.abs(np.diff(edges))) if edges.size > 1 else 1.0
+    bad = np.abs(edges[pick] - out) > 1e-6 * scale
+    if np.any(bad):
+        raise ValueError(
+            f"output_times {out[bad]} s are not step edges of step_times; build the time grid with "
+            "jaxtherm.ttm.time_grid(..., output_times=...)")
+    return pick
+
+
+@functools.partial(jax.jit, static_argnames=("config", "every_cell"))
+def _simulate(params, config, step_times, indices, positions, every_cell):
+    grid = make_grid(params, config)
+    state0 = initial_state(params, config, grid)
+    state0 = State(state0.electron_temperature, state0.phonon_temperature, step_times[0] + 0.0 * state0.time,
+                   state0.absorbed_energy, state0.wall_energy)
+    te0, tp0 = state0.electron_temperature, state0.phonon_temperature
+
+    def observe(state):
+        te, tp = state.electron_temperature, state.phonon_temperature
+        if not every_cell:
+            te = sample_positions(te, grid.centres, positions)
+            tp = sample_positions(tp, grid.centres, positions)
+        stored = stored_energy(params, config, grid, state.electron_temperature, state.phonon_temperature, te0, tp0)
+        return te, tp, state.absorbed_energy, state.wall_energy, stored
+
+    def body(state, dt):
+        new = step(params, config, state, dt, grid)
+        return new, observe(new)
+
+    final, history = jax.lax.scan(body, state0, jnp.diff(step_times))
+    first = observe(state0)
+    history = [jnp.concatenate([f[None], h])[indices] for f, h in zip(first, history)]
+    return Solution(times=step_times[indices], positions=grid.centres if every_cell else positions,
+                    electron_temperature=history[0], phonon_temperature=history[1], absorbed_energy=history[2],
+                    wall_energy=history[3], stored_energy=history[4], final_state=final, grid=grid)
+
+
+def _check_stability(params, config, step_times):
+    """Refuse variant-A steps beyond the explicit-coupling limit (concrete values only)."""
+    if config.variant != "A" or not config.check_stability or not is_concrete(params):
+        return
+    dt_max = float(np.max(np.diff(np.asarray(step_times, dtype=float))))
+    state = initial_state(params, config)
+    ce, cp, _, _, g = cell_properties(params, config, state.electron_temperature, state.phonon_temperature)
+    mask = electron_mask(params, config)
+    stiffness = np.asarray(g * (1.0 / ce + 1.0 / cp))[mask]
+    worst = float(dt_max * np.max(stiffness))
+    if worst >= 2.0:
+        raise ValueError(
+            f"step_times has steps up to {dt_max:.3e} s, beyond the stability limit of variant A "
+            f"(explicit electron-phonon coupling needs dt G (1/Ce + 1/Cp) < 2, here {worst:.2f}; "
+            f"largest stable step {2.0 / np.max(stiffness):.3e} s). Use Config(variant='B') or smaller steps.")
+
+
+def simulate(params: Params, config: Config, step_times, *, output_times=None, positions=None) -> Solution:
+    """Run the two-temperature model over the time grid `step_times`.
+
+    One `lax.scan` over the steps (which may grow: fs during a pulse, ps-ns after,
+    see `time_grid`). Only the temperatures at the requested `positions` are kept
+    per step. Differentiable (forward and reverse mode) in every float of
+    `params`; `vmap` over `params`.
+
+    **Arguments:**
+
+    - `params`: `jaxtherm.ttm.Params` (materials, thicknesses, source, walls...).
+    - `config`: `jaxtherm.ttm.Config` (static: cells, variant, boundaries).
+    - `step_times`: increasing step-edge times (s), shape (N+1,), e.g. from `time_grid`.
+    - `output_times`: times (s) to report, each a step edge; None = every edge.
+    - `positions`: depths (m) to report; None = every cell centre.
+
+    **Returns:** `Solution`.
+
+    Implements DUGKS paper Appendix A, eq. 57-58 (variant A) and 59-60 (variant B).
+    """
+    if not isinstance(config, Config):
+        raise TypeError(f"config must be jaxtherm.ttm.Config, got {type(config).__name__}")
+    validate_params(params, config)
+    edges_concrete = is_concrete(step_times)
+    if edges_concrete:
+        edges = np.asarray(step_times, dtype=float)
+        check_finite("step_times", edges, "s")
+        if edges.ndim != 1 or edges.size < 2:
+            raise ValueError(f"step_times must be a 1-D array of at least 2 times (s), got shape {edges.shape}")
+        if np.any(np.diff(edges) <= 0):
+            raise ValueError("step_times must be strictly increasing (s)")
+        indices = output_indices(edges, output_times)
+        _check_stability(params, config, edges)
+    else:
+        if output_times is not None:
+            raise ValueError("output_times needs concrete step_times")
+        indices = np.arange(jnp.shape(step_times)[0])
+    every_cell = positions is None
+    if not every_cell:
+        check_finite("positions", positions, "m")
+        positions = jnp.atleast_1d(jnp.asarray(positions, dtype=float))
+    else:
+        positions = jnp.zeros(0)
+    return _simulate(params, config, jnp.asarray(step_times, dtype=float), jnp.asarray(indices), positions,
+                     every_cell)
