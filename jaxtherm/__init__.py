@@ -23,3 +23,4 @@ from . import reflectance as reflectance
 from . import circuit as circuit
 from . import tdtr as tdtr
 from . import dugks as dugks
+from . import ttm as ttm

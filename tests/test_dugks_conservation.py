@@ -40,6 +40,20 @@ def test_fig3_peak_front_electron_temperature(fig3_runs, fluence, paper_dugks, p
     assert peak > paper_ttm
 
 
+@pytest.mark.parametrize("fluence", [17.6, 70.6])
+def test_fig3_dugks_peak_is_above_ttm_for_the_same_case(fig3_runs, fluence):
+    """The kinetic peak front Te lies above the two-temperature model's (jaxtherm.ttm, same
+    material, source and 80 cells), by less than 1 % (diffusive regime, paper IV.1)."""
+    from jaxtherm import ttm
+
+    params = fig3_params(fluence)
+    solution = ttm.simulate(ttm.single_layer(FIG3_GOLD, FIG3_LENGTH, source=params.source),
+                            ttm.Config(cells_per_layer=(80,)), np.linspace(-1e-12, 2.5e-12, 3501), positions=[0.0])
+    ttm_peak = float(solution.electron_temperature.max())
+    dugks_peak = float(fig3_runs[fluence].front_electron_temperature.max())
+    assert ttm_peak < dugks_peak < 1.01 * ttm_peak
+
+
 def test_fig3_energy_is_conserved_with_specular_walls(fig3_runs):
     """Specular walls are adiabatic: the energy stored in the film equals the energy the
     source deposited, to round-off (1e-10 relative), for the whole 3.5 ps."""

@@ -58,40 +58,32 @@ def _quad_hankel(g, width2):
 def test_radial_single_layer_matches_direct_hankel_integral(thickness):
     """Gaussian pump/probe on one anisotropic layer: the library's spot average equals a direct
     adaptive quadrature of (1/2pi) int g(k) exp(-k^2 (w0^2+w1^2)/8) k dk with the closed-form
-    g(k) = coth(q d) / (kappa_z q) (1 / (kappa_z q) when semi-infinite)."""
+    g(k) = coth(q d) / (kappa_z q) (1 / (kappa_z q) when semi-infinite), to 1e-9 at the default
+    32 nodes, and the error falls geometrically with the number of nodes (fitted rate). The 10 kHz
+    point on this high-diffusivity layer (Si-like) is the hard case for a fixed Laguerre rule."""
     heat_capacity, kz, kr = 1.66e6, 140.0, 60.0
     w0, w1 = 10e-6, 6e-6
     stack = jt.tdtr.Stack(layers=[L(thickness, heat_capacity, kz, conductivity_inplane=kr)], resistances=[])
-    setup = jt.tdtr.Setup(1e6, 80e6, w0, w1)
     freqs = np.array([1e4, 1e6, 1e8])
-    got = np.asarray(jt.tdtr.response(stack, setup, freqs))
-    for f, value in zip(freqs, got):
+    references = []
+    for f in freqs:
         s = 2j * np.pi * f
 
         def g(k):
             q = np.sqrt((kr * k * k + s * heat_capacity) / kz)
             return 1.0 / (kz * q) if np.isinf(thickness) else 1.0 / (kz * q * np.tanh(q * thickness))
 
-        ref = _quad_hankel(g, w0**2 + w1**2)
-        assert abs(value / ref - 1) < 1e-8, (f, value, ref)
-
-
-def test_hankel_rule_converges_geometrically():
-    """The Gauss-Laguerre spot integral converges geometrically with the number of nodes
-    (error vs nodes fitted on a log scale) and is below 1e-9 at the default 32 nodes
-    (ITR stack, 200 kHz ... 1 GHz, front/rear)."""
-    stack = _itr_stack()
-    freqs = np.array([2e5, 2e7, 1e9])
-    base = jt.tdtr.Setup(200e3, 20e6, 26e-6, 12.5e-6, heat_at="front", probe_at="rear")
-    ref = np.asarray(jt.tdtr.response(stack, base.replace(n_hankel=160), freqs))
-    nodes = np.array([6, 10, 14, 18, 24])
-    errors = np.array(
-        [np.max(np.abs(np.asarray(jt.tdtr.response(stack, base.replace(n_hankel=int(n)), freqs)) / ref - 1)) for n in nodes]
-    )
+        references.append(_quad_hankel(g, w0**2 + w1**2))
+    references = np.array(references)
+    nodes = np.array([6, 10, 14, 18])
+    errors = []
+    for n in nodes:
+        got = np.asarray(jt.tdtr.response(stack, jt.tdtr.Setup(1e6, 80e6, w0, w1, n_hankel=int(n)), freqs))
+        errors.append(np.max(np.abs(got / references - 1)))
     slope = np.polyfit(nodes, np.log(errors), 1)[0]
-    assert slope < -0.3, (errors, slope)  # at least a factor e^0.3 per added node
-    default = np.asarray(jt.tdtr.response(stack, base, freqs))
-    assert np.max(np.abs(default / ref - 1)) < 1e-9
+    assert slope < -0.5, (errors, slope)  # at least a factor e^0.5 per added node
+    default = np.asarray(jt.tdtr.response(stack, jt.tdtr.Setup(1e6, 80e6, w0, w1), freqs))
+    assert np.max(np.abs(default / references - 1)) < 1e-9
 
 
 def _itr_stack():
@@ -107,7 +99,7 @@ def _random_stack(rng, n_layers, finite_last):
         last = i == n_layers - 1
         thickness = (10 ** rng.uniform(-4, -3.3) if finite_last else np.inf) if last else 10 ** rng.uniform(-8.5, -6.5)
         kz = 10 ** rng.uniform(-0.5, 2.5)
-        kr = kz * 10 ** rng.uniform(-0.5, 0.5) if rng.uniform() < 0.5 else None
+        kr = kz * 10 ** rng.uniform(-0.5, 0.5) if i == 1 else None  # one anisotropic layer, fixed structure
         layers.append(L(thickness, 10 ** rng.uniform(6, 6.6), kz, conductivity_inplane=kr))
     return jt.tdtr.Stack(layers=layers, resistances=list(10 ** rng.uniform(-9.5, -7.5, n_layers - 1)))
 
@@ -115,19 +107,30 @@ def _random_stack(rng, n_layers, finite_last):
 def test_reciprocity_of_heated_and_probed_planes():
     """Linear diffusion is reciprocal: heating plane A and probing plane B gives the same
     response as heating B and probing A (beam radii swapped), for random valid stacks
-    (anisotropic layers, finite and semi-infinite substrates, every plane pair)."""
+    (anisotropic layers, finite and semi-infinite substrates, every plane pair, 1-D and Gaussian)."""
+    from jaxtherm.tdtr.hankel import spot_response
+
+    gaussian_ab = jt.tdtr.Setup(1e6, 80e6, 7e-6, 3e-6)
+    gaussian_ba = jt.tdtr.Setup(1e6, 80e6, 3e-6, 7e-6)
+    one_d = jt.tdtr.Setup(1e6, 80e6, one_dimensional=True)
+    s = 2j * np.pi * np.array([3e5, 1e7, 3e9])
+    n_layers = 3
+    pairs = [(a, b) for a in range(n_layers + 1) for b in range(a + 1, n_layers + 1)]
+
+    @jax.jit
+    def all_pairs(stack):
+        arrays = stack.arrays()
+        forward = [spot_response(arrays, gaussian_ab, s, a, b) for a, b in pairs]
+        backward = [spot_response(arrays, gaussian_ba, s, b, a) for a, b in pairs]
+        forward += [spot_response(arrays, one_d, s, a, b) for a, b in pairs]
+        backward += [spot_response(arrays, one_d, s, b, a) for a, b in pairs]
+        return jax.numpy.stack(forward), jax.numpy.stack(backward)
+
     rng = np.random.default_rng(7)
-    freqs = np.array([3e5, 1e7, 3e9])
     for trial in range(4):
-        n = 3 if trial < 2 else 2
         finite = trial % 2 == 1
-        stack = _random_stack(rng, n, finite)
-        planes = n + 1 if finite else n
-        for a in range(planes):
-            for b in range(a + 1, planes):
-                for one_d in (True, False):
-                    ab = jt.tdtr.Setup(1e6, 80e6, 7e-6, 3e-6, heat_at=a, probe_at=b, one_dimensional=one_d)
-                    ba = jt.tdtr.Setup(1e6, 80e6, 3e-6, 7e-6, heat_at=b, probe_at=a, one_dimensional=one_d)
-                    h_ab = np.asarray(jt.tdtr.response(stack, ab, freqs))
-                    h_ba = np.asarray(jt.tdtr.response(stack, ba, freqs))
-                    np.testing.assert_allclose(h_ab, h_ba, rtol=1e-10, atol=1e-14 * np.max(np.abs(h_ab)))
+        stack = _random_stack(rng, n_layers, finite)
+        forward, backward = map(np.asarray, all_pairs(stack))
+        valid = [i for i, (a, b) in enumerate(pairs * 2) if finite or b < n_layers]  # plane n: finite only
+        assert np.all(np.isfinite(forward[valid]))
+        np.testing.assert_allclose(forward[valid], backward[valid], rtol=1e-10)

@@ -34,8 +34,14 @@ from .quadrature import ordinates as ordinates
 from .simulate import Solution as Solution
 from .simulate import interpolate_in_time as interpolate_in_time
 from .simulate import probe as probe
+from .simulate import probe_heat_flux as probe_heat_flux
 from .simulate import simulate as simulate
 from .step import State as State
 from .step import initial_state as initial_state
 from .step import solve_temperatures as solve_temperatures
 from .step import step as step
+from .fit import film_average as film_average
+from .fit import fit_coupling_and_delay as fit_coupling_and_delay
+from .fit import model_trace as model_trace
+from .fit import reflectance_trace as reflectance_trace
+from .fit import with_delay as with_delay

@@ -14,7 +14,7 @@ from .._pytree import pytree_dataclass, static_field
 from .params import Config, Params, resolve_time_step, validate
 from .step import State, advance, centre_fields, initial_state, prepare
 
-__all__ = ["Solution", "simulate", "probe", "interpolate_in_time"]
+__all__ = ["Solution", "simulate", "probe", "probe_heat_flux", "interpolate_in_time"]
 
 
 @pytree_dataclass
@@ -29,7 +29,9 @@ class Solution:
     - `electron_temperature`, `phonon_temperature`: Te, Tp at the cell centres (K), (n_out, N).
     - `electron_heat_flux`, `phonon_heat_flux`: q = 2 pi sum w v mu u at the centres (W/m^2), (n_out, N).
     - `wall_temperatures`: face temperatures at the walls (K), (n_out, 2 walls, 2 carriers):
-      `[:, 0, 0]` is the front (x = 0) electron temperature.
+      `[:, 0, 0]` is the front (x = 0) electron temperature. They are the face values of
+      the last step's half time (output time - dt/2); the first row holds the initial
+      temperatures of the wall cells.
     - `stored_energy`: energy in the film above the initial state (J/m^2), (n_out,).
     - `absorbed_energy`: energy deposited by the source (J/m^2), (n_out,).
     - `wall_heat_out`: energy that left through each wall (J/m^2), (n_out, 2 walls, 2 carriers).
@@ -175,6 +177,22 @@ def probe(solution: Solution, positions):
     te = along(solution.electron_temperature, solution.wall_temperatures[:, :, 0])
     tp = along(solution.phonon_temperature, solution.wall_temperatures[:, :, 1])
     return te, tp
+
+
+def probe_heat_flux(solution: Solution, positions):
+    """Electron and phonon heat fluxes (W/m^2) at depths `positions` (m), linear between cell
+    centres (held constant between a wall and the first centre).
+
+    **Returns:** `(q_e, q_p)`, each of shape (n_out,) + positions.shape.
+    """
+    positions = jnp.asarray(positions, dtype=float)
+    flat = positions.reshape(-1)
+
+    def along(values):
+        out = jax.vmap(lambda row: jnp.interp(flat, solution.cell_centres, row))(values)
+        return out.reshape(values.shape[:1] + positions.shape)
+
+    return along(solution.electron_heat_flux), along(solution.phonon_heat_flux)
 
 
 def interpolate_in_time(solution: Solution, values, times):

@@ -92,6 +92,8 @@ class FitResult:
     - `jacobian`: (n_data, n) Jacobian of the weighted residuals with respect to the
       physical parameters at the optimum (SI).
     - `degenerate_pairs`: `(name_a, name_b, correlation)` with |correlation| > 0.95.
+    - `start_values`, `start_chi2`: with `starts`, the optimum reached from every start
+      (dict name -> array) and its chi^2 - distinct minima reveal a multimodal problem.
     """
 
     names: tuple
@@ -108,6 +110,8 @@ class FitResult:
     residuals: np.ndarray
     jacobian: np.ndarray
     degenerate_pairs: tuple = ()
+    start_values: dict | None = None
+    start_chi2: np.ndarray | None = None
 
     def summary(self) -> str:
         """A human-readable table of values, uncertainties and fit quality."""
@@ -617,6 +621,10 @@ def least_squares(
         chi2 = np.where(np.isfinite(raws.chi2), raws.chi2, np.inf)
         best = int(np.argmin(chi2))
         raw = jax.tree_util.tree_map(lambda a: a[best], raws)
+        result = _to_result(raw, names, absolute_sigma, warn_degenerate)
+        return dataclasses.replace(
+            result, start_values={k: raws.values[:, i] for i, k in enumerate(names)}, start_chi2=raws.chi2
+        )
     return _to_result(raw, names, absolute_sigma, warn_degenerate)
 
 

@@ -52,8 +52,8 @@ class TdtrModel:
     - `resistance_path`: path of the dict of named resistances (default `"itr"`).
     - `amplitude_path`: optional path of a scalar factor multiplying V_in, V_out, |Z|.
 
-    Model objects are hashed by identity: build them once and reuse them, so repeated
-    fits reuse the compiled solver.
+    Models compare and hash by value (setup, delays, observable, paths), so two equal
+    models built independently share compiled fits, sensitivities and solvers.
     """
 
     def __init__(
@@ -81,6 +81,24 @@ class TdtrModel:
         self.resistance_names = None if resistance_names is None else tuple(resistance_names)
         self.resistance_path = resistance_path
         self.amplitude_path = amplitude_path
+
+    def _key(self):
+        return (
+            self.setup, self.delays.tobytes(), self.delays.shape, self.observable, self.stack_path,
+            self.resistance_names, self.resistance_path, self.amplitude_path,
+        )
+
+    def __eq__(self, other):
+        return isinstance(other, TdtrModel) and self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __repr__(self):
+        return (
+            f"TdtrModel({self.observable}, heat_at={self.setup.heat_at!r}, probe_at={self.setup.probe_at!r}, "
+            f"{self.delays.size} delays {self.delays.min():.3g}-{self.delays.max():.3g} s)"
+        )
 
     @property
     def unit(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 from .._validation import check_choice, check_integer, check_length, check_positive
 
@@ -32,7 +33,7 @@ class Setup:
     - `method`: `"split"` (default; full-period accurate at a cost independent of the
       smallest delay, see `jaxtherm.tdtr.lockin`) or `"sidebands"` (plain truncated
       sideband sum with `n_sidebands` on each side, the textbook method).
-    - `n_sidebands`: sidebands M on each side of the sum (`None`: 64 for `"split"`,
+    - `n_sidebands`: sidebands M on each side of the sum (`None`: 32 for `"split"`,
       2000 for `"sidebands"`).
     - `n_hankel`: Gauss-Laguerre nodes of the radial (Hankel) integral.
     - `min_delay`: smallest |delay| modulo the period that `"split"` resolves (s).
@@ -88,13 +89,19 @@ class Setup:
         check_choice("delay_stage", self.delay_stage, ("probe", "pump"))
         check_choice("method", self.method, ("split", "sidebands"))
         if self.n_sidebands is None:
-            object.__setattr__(self, "n_sidebands", 64 if self.method == "split" else 2000)
+            object.__setattr__(self, "n_sidebands", 32 if self.method == "split" else 2000)
         check_integer("n_sidebands", self.n_sidebands, minimum=1)
         check_integer("n_hankel", self.n_hankel, minimum=2)
         check_integer("window_order", self.window_order, minimum=1)
         check_integer("contour_nodes", self.contour_nodes, minimum=4)
         check_positive("min_delay", self.min_delay, "s")
         check_positive("window_rate", self.window_rate, "dimensionless (lambda / f_rep)")
+        pulses = math.ceil(math.log(self.window_order / 1e-13) / self.window_rate)
+        if pulses > 10:
+            raise ValueError(
+                f"window_rate = {self.window_rate!r} (lambda / f_rep) keeps {pulses} pulses in the time-domain part; "
+                f"use window_rate >= {math.log(self.window_order / 1e-13) / 10:.2f} (at most 10 pulses)"
+            )
         if self.min_delay >= 0.5 / self.repetition_rate:
             raise ValueError(f"min_delay = {self.min_delay!r} s must be far below the pulse period")
 

@@ -19,11 +19,12 @@ second order in time for constant coefficients.
 
 from .grid import Grid, make_grid, time_grid, uniform_time_grid
 from .params import Config, Interface, Layer, Params, single_layer
+from .signal import drude_signal, linear_signal
 from .simulate import Solution, output_indices, sample_positions, simulate
 from .step import State, cell_properties, initial_state, step, stored_energy
 
 __all__ = [
-    "Config", "Grid", "Interface", "Layer", "Params", "Solution", "State", "cell_properties", "initial_state",
+    "Config", "Grid", "drude_signal", "linear_signal", "Interface", "Layer", "Params", "Solution", "State", "cell_properties", "initial_state",
     "make_grid", "output_indices", "sample_positions", "simulate", "single_layer", "step", "stored_energy",
     "time_grid", "uniform_time_grid",
 ]

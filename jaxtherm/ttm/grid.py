@@ -91,7 +91,7 @@ def time_grid(start, end, fine_step, *, fine_until=None, max_step=None, growth=1
     edges = np.asarray(edges)
     if output_times is not None:
         out = np.atleast_1d(np.asarray(output_times, dtype=float))
-        if np.any(out < start - 1e-12 * abs(fine_step)) or np.any(out > end + 1e-12 * abs(fine_step)):
+        if np.any(out < start - 1e-6 * fine_step) or np.any(out > end + 1e-6 * fine_step):
             raise ValueError(f"output_times must lie in [start, end] = [{start}, {end}] s")
         merged = np.union1d(edges, np.clip(out, start, end))
         # Drop edges closer than 1e-6 of the fine step to a requested output (keep the output).

@@ -1,0 +1,133 @@
+"""Fitting TDTR traces of the ITR paper's W/Al2O3/Ni/quartz sample (1-D, 20 MHz / 200 kHz).
+
+Coverage of the reported uncertainties over noise seeds, the degeneracy warning for two
+resistances in series through 9.66 nm Al2O3, a joint FR+RF fit with a shared substrate
+property, and forward-mode sensitivities against the paper's 1 % finite differences.
+The delays and models equal those of `run_demo(quick=True)` so compiled programs are shared.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import jaxtherm.tdtr as tdtr
+from jaxtherm.demo import FR_INTERFACES, RF_INTERFACES, TABLE3_300K, itr_paper_sample
+from jaxtherm.fit import DegeneracyWarning, TdtrModel, Trace, fit_traces, fit_traces_batched
+from jaxtherm.fit.sensitivity import log_sensitivity, log_sensitivity_finite_difference
+
+GW = 1e-9
+SIGMA = 1e-4  # rad (as run_demo)
+DELAYS = np.geomspace(10e-12, 49e-9, 250)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    truth, setups = itr_paper_sample()
+    models = {
+        "FR": TdtrModel(setups["FR"], DELAYS, "phase", resistance_names=FR_INTERFACES),
+        "RF": TdtrModel(setups["RF"], DELAYS, "phase", resistance_names=RF_INTERFACES),
+    }
+    clean = {d: np.asarray(m(truth)) for d, m in models.items()}
+    start = {"stack": truth["stack"], "itr": {k: (5 * GW if k in TABLE3_300K else v) for k, v in truth["itr"].items()}}
+    return truth, setups, models, clean, start
+
+
+def test_model_matches_tdtr_api_and_reciprocity(sample):
+    """TdtrModel equals jt.tdtr.phase(signal(...)) with the named resistances inserted; with one (symmetric) ITR set
+    FR and RF phases coincide (reciprocity), with Table 3's asymmetric set they differ by mrad."""
+    truth, setups, models, clean, _ = sample
+    stack = truth["stack"]
+    direct = np.asarray(tdtr.phase(tdtr.signal(stack, setups["FR"], DELAYS)))
+    np.testing.assert_allclose(clean["FR"], direct, rtol=1e-12)
+    symmetric = {"stack": stack, "itr": dict(truth["itr"], **{"Al2O3/W": 4.2 * GW, "Ni/Al2O3": 6.9 * GW})}
+    np.testing.assert_allclose(np.asarray(models["RF"](symmetric)), clean["FR"], atol=1e-9)
+    assert np.max(np.abs(clean["FR"] - clean["RF"])) > 1e-3
+    ratio_model = TdtrModel(setups["FR"], DELAYS, "ratio", resistance_names=FR_INTERFACES)
+    z = tdtr.signal(stack, setups["FR"], DELAYS)
+    np.testing.assert_allclose(np.asarray(ratio_model(truth)), -np.real(z) / np.imag(z), rtol=1e-12)
+    assert ratio_model == TdtrModel(setups["FR"], DELAYS, "ratio", resistance_names=FR_INTERFACES)
+
+
+def test_coverage_over_noise_seeds(sample):
+    """64 noise seeds, 2-ITR FR fit (vmapped): truth within 2 sigma in ~95 % of fits, and the reported sigma equals
+    the seed-to-seed scatter within 30 %, for each ITR and for their series sum."""
+    truth, _, models, clean, start = sample
+    rng = np.random.default_rng(2024)
+    batch = clean["FR"] + SIGMA * rng.standard_normal((64, DELAYS.size))
+    trace = Trace(model=models["FR"], data=clean["FR"], sigma=SIGMA, name="FR")
+    free = {k: f"itr['{k}']" for k in FR_INTERFACES[:2]}
+    fits = fit_traces_batched(start, [trace], free, [batch])
+    assert np.all(fits.converged)
+    for name in free:
+        z = (fits.values[name] - truth["itr"][name]) / fits.standard_errors[name]
+        assert 0.88 <= np.mean(np.abs(z) < 2.0) <= 1.0
+        scatter = np.std(fits.values[name], ddof=1)
+        assert 0.7 < np.mean(fits.standard_errors[name]) / scatter < 1.3
+    a, b = free
+    total = fits.values[a] + fits.values[b]
+    total_sd = np.sqrt(fits.covariance[:, 0, 0] + fits.covariance[:, 1, 1] + 2 * fits.covariance[:, 0, 1])
+    assert 0.7 < np.mean(total_sd) / np.std(total, ddof=1) < 1.3
+    assert np.mean(np.abs(total - (truth["itr"][a] + truth["itr"][b])) < 2 * total_sd) >= 0.88
+
+
+def test_series_pair_warns_and_joint_fit_shares_substrate(sample):
+    """Two ITRs in series through 9.66 nm Al2O3 are nearly degenerate (warning; the split has a second chi^2 basin,
+    so three vmapped starts along the valley are used); a joint FR+RF fit of the four direction-dependent ITRs plus
+    the shared quartz conductivity, started from the per-direction fits, recovers all five within 3 sigma."""
+    truth, _, models, clean, start = sample
+    rng = np.random.default_rng(7)
+    data = {d: clean[d] + SIGMA * rng.standard_normal(DELAYS.size) for d in clean}
+    traces = {d: Trace(model=models[d], data=data[d], sigma=SIGMA, name=d) for d in data}
+    splits = [2.5 * GW, 5.0 * GW, 7.5 * GW]  # as in run_demo: shares its compiled multi-start solver
+    single = {}
+    for d, names in (("FR", FR_INTERFACES[:2]), ("RF", RF_INTERFACES[:2])):
+        a, b = names
+        with pytest.warns(DegeneracyWarning, match=f"'{a}' and '{b}'"):
+            single[d] = fit_traces(
+                start, [traces[d]], {a: f"itr['{a}']", b: f"itr['{b}']"}, starts={a: splits, b: splits[::-1]}
+            )
+        assert single[d].correlation[0, 1] < -0.95
+        for name in names:
+            assert abs(single[d].values[name] - TABLE3_300K[name]) < 3 * single[d].standard_errors[name]
+    free = {k: f"itr['{k}']" for k in TABLE3_300K}
+    free["quartz conductivity"] = "stack.layers[3].conductivity"
+    initial = {k: single["FR"].values.get(k, single["RF"].values.get(k)) for k in TABLE3_300K}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegeneracyWarning)
+        joint = fit_traces(start, [traces["FR"], traces["RF"]], free, initial=initial)
+    assert joint.converged
+    expected = dict(TABLE3_300K, **{"quartz conductivity": float(truth["stack"].layers[3].conductivity)})
+    for name, value in expected.items():
+        assert abs(joint.values[name] - value) < 3 * joint.standard_errors[name], name
+    assert joint.standard_errors["quartz conductivity"] / expected["quartz conductivity"] < 0.05
+
+
+def test_sensitivities_ad_vs_one_percent_differences_and_shapes(sample):
+    """S_p by forward-mode AD equals the paper's eq. (1) with 1 % central differences within the O(h^2) error;
+    ITR sensitivities vanish at 10 ps and 49 ns and peak between 0.1 and 10 ns; the substrate effusivity keeps one
+    sign and varies less, relative to its size, than the ITRs."""
+    truth, _, models, _, _ = sample
+    parameters = {
+        "C W": ["stack.layers[0].heat_capacity", "stack.layers[0].conductivity"],
+        "alpha Ni": ["stack.layers[2].conductivity"],
+        "ITR W/Al2O3": ["itr['W/Al2O3']"],
+        "ITR Al2O3/Ni": ["itr['Al2O3/Ni']"],
+        "e quartz": ["stack.layers[3].heat_capacity", "stack.layers[3].conductivity"],
+    }
+    ad = log_sensitivity(models["FR"], truth, parameters)
+    fd = log_sensitivity_finite_difference(models["FR"], truth, parameters, relative_step=0.01)
+    for name in parameters:
+        scale = np.max(np.abs(ad[name]))
+        assert np.max(np.abs(fd[name] - ad[name])) < 1e-3 * scale + 1e-6, name
+    window = (DELAYS > 0.1e-9) & (DELAYS < 10e-9)
+    for name in ("ITR W/Al2O3", "ITR Al2O3/Ni"):
+        s = ad[name]
+        peak = np.argmax(np.abs(s))
+        assert window[peak], name
+        assert abs(s[0]) < 0.05 * abs(s[peak]) and abs(s[-1]) < 0.1 * abs(s[peak]), name
+    e = ad["e quartz"]
+    assert np.all(e < 0) or np.all(e > 0)
+    assert (np.max(e) - np.min(e)) / np.max(np.abs(e)) < 0.5
+    c = ad["C W"]
+    assert window[np.argmax(np.abs(c))]
