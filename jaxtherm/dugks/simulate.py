@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import math
 from typing import Any
 
 import jax
@@ -12,7 +11,7 @@ import numpy as np
 
 from .._pytree import pytree_dataclass, static_field
 from .params import Config, Params, resolve_time_step, validate
-from .step import State, advance, centre_fields, initial_state, prepare
+from .step import advance, centre_fields, initial_state, prepare
 
 __all__ = ["Solution", "simulate", "probe", "probe_heat_flux", "interpolate_in_time"]
 

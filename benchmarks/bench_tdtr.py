@@ -1,0 +1,283 @@
+"""TDTR multilayer response: jaxtherm vs a straightforward NumPy brute-force-sideband code.
+
+Three cases of issue 2, side by side in one run:
+
+1. 80 MHz / 10 MHz, Al/Si, Gaussian 10 um spots, 30 delays 100 ps - 4 ns, ratio error <= 1e-6:
+   one curve (jitted), and curves/s with `jax.vmap` over a batch of stacks;
+2. the ITR paper's system, 20 MHz / 200 kHz, W/Al2O3/Ni/quartz, 26 / 12.5 um spots, 500 delays
+   10 ps - 50 ns, FR and RF;
+3. the Jacobian of the FR ratio w.r.t. 10 parameters (3 ITRs, 4 conductivities, 3 heat
+   capacities) with `jax.jacfwd`, relative to one forward evaluation.
+
+The NumPy baseline is what a user would otherwise write: the same per-wavenumber physics
+(admittance form), a Gauss-Legendre Hankel rule, and the plain sideband sum
+sum_{|m|<=M} H(w_mod + m w_rep) exp(i m w_rep t); M is doubled until its ratio is within the
+case's tolerance of jaxtherm's (validated) answer, or a cap is reached (then its error is
+reported). Timings: warm-up, `block_until_ready`, minimum of repeats; compile time separately.
+
+Run: `python -m benchmarks.bench_tdtr [--quick]` from the repository root (or through
+`python -m benchmarks`); writes benchmarks/results/tdtr_<hostname>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import time
+
+import jax
+
+jax.config.update("jax_enable_x64", True)
+
+import jax.numpy as jnp  # noqa: E402
+import numpy as np  # noqa: E402
+
+import jaxtherm as jt  # noqa: E402
+
+L = jt.tdtr.Layer
+
+
+# ----------------------------------------------------------------------------- NumPy baseline
+def numpy_response(layers, resistances, frequencies, heat_plane, probe_plane, width2, n_k=64):
+    """H(i omega) per watt for Gaussian spots, plain NumPy (admittance form, Gauss-Legendre in k).
+
+    layers: list of (thickness m, C J/m^3K, kappa W/mK); resistances m^2K/W.
+    """
+    u, w = np.polynomial.legendre.leggauss(n_k)
+    u = 3.25 * (u + 1.0)  # u = k sqrt(width2/8) in [0, 6.5]
+    w = 3.25 * w
+    k = u * np.sqrt(8.0 / width2)
+    s = 2j * np.pi * np.asarray(frequencies)[:, None]
+    k2 = (k**2)[None, :]
+    n = len(layers)
+    gam, th, sh = [], [], []
+    for d, c, kap in layers:
+        q = np.sqrt((kap * k2 + s * c) / kap)
+        e = np.zeros_like(q) if np.isinf(d) else np.exp(-q * d)
+        gam.append(kap * q)
+        th.append((1 - e * e) / (1 + e * e))
+        sh.append(2 * e / (1 + e * e))
+    zero = np.zeros_like(s * k2)
+    y_down = [None] * (n + 1)
+    y_top = [None] * n
+    y_down[n] = zero
+    for i in range(n - 1, -1, -1):
+        y_top[i] = gam[i] * (y_down[i + 1] + gam[i] * th[i]) / (gam[i] + y_down[i + 1] * th[i])
+        y_down[i] = y_top[i] if i == 0 else y_top[i] / (1 + resistances[i - 1] * y_top[i])
+    y_up = [zero] + [None] * n
+    for j in range(1, n + 1):
+        i = j - 1
+        ya = zero if i == 0 else y_up[i] / (1 + resistances[i - 1] * y_up[i])
+        y_up[j] = gam[i] * (ya + gam[i] * th[i]) / (gam[i] + ya * th[i])
+    a, b = sorted((heat_plane, probe_plane))
+    theta = 1.0 / (y_up[a] + y_down[a])  # reciprocity: heat the upper plane, read the lower one
+    for j in range(a, b):
+        if j >= 1:
+            theta = theta / (1 + resistances[j - 1] * y_top[j])
+        theta = theta * sh[j] / (1 + y_down[j + 1] / gam[j] * th[j])
+    weight = w * np.exp(-(u**2)) * u * np.sqrt(8.0 / width2) ** 2 / (2 * np.pi)
+    return theta @ weight
+
+
+def numpy_signal(layers, resistances, f_mod, f_rep, delays, heat_plane, probe_plane, width2, n_sidebands):
+    """Plain sideband sum Z(t) = sum_{|m|<=M} H(f_mod + m f_rep) exp(2 pi i m f_rep t)."""
+    m = np.arange(-n_sidebands, n_sidebands + 1)
+    h = numpy_response(layers, resistances, f_mod + m * f_rep, heat_plane, probe_plane, width2)
+    return np.exp(2j * np.pi * f_rep * np.outer(delays, m)) @ h
+
+
+# ----------------------------------------------------------------------------- helpers
+def _time(fn, repeats):
+    t0 = time.perf_counter()
+    jax.block_until_ready(fn())
+    first = time.perf_counter() - t0
+    best = np.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        jax.block_until_ready(fn())
+        best = min(best, time.perf_counter() - t0)
+    return best, max(first - best, 0.0)
+
+
+def _numpy_until_accurate(run, reference, tolerance, start, cap, repeats):
+    m = start
+    while True:
+        z = run(m)
+        error = float(np.max(np.abs(jt.tdtr.ratio(z) / reference - 1)))
+        if error <= tolerance or m >= cap:
+            break
+        m *= 2
+    best = np.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        run(m)
+        best = min(best, time.perf_counter() - t0)
+    return {"numpy_sidebands": m, "numpy_ratio_error": error, "numpy_s_per_curve": best}
+
+
+def _itr_layers():
+    return [(104e-9, 2.55e6, 158.1), (9.66e-9, 2.21e6, 9.724), (82e-9, 3.98e6, 83.58), (np.inf, 1.6e6, 1.4)]
+
+
+def _stack(layers, resistances):
+    return jt.tdtr.Stack(layers=[L(*x) for x in layers], resistances=list(resistances))
+
+
+# ----------------------------------------------------------------------------- cases
+def case_80mhz(quick):
+    layers = [(80e-9, 2.42e6, 180.0), (np.inf, 1.66e6, 140.0)]
+    resistances = [5e-9]
+    stack = _stack(layers, resistances)
+    setup = jt.tdtr.Setup(10e6, 80e6, 10e-6, 10e-6, min_delay=1e-11, n_hankel=24)
+    delays = np.geomspace(100e-12, 4e-9, 30)
+    reference = np.asarray(
+        jt.tdtr.ratio(jt.tdtr.signal(stack, setup.replace(n_sidebands=256, n_hankel=64, min_delay=1e-13), delays))
+    )
+    z = jt.tdtr.signal(stack, setup, delays)
+    jax_error = float(np.max(np.abs(np.asarray(jt.tdtr.ratio(z)) / reference - 1)))
+    per_curve, compile_s = _time(lambda: jt.tdtr.signal(stack, setup, delays), 5 if quick else 20)
+
+    batch = 64 if quick else 256
+    rng = np.random.default_rng(0)
+    batched = jt.tdtr.Stack.from_arrays(
+        thickness=np.tile([80e-9, np.inf], (batch, 1)),
+        heat_capacity=np.tile([2.42e6, 1.66e6], (batch, 1)),
+        conductivity=np.column_stack([rng.uniform(100, 240, batch), rng.uniform(100, 160, batch)]),
+        resistances=rng.uniform(2e-9, 2e-8, (batch, 1)),
+    )
+    mapped = jax.jit(jax.vmap(lambda s: jt.tdtr.signal(s, setup, delays)))
+    batch_s, batch_compile = _time(lambda: mapped(batched), 3 if quick else 10)
+
+    width2 = 2 * (10e-6) ** 2
+    baseline = _numpy_until_accurate(
+        lambda m: numpy_signal(layers, resistances, 10e6, 80e6, delays, 0, 0, width2, m),
+        reference, 1e-6, 1000, 64000 if quick else 256000, 1 if quick else 3,
+    )
+    return {
+        "case": "80 MHz / 10 MHz, Al/Si, 10 um spots, 30 delays 100 ps - 4 ns, tolerance 1e-6",
+        "jax_s_per_curve": per_curve,
+        "jax_compile_s": compile_s,
+        "jax_ratio_error": jax_error,
+        "jax_vmap_batch": batch,
+        "jax_vmap_curves_per_s": batch / batch_s,
+        "jax_vmap_compile_s": batch_compile,
+        **baseline,
+        "speedup_single_curve": baseline["numpy_s_per_curve"] / per_curve,
+    }
+
+
+def case_itr(quick):
+    layers = _itr_layers()
+    resistances = [4.2e-9, 6.9e-9, 1e-9]
+    stack = _stack(layers, resistances)
+    delays = np.geomspace(10e-12, 50e-9, 500)
+    out = {}
+    for name, heat, probe in (("FR", "front", "rear"), ("RF", "rear", "front")):
+        setup = jt.tdtr.Setup(200e3, 20e6, 26e-6, 12.5e-6, heat_at=heat, probe_at=probe)
+        reference = np.asarray(
+            jt.tdtr.ratio(jt.tdtr.signal(stack, setup.replace(n_sidebands=256, n_hankel=64), delays))
+        )
+        z = jt.tdtr.signal(stack, setup, delays)
+        jax_error = float(np.max(np.abs(np.asarray(jt.tdtr.ratio(z)) / reference - 1)))
+        per_curve, compile_s = _time(lambda: jt.tdtr.signal(stack, setup, delays), 3 if quick else 10)
+        planes = (0, 3) if name == "FR" else (3, 0)
+        baseline = _numpy_until_accurate(
+            lambda m: numpy_signal(layers, resistances, 200e3, 20e6, delays, *planes, 26e-6**2 + 12.5e-6**2, m),
+            reference, 1e-5, 500, 8000 if quick else 64000, 1,
+        )
+        out[name] = {
+            "jax_s_per_curve": per_curve,
+            "jax_compile_s": compile_s,
+            "jax_ratio_error": jax_error,
+            **baseline,
+            "speedup": baseline["numpy_s_per_curve"] / per_curve,
+        }
+    return {"case": "ITR paper: 20 MHz / 200 kHz, W/Al2O3/Ni/quartz, 500 delays 10 ps - 50 ns", **out}
+
+
+def case_jacobian(quick):
+    layers = _itr_layers()
+    delays = np.geomspace(10e-12, 50e-9, 500)
+    setup = jt.tdtr.Setup(200e3, 20e6, 26e-6, 12.5e-6, heat_at="front", probe_at="rear")
+    base = _stack(layers, [4.2e-9, 6.9e-9, 1e-9])
+
+    def ratio_of(p):
+        stack = base
+        for i in range(3):
+            stack = stack.replace_resistance(i, p[i])
+        for i in range(4):
+            stack = stack.replace_layer(i, conductivity=p[3 + i])
+        for i in range(3):
+            stack = stack.replace_layer(i, heat_capacity=p[7 + i])
+        return jt.tdtr.ratio(jt.tdtr.signal(stack, setup, delays))
+
+    p0 = jnp.array([4.2e-9, 6.9e-9, 1e-9, 158.1, 9.724, 83.58, 1.4, 2.55e6, 2.21e6, 3.98e6])
+    forward = jax.jit(ratio_of)
+    jacobian = jax.jit(jax.jacfwd(ratio_of))
+    repeats = 3 if quick else 10
+    t_forward, c_forward = _time(lambda: forward(p0), repeats)
+    t_jacobian, c_jacobian = _time(lambda: jacobian(p0), repeats)
+    return {
+        "case": "jacfwd of the FR ratio (500 delays) w.r.t. 10 parameters",
+        "forward_s": t_forward,
+        "jacobian_s": t_jacobian,
+        "jacobian_over_forward": t_jacobian / t_forward,
+        "forward_compile_s": c_forward,
+        "jacobian_compile_s": c_jacobian,
+    }
+
+
+def main(quick: bool = False) -> dict:
+    """Run the three cases, print a table, write benchmarks/results/tdtr_<hostname>.json."""
+    results = {
+        "benchmark": "tdtr",
+        "machine": {
+            "hostname": socket.gethostname(),
+            "platform": platform.platform(),
+            "processor": platform.processor(),
+            "cpu_count": os.cpu_count(),
+            "load_average_at_start": os.getloadavg(),
+            "device": str(jax.devices()[0]),
+            "jax": jax.__version__,
+            "numpy": np.__version__,
+        },
+        "quick": quick,
+        "cases": [case_80mhz(quick), case_itr(quick), case_jacobian(quick)],
+    }
+    a, b, c = results["cases"]
+    print(f"\nTDTR benchmark on {results['machine']['hostname']} ({results['machine']['device']}, quick={quick})")
+    print(f"{'case':34s} {'jaxtherm':>12s} {'NumPy brute':>14s} {'M (NumPy)':>10s} {'ratio':>8s}  errors jax / NumPy")
+    print(
+        f"{'80/10 MHz, 30 delays, 1 curve':34s} {a['jax_s_per_curve'] * 1e3:9.3f} ms {a['numpy_s_per_curve'] * 1e3:11.1f} ms "
+        f"{a['numpy_sidebands']:10d} {a['speedup_single_curve']:7.0f}x  {a['jax_ratio_error']:.1e} / {a['numpy_ratio_error']:.1e}"
+    )
+    print(f"{'80/10 MHz, vmap batch ' + str(a['jax_vmap_batch']):34s} {a['jax_vmap_curves_per_s']:9.0f} curves/s")
+    for name in ("FR", "RF"):
+        r = b[name]
+        print(
+            f"{'ITR 20 MHz/200 kHz ' + name + ', 500 delays':34s} {r['jax_s_per_curve'] * 1e3:9.2f} ms "
+            f"{r['numpy_s_per_curve'] * 1e3:11.1f} ms {r['numpy_sidebands']:10d} {r['speedup']:7.0f}x  "
+            f"{r['jax_ratio_error']:.1e} / {r['numpy_ratio_error']:.1e}"
+        )
+    print(
+        f"{'jacfwd, 10 parameters (FR)':34s} {c['jacobian_s'] * 1e3:9.2f} ms  = {c['jacobian_over_forward']:.2f} x forward "
+        f"({c['forward_s'] * 1e3:.2f} ms)"
+    )
+    print(f"compile: single {a['jax_compile_s']:.1f} s, vmap {a['jax_vmap_compile_s']:.1f} s, "
+          f"jacobian {c['jacobian_compile_s']:.1f} s")
+    out_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+    os.makedirs(out_dir, exist_ok=True)
+    path = os.path.join(out_dir, f"tdtr_{socket.gethostname()}.json")
+    with open(path, "w") as fh:
+        json.dump(results, fh, indent=2, default=float)
+    print(f"written {path}")
+    return results
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller caps")
+    main(quick=parser.parse_args().quick)

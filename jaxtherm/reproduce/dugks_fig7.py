@@ -1,0 +1,40 @@
+"""DUGKS paper Fig. 7: transient thermal grating in Au at 300 K, Te* and Tp* at x = L/4.
+
+Problem, discretisation and time windows: see `jaxtherm.reproduce._ttm_grating`
+(Table 1 constants at 300 K, dT = 1 K, periodic). Curves: TTM and the exact TTM
+solution (matrix exponential); the kinetic (DUGKS) curves are merged in by
+`kinetic_curves`. Te* = (Te - Tref)/dT, Tp* = (Tp - Tref)/dT.
+"""
+
+from __future__ import annotations
+
+from ._dugks_curves import write_outputs
+from ._ttm_figures import panels_for
+from ._ttm_grating import grating_ttm_curves
+
+CASE = "dugks-fig7"
+DESCRIPTION = "Transient grating in Au at 300 K: Te*, Tp* at x = L/4, TTM vs exact (DUGKS paper Fig. 7)"
+
+REFERENCE = 300
+TAGS = ("L10nm", "L100nm", "L1000nm")
+
+
+def ttm_curves(fast: bool = False):
+    """TTM (+ analytic) curves and headline numbers of Fig. 7."""
+    return grating_ttm_curves(REFERENCE, fast)
+
+
+def kinetic_curves(fast: bool = False):
+    """DUGKS curves and headline numbers for the same case (filled in by the DUGKS module)."""
+    return {}, {}
+
+
+def run(out_dir, fast: bool = False) -> dict:
+    """Write dugks_fig7.png/.csv/.json into `out_dir`; returns the headline numbers."""
+    curves, headline = ttm_curves(fast)
+    other, other_headline = kinetic_curves(fast)
+    headline.update(other_headline)
+    spec = [(f"{tag} electrons", tag, "Te_star") for tag in TAGS] + [(f"{tag} phonons", tag, "Tp_star")
+                                                                     for tag in TAGS]
+    return write_outputs(out_dir, "dugks_fig7", panels_for(spec, curves, other), headline, "t (ps)",
+                         ["Te*"] * 3 + ["Tp*"] * 3)
