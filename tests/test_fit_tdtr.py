@@ -1,19 +1,18 @@
 """Fitting TDTR traces of the ITR paper's W/Al2O3/Ni/quartz sample (1-D, 20 MHz / 200 kHz).
 
-Coverage of the reported uncertainties over noise seeds, the degeneracy warning for two
-resistances in series through 9.66 nm Al2O3, a joint FR+RF fit with a shared substrate
-property, and forward-mode sensitivities against the paper's 1 % finite differences.
-The delays and models equal those of `run_demo(quick=True)` so compiled programs are shared.
+Coverage of the reported uncertainties over noise seeds and forward-mode sensitivities
+against the paper's 1 % finite differences. The per-direction and joint FR+RF fits (shared
+substrate property, degeneracy warning for two resistances in series through 9.66 nm
+Al2O3) are checked on the demo's results in `test_demo.py`. The delays and models equal
+those of `run_demo(quick=True)` so compiled programs are shared.
 """
-
-import warnings
 
 import numpy as np
 import pytest
 
 import jaxtherm.tdtr as tdtr
 from jaxtherm.demo import FR_INTERFACES, RF_INTERFACES, TABLE3_300K, itr_paper_sample
-from jaxtherm.fit import DegeneracyWarning, TdtrModel, Trace, fit_traces, fit_traces_batched
+from jaxtherm.fit import TdtrModel, Trace, fit_traces_batched
 from jaxtherm.fit.sensitivity import log_sensitivity, log_sensitivity_finite_difference
 
 GW = 1e-9
@@ -69,38 +68,6 @@ def test_coverage_over_noise_seeds(sample):
     total_sd = np.sqrt(fits.covariance[:, 0, 0] + fits.covariance[:, 1, 1] + 2 * fits.covariance[:, 0, 1])
     assert 0.7 < np.mean(total_sd) / np.std(total, ddof=1) < 1.3
     assert np.mean(np.abs(total - (truth["itr"][a] + truth["itr"][b])) < 2 * total_sd) >= 0.88
-
-
-def test_series_pair_warns_and_joint_fit_shares_substrate(sample):
-    """Two ITRs in series through 9.66 nm Al2O3 are nearly degenerate (warning; the split has a second chi^2 basin,
-    so three vmapped starts along the valley are used); a joint FR+RF fit of the four direction-dependent ITRs plus
-    the shared quartz conductivity, started from the per-direction fits, recovers all five within 3 sigma."""
-    truth, _, models, clean, start = sample
-    rng = np.random.default_rng(7)
-    data = {d: clean[d] + SIGMA * rng.standard_normal(DELAYS.size) for d in clean}
-    traces = {d: Trace(model=models[d], data=data[d], sigma=SIGMA, name=d) for d in data}
-    splits = [2.5 * GW, 5.0 * GW, 7.5 * GW]  # as in run_demo: shares its compiled multi-start solver
-    single = {}
-    for d, names in (("FR", FR_INTERFACES[:2]), ("RF", RF_INTERFACES[:2])):
-        a, b = names
-        with pytest.warns(DegeneracyWarning, match=f"'{a}' and '{b}'"):
-            single[d] = fit_traces(
-                start, [traces[d]], {a: f"itr['{a}']", b: f"itr['{b}']"}, starts={a: splits, b: splits[::-1]}
-            )
-        assert single[d].correlation[0, 1] < -0.95
-        for name in names:
-            assert abs(single[d].values[name] - TABLE3_300K[name]) < 3 * single[d].standard_errors[name]
-    free = {k: f"itr['{k}']" for k in TABLE3_300K}
-    free["quartz conductivity"] = "stack.layers[3].conductivity"
-    initial = {k: single["FR"].values.get(k, single["RF"].values.get(k)) for k in TABLE3_300K}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DegeneracyWarning)
-        joint = fit_traces(start, [traces["FR"], traces["RF"]], free, initial=initial)
-    assert joint.converged
-    expected = dict(TABLE3_300K, **{"quartz conductivity": float(truth["stack"].layers[3].conductivity)})
-    for name, value in expected.items():
-        assert abs(joint.values[name] - value) < 3 * joint.standard_errors[name], name
-    assert joint.standard_errors["quartz conductivity"] / expected["quartz conductivity"] < 0.05
 
 
 def test_sensitivities_ad_vs_one_percent_differences_and_shapes(sample):

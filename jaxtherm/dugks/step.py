@@ -236,11 +236,11 @@ def moments(setup: Setup, distribution):
     return 2.0 * math.pi * jnp.einsum("m,cmp->cp", setup.weights, distribution)
 
 
-def centre_fields(setup: Setup, config: Config, distribution, time):
+def centre_fields(setup: Setup, config: Config, distribution, time, with_flux: bool = True):
     """Macroscopic fields at the cell centres from I~ at `time`.
 
     **Returns:** dict with `Te`, `Tp` (K, (N,)), `u` (2, M, N), `u_eq`, `tau`, `Q` ((2, N)),
-    `source` (W/m^3, (N,)) and `heat_flux` ((2, N), W/m^2).
+    `source` (W/m^3, (N,)) and, if `with_flux`, `heat_flux` ((2, N), W/m^2).
     """
     dt = config.time_step()
     half = 0.5 * dt
@@ -252,8 +252,10 @@ def centre_fields(setup: Setup, config: Config, distribution, time):
     u_eq, tau, q = local_state(setup, coeffs, te, tp, source)
     ratio = half / tau
     u = (distribution + (half * (u_eq / tau + q))[:, None, :]) / (1.0 + ratio)[:, None, :]
-    flux = 2.0 * math.pi * jnp.einsum("m,cmp->cp", setup.weights * setup.mu, u) * setup.speed_cell
-    return {"Te": te, "Tp": tp, "u": u, "u_eq": u_eq, "tau": tau, "Q": q, "source": source, "heat_flux": flux}
+    fields = {"Te": te, "Tp": tp, "u": u, "u_eq": u_eq, "tau": tau, "Q": q, "source": source}
+    if with_flux:
+        fields["heat_flux"] = 2.0 * math.pi * jnp.einsum("m,cmp->cp", setup.weights * setup.mu, u) * setup.speed_cell
+    return fields
 
 
 def initial_state(params: Params, config: Config, setup: Setup | None = None) -> State:
@@ -316,7 +318,7 @@ def advance(setup: Setup, config: Config, state: State) -> State:
     m_half = config.n_ordinates // 2
 
     # 1. centre temperatures and the original distribution at time t (eq. 46-47, 28-31).
-    centre = centre_fields(setup, config, tilde, time)
+    centre = centre_fields(setup, config, tilde, time, with_flux=False)
     u = centre["u"]
     collision = (centre["u_eq"][:, None, :] - u) / centre["tau"][:, None, :] + centre["Q"][:, None, :]
     bar_plus = u + quarter * collision

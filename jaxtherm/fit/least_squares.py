@@ -55,6 +55,9 @@ __all__ = [
     "DEGENERACY_THRESHOLD",
 ]
 
+#: Initial Levenberg-Marquardt damping relative to the largest diagonal of J^T J.
+LM_INITIAL_DAMPING = 1e-3
+
 #: |correlation| above which two fitted parameters are reported as nearly degenerate.
 DEGENERACY_THRESHOLD = 0.95
 
@@ -413,7 +416,7 @@ def _levenberg_marquardt(residual_u, u0, max_iterations, tolerance):
         accept = first | ((actual > 0) & finite_new)
 
         lam_accept = s["lam"] * jnp.maximum(1.0 / 3.0, 1.0 - (2.0 * rho - 1.0) ** 3)
-        lam_start = 1e-3 * jnp.max(jnp.diag(jac_new.T @ jac_new))
+        lam_start = LM_INITIAL_DAMPING * jnp.max(jnp.diag(jac_new.T @ jac_new))
         lam_new = jnp.where(first, lam_start, jnp.where(accept, lam_accept, s["lam"] * s["nu"]))
         nu_new = jnp.where(accept, 2.0, 2.0 * s["nu"])
 

@@ -236,6 +236,7 @@ def fit_traces(
     absolute_sigma: bool = False,
     warn_degenerate: bool = True,
     exact_hessian: bool = False,
+    tolerance: float = 1e-10,
 ) -> TraceFitResult:
     """Fit named scalars of a parameter pytree to one or several traces.
 
@@ -249,8 +250,8 @@ def fit_traces(
     - `fixed_uncertainties`: optional dict path -> absolute 1-sigma uncertainty (SI) of a
       parameter held fixed; propagated into the fitted ones by the implicit-function
       Jacobian and added to the covariance.
-    - `positive`, `lower`, `upper`, `starts`, `max_iterations`, `absolute_sigma`: as in
-      `least_squares` (keyed by free-parameter name).
+    - `positive`, `lower`, `upper`, `starts`, `max_iterations`, `absolute_sigma`,
+      `tolerance`: as in `least_squares` (keyed by free-parameter name).
     - `warn_degenerate`: warn when |total correlation| > 0.95 for a pair.
     - `exact_hessian`: implicit-function Jacobian with the full Hessian of the cost
       (nested forward mode; slower to compile) instead of its Gauss-Newton part
@@ -268,7 +269,7 @@ def fit_traces(
     start = _initial_values(params, free_map, initial)
     fit = least_squares(
         residual_fn, start, positive=positive, lower=lower, upper=upper, max_iterations=max_iterations,
-        data=data, starts=starts, absolute_sigma=absolute_sigma, warn_degenerate=False,
+        data=data, starts=starts, absolute_sigma=absolute_sigma, warn_degenerate=False, tolerance=tolerance,
     )
     best_params = _insert(_as_float_tree(params), free_spec, {k: jnp.asarray(v) for k, v in fit.values.items()})
 
@@ -337,6 +338,7 @@ def fit_traces_batched(
     upper: dict | None = None,
     max_iterations: int = 100,
     absolute_sigma: bool = False,
+    tolerance: float = 1e-10,
 ):
     """Many fits of the same traces to different data at once (`vmap`): noise seeds, pixels.
 
@@ -364,7 +366,7 @@ def fit_traces_batched(
     start = _initial_values(params, free_map, initial)
     return least_squares_batched(
         residual_fn, start, (params_b, arrays, sigmas, sqrt_weights), positive=positive, lower=lower, upper=upper,
-        max_iterations=max_iterations, absolute_sigma=absolute_sigma,
+        max_iterations=max_iterations, absolute_sigma=absolute_sigma, tolerance=tolerance,
     )
 
 

@@ -148,12 +148,12 @@ def fig3_params(fluence):
 
 
 def fig3_curves(fast: bool = False):
-    """Fig. 3: P = 17.6 and 70.6 J/m^2, 80 cells (40 when fast), 40 ordinates, CFL 0.4, -1..2.5 ps.
+    """Fig. 3: P = 17.6 and 70.6 J/m^2, 80 cells (40 when fast), 40 ordinates, CFL 0.4, -1..3 ps.
 
     Headline: maximum front Te (paper: DUGKS 370 K and 533 K, TTM 369.0 K and 527.4 K).
     """
     curves, headline = {}, {}
-    config = dugks.make_config(1e-6, 40 if fast else 80, t_start=-1e-12, t_end=2.5e-12, n_outputs=350,
+    config = dugks.make_config(1e-6, 40 if fast else 80, t_start=-1e-12, t_end=3e-12, n_outputs=400,
                                cfl=0.4, limiter="vanleer", n_ordinates=40)
     for fluence in (17.6, 70.6):
         tag = f"P{fluence:g}".replace(".", "p")

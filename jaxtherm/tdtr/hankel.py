@@ -35,7 +35,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .transfer import plane_response
+from .transfer import depth_profile_nodes, profile_response
 
 __all__ = ["legendre_rule", "spot_response"]
 
@@ -64,18 +64,90 @@ def spot_response(arrays, setup, s, heat_plane: int, probe_plane: int):
 
     **Returns:** complex array of the shape of `s`: H(s) in K W^-1 (K m^2 W^-1 in 1-D).
     """
-    s = jnp.asarray(s)
+    s = jnp.asarray(s, dtype=complex)
     if setup.one_dimensional:
-        return plane_response(arrays, 0.0, s, heat_plane, probe_plane)
+        k2 = jnp.zeros(s.shape + (1,))
+        weights = jnp.ones(s.shape + (1,))
+        return _weighted_sum(arrays, k2, weights, s, heat_plane, probe_plane, _profile_of(setup))
     _, heat_capacity, _, conductivity_inplane, _ = arrays
     width2 = setup.beam_radius_squared
     # Grading scale rho(s) = min_i |s| C_i w^2 / (8 kappa_r,i): where layer i's q^2 changes character.
     diffusion_scale = jnp.min(heat_capacity / conductivity_inplane) * (width2 / 8.0)
     rho = jax.lax.stop_gradient(jnp.maximum(jnp.abs(s) * diffusion_scale, _RHO_MIN))[..., None]
-    nodes, weights = legendre_rule(setup.n_hankel)
+    nodes, node_weights = legendre_rule(setup.n_hankel)
     tau_max = jnp.arcsinh(_X_MAX / rho)
     tau = tau_max * nodes
     x = rho * jnp.sinh(tau)
-    dx = rho * jnp.cosh(tau) * tau_max * weights
-    g = plane_response(arrays, x * (8.0 / width2), s[..., None], heat_plane, probe_plane)
-    return (2.0 / (np.pi * width2)) * jnp.sum(g * jnp.exp(-x) * dx, axis=-1)
+    weights = (2.0 / (np.pi * width2)) * jnp.exp(-x) * rho * jnp.cosh(tau) * tau_max * node_weights
+    return _weighted_sum(arrays, x * (8.0 / width2), weights, s, heat_plane, probe_plane, _profile_of(setup))
+
+
+def _profile_of(setup):
+    """Static (absorption_depth, sensing_depth, n_depth) of a Setup."""
+    return (setup.absorption_depth, setup.sensing_depth, setup.n_depth)
+
+
+def _point_response(arrays, k2, s, heat_plane, probe_plane, profile):
+    """g(k, s) including optional optical depth profiles (nodes at fixed positions)."""
+    absorption_depth, sensing_depth, n_depth = profile
+    if absorption_depth is None and sensing_depth is None:
+        return profile_response(arrays, k2, s, heat_plane, probe_plane)
+    # Node positions depend on the layer thickness only through the absorbed fraction
+    # 1 - exp(-d / delta); they are held fixed under differentiation.
+    thickness = jax.lax.stop_gradient(jnp.real(arrays[0]))
+    rule = legendre_rule(n_depth)
+
+    def nodes(plane, depth):
+        if depth is None:
+            return None
+        layer = 0 if plane == 0 else plane - 1
+        return depth_profile_nodes(thickness[layer], depth, n_depth, rule)
+
+    probe_profile = None
+    if sensing_depth is not None:
+        layer = 0 if probe_plane == 0 else probe_plane - 1
+        d = jnp.where(jnp.isinf(thickness[layer]), jnp.inf, thickness[layer])
+        probe_profile = (sensing_depth, -jnp.expm1(-d / sensing_depth))
+    return profile_response(
+        arrays, k2, s, heat_plane, probe_plane, nodes(heat_plane, absorption_depth), nodes(probe_plane, sensing_depth),
+        probe_profile, rule,
+    )
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(4, 5, 6))
+def _weighted_sum(arrays, k2, weights, s, heat_plane, probe_plane, profile):
+    """sum_i weights_i g(k2_i, s) over the last axis (the quadrature at fixed nodes)."""
+    g = _point_response(arrays, k2, s[..., None], heat_plane, probe_plane, profile)
+    return jnp.sum(g * weights, axis=-1)
+
+
+@_weighted_sum.defjvp
+def _weighted_sum_jvp(heat_plane, probe_plane, profile, primals, tangents):
+    # Derivatives per (k, s) point by one *holomorphic reverse sweep*: g is a holomorphic function
+    # of the (complexified) layer properties and of s, so a single reverse pass per point gives
+    # dg/d(every property) and dg/ds at once. The tangent-independent part is computed once, so
+    # jax.jacfwd over many parameters costs ~ one extra reverse sweep, not one sweep per parameter.
+    # The nodes (k2, weights) are held fixed: this is the derivative of the quadrature.
+    arrays, k2, weights, s = primals
+    arrays_dot, _, _, s_dot = tangents
+    points_s = jnp.broadcast_to(s[..., None], k2.shape).reshape(-1)
+    points_k2 = k2.reshape(-1)
+    complex_arrays = tuple(jnp.asarray(a, dtype=complex) for a in arrays)
+
+    def point(props, s_point, k2_point):
+        return _point_response(props, k2_point, s_point, heat_plane, probe_plane, profile)
+
+    value_and_grads = jax.vmap(
+        jax.value_and_grad(point, argnums=(0, 1), holomorphic=True), in_axes=(None, 0, 0)
+    )
+    g, (d_props, d_s) = value_and_grads(complex_arrays, points_s, points_k2)
+    shape = k2.shape
+    g = g.reshape(shape)
+    primal_out = jnp.sum(g * weights, axis=-1)
+    tangent_points = d_s.reshape(shape) * s_dot[..., None]
+    for derivative, prop_dot in zip(d_props, arrays_dot):
+        if derivative.shape[-1] == 0:
+            continue
+        tangent_points = tangent_points + (derivative @ prop_dot.astype(complex)).reshape(shape)
+    tangent_out = jnp.sum(tangent_points * weights, axis=-1)
+    return primal_out, tangent_out

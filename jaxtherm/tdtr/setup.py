@@ -41,6 +41,14 @@ class Setup:
       w(t) = 1 - (1 - exp(-lambda t))^p that separates the singular early-time part
       (see `jaxtherm.tdtr.lockin`).
     - `contour_nodes`: nodes per decade of time of the inverse-Laplace contours.
+    - `absorption_depth`: optional optical absorption depth delta_pump (m) of an exponential
+      pump profile exp(-z/delta) inside the heated layer (layer 0 for `heat_at` = front,
+      measured down from the top face; the layer above the plane otherwise, measured up from
+      its bottom face). `None`: all heat absorbed in the plane (the usual sheet source).
+    - `sensing_depth`: optional optical sensing depth delta_probe (m) of the probe, likewise.
+    - `n_depth`: nodes of the depth-profile quadrature (each profile becomes `n_depth` sheets
+      carrying equal shares of the absorbed/sensed weight; the response is then exact for
+      times >> delta^2 / D, the diffusion time across the optical depth).
     """
 
     modulation_frequency: float
@@ -58,6 +66,9 @@ class Setup:
     window_order: int = 4
     window_rate: float = 4.0
     contour_nodes: int = 32
+    absorption_depth: float | None = None
+    sensing_depth: float | None = None
+    n_depth: int = 8
 
     def __post_init__(self):
         check_positive("modulation_frequency", self.modulation_frequency, "Hz")
@@ -95,6 +106,12 @@ class Setup:
         check_integer("window_order", self.window_order, minimum=1)
         check_integer("contour_nodes", self.contour_nodes, minimum=4)
         check_positive("min_delay", self.min_delay, "s")
+        check_integer("n_depth", self.n_depth, minimum=1)
+        for name in ("absorption_depth", "sensing_depth"):
+            value = getattr(self, name)
+            if value is not None:
+                check_length(name, value, 1e-3, "m")
+                object.__setattr__(self, name, float(value))
         check_positive("window_rate", self.window_rate, "dimensionless (lambda / f_rep)")
         pulses = math.ceil(math.log(self.window_order / 1e-13) / self.window_rate)
         if pulses > 10:

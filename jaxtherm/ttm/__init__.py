@@ -10,11 +10,21 @@
 * `step(params, config, state, dt) -> State` for custom loops;
 * `time_grid(...)`: step edges with fine steps during the pulse and growing ones after.
 
-Which variant: ``"A"`` (the paper's) treats the coupling explicitly - cheap, first
-order in time, and stable only for dt G (1/Ce + 1/Cp) < 2 (fine for Au, G/Ce ~
-1e12 /s; far too restrictive for Pt, Ni, W with G/Ce ~ 2-5e12 /s at ps steps).
-``"B"`` (default) treats it with Crank-Nicolson too: unconditionally stable,
-second order in time for constant coefficients.
+Which variant. ``"A"`` (the paper's) treats the coupling explicitly: two scalar
+tridiagonal solves per step (LAPACK), the fastest; first order in time with lagged
+coefficients (second order with ``coefficients="midpoint"``, which evaluates the
+explicit coupling at the predicted midpoint); stable only for
+dt G (1/Ce + 1/Cp) < 2 - fine for Au (G/Ce ~ 1e12 /s, dt up to ~1 ps) but
+restrictive for Pt, Ni, W (G/Ce ~ 2-5e12 /s) at ps-ns steps; `simulate` refuses
+larger steps. ``"B"`` (default) treats the coupling with Crank-Nicolson too: one
+coupled 2x2-block solve, unconditionally stable and second order in time for
+constant coefficients, but not L-stable - with dt G/Ce >> 1 the electron-phonon
+difference flips sign from step to step while it decays (bounded; use steps of a
+few Ce/G while Te and Tp differ if that transient matters). On a CPU the block
+solve is a sequential sweep and variant B costs several times variant A per step.
+
+Energy: with ``temperature_update="energy"`` (default) the discrete balance
+absorbed = stored + wall losses holds to round-off (`Solution.energy_error`).
 """
 
 from .grid import Grid, make_grid, time_grid, uniform_time_grid

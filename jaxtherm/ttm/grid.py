@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import jax.numpy as jnp
 import numpy as np
 
@@ -48,18 +50,21 @@ def make_grid(params, config) -> Grid:
     return Grid(faces=faces, centres=centres, widths=widths)
 
 
-def time_grid(start, end, fine_step, *, fine_until=None, max_step=None, growth=1.0, output_times=None):
-    """Step-edge times with fine steps first (e.g. during the pulse) and growing steps after.
+def time_grid(start, end, fine_step, *, fine_until=None, max_step=None, growth=1.0, output_times=None,
+              fine_from=None):
+    """Step-edge times with fine steps (e.g. during the pulse) and growing steps after.
 
-    Steps are `fine_step` until `fine_until`, then each step is `growth` times the
-    previous one, capped at `max_step`. Requested `output_times` are inserted as
-    step edges, so the solver lands on them exactly.
+    Before `fine_from` (if given) steps are uniform and at most `max_step`; from there
+    steps are `fine_step` until `fine_until`, then each step is `growth` times the
+    previous one, capped at `max_step`. Requested `output_times` are inserted as step
+    edges, so the solver lands on them exactly.
 
     **Arguments:**
 
     - `start`, `end`: first and last time (s).
     - `fine_step`: step during the fine phase (s).
     - `fine_until`: end of the fine phase (s); default: the whole run is fine.
+    - `fine_from`: start of the fine phase (s); default `start`.
     - `max_step`: largest step after the fine phase (s); default `fine_step`.
     - `growth`: ratio of consecutive steps after the fine phase (>= 1).
     - `output_times`: optional times (s) that must be step edges.
@@ -79,6 +84,10 @@ def time_grid(start, end, fine_step, *, fine_until=None, max_step=None, growth=1
     n_max = 10_000_000
     edges = [float(start)]
     t, dt = float(start), float(fine_step)
+    if fine_from is not None and fine_from > start:
+        n_coarse = int(math.ceil((min(float(fine_from), float(end)) - start) / max_step - 1e-9))
+        edges = list(np.linspace(float(start), min(float(fine_from), float(end)), n_coarse + 1))
+        t = edges[-1]
     while t < end - 1e-9 * fine_step:
         if t >= fine_until:
             dt = min(dt * growth, max_step)
