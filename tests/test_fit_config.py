@@ -13,8 +13,9 @@ EXAMPLES = os.path.join(os.path.dirname(__file__), "..", "examples")
 TRUTH = {"W/Al2O3": 4.2e-9, "Al2O3/Ni": 6.9e-9, "Al2O3/W": 6.6e-9, "Ni/Al2O3": 3.7e-9, "quartz.conductivity": 1510.0**2 / 1.66e6}
 
 
+@pytest.mark.slow
 def test_example_config_recovers_synthetic_truth(tmp_path):
-    """examples/fit_config.toml (FR + RF, 4 ITRs + shared quartz conductivity) recovers the values its trace files
+    """(slow; `test_small_config_recovers_truth` covers the same code path) examples/fit_config.toml (FR + RF, 4 ITRs + shared quartz conductivity) recovers the values its trace files
     were synthesised from within 3 statistical sigma, and writes JSON + PNG; the trace files are left untouched."""
     config = os.path.join(EXAMPLES, "fit_config.toml")
     before = {n: open(os.path.join(EXAMPLES, n), "rb").read() for n in ("trace_fr.csv", "trace_rf.csv")}
@@ -28,6 +29,36 @@ def test_example_config_recovers_synthetic_truth(tmp_path):
     assert os.path.getsize(tmp_path / "fit.png") > 0
     after = {n: open(os.path.join(EXAMPLES, n), "rb").read() for n in before}
     assert before == after
+
+
+def test_small_config_recovers_truth(tmp_path):
+    """A two-layer W/quartz config with a synthetic trace file (ns delays, whitespace, no header, sigma column) goes
+    through run_config and recovers the resistance it was synthesised with; fixed-thickness uncertainty widens sigma."""
+    import jax.numpy as jnp
+    import numpy as np
+
+    import jaxtherm.tdtr as tdtr
+
+    stack = tdtr.Stack(
+        layers=[tdtr.Layer(104e-9, 2.55e6, 158.1), tdtr.Layer(float("inf"), 1.66e6, 1.3736)], resistances=[3e-9]
+    )
+    setup = tdtr.Setup(modulation_frequency=200e3, repetition_rate=20e6, heat_at="front", probe_at="front", one_dimensional=True)
+    delays = np.geomspace(20e-12, 40e-9, 150)
+    phase = np.asarray(tdtr.phase(tdtr.signal(stack, setup, jnp.asarray(delays))))
+    noisy = phase + 1e-4 * np.random.default_rng(3).standard_normal(delays.size)
+    lines = [f"{d / 1e-9:.12g} {p:.12g} 1e-4" for d, p in zip(delays, noisy)]
+    (tmp_path / "w.txt").write_text("\n".join(lines) + "\n")
+    text = BASE.replace('file = "trace_fr.csv"', 'file = "w.txt"').replace('delay_unit = "ps"', 'delay_unit = "ns"')
+    text = text.replace('signal_column = "phase_rad"', "signal_column = 1").replace("sigma = 1e-4", "sigma_column = 2")
+    text = text.replace("heat_capacity = 1.66e6\nconductivity = 1.4", "heat_capacity = 1.66e6\nconductivity = 1.3736")
+    text += '[fit.fixed_uncertainties]\n"W.thickness" = 2e-9\n'
+    path = tmp_path / "small.toml"
+    path.write_text(text)
+    result = run_config(path, out_dir=str(tmp_path / "out"), verbose=False)
+    assert result["converged"]
+    assert abs(result["values"]["W/quartz"] - 3e-9) < 3 * result["statistical_errors"]["W/quartz"]
+    assert result["standard_errors"]["W/quartz"] > result["statistical_errors"]["W/quartz"]
+    assert os.path.getsize(tmp_path / "out" / "fit.png") > 0
 
 
 def _config(tmp_path, text):

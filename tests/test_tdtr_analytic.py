@@ -34,10 +34,9 @@ def test_film_behaves_as_half_space_when_thick():
     ref = np.asarray(jt.tdtr.response(half_space, setup, f))
     assert np.all(np.isfinite(got))
     np.testing.assert_allclose(got, ref, rtol=1e-12)
-    # the full lock-in chain stays finite too, also probing the far (rear) side of the film
-    for probe in ("front", "rear"):
-        z = jt.tdtr.signal(stack, jt.tdtr.Setup(10e6, 80e6, 5e-6, 5e-6, probe_at=probe), np.array([1e-12, 1e-9]))
-        assert np.all(np.isfinite(np.asarray(z)))
+    # the full lock-in chain stays finite too, probing the far (rear) side of the film
+    z = jt.tdtr.signal(stack, jt.tdtr.Setup(10e6, 80e6, probe_at="rear", one_dimensional=True), np.array([1e-12, 1e-9]))
+    assert np.all(np.isfinite(np.asarray(z)))
     grads = jax.grad(lambda s: jt.tdtr.ratio(jt.tdtr.response(s, setup, f[1:])).sum())(stack)
     assert all(np.all(np.isfinite(g)) for g in jax.tree_util.tree_leaves(grads))
 

@@ -166,7 +166,9 @@ def test_depth_profiles_match_finite_volume():
     """Exponential absorption (15 nm) and sensing (10 nm) profiles in the W top layer: the library's
     sheet-quadrature equals a finite-volume solve with the volumetric source exp(-z/delta) and the
     exp(-z/delta)-weighted mean temperature, to 1e-5 at 200 kHz, 20.2 MHz and 1 GHz (1-D), for the
-    profile read at the front and a sheet read at the rear (FR)."""
+    profile read at the front and a sheet read at the rear (FR). Reciprocity holds with profiles:
+    absorbing over 15 nm at the front and reading the rear sheet equals heating the rear sheet and
+    sensing over 15 nm at the front."""
     stack = _itr_stack()
     setup = jt.tdtr.Setup(200e3, 20e6, heat_at="front", probe_at="front", one_dimensional=True,
                           absorption_depth=15e-9, sensing_depth=10e-9)
@@ -177,3 +179,9 @@ def test_depth_profiles_match_finite_volume():
         assert np.all(spread / np.abs(values) < 1e-3)
         assert abs(model_both / values[-1] - 1) < 1e-5, (f, model_both, values[-1])
         assert abs(model_fr / values[3] - 1) < 1e-5, (f, model_fr, values[3])
+    rf = np.asarray(
+        jt.tdtr.response(
+            stack, setup.replace(heat_at="rear", absorption_depth=None, sensing_depth=15e-9), FREQUENCIES
+        )
+    )
+    np.testing.assert_allclose(rf, fr, rtol=1e-12)

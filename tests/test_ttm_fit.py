@@ -2,12 +2,10 @@
 
 import dataclasses
 
-import jax.numpy as jnp
 import numpy as np
 import pytest
 
 from jaxtherm import materials, reflectance, sources, ttm
-from jaxtherm.fit import least_squares
 
 REFERENCE = 288.15
 FILM = reflectance.DrudeThinFilm(film_thickness=18.2e-9)
@@ -29,20 +27,21 @@ def drude_trace(coupling, delay, config, fine_step):
 def test_fit_recovers_coupling_and_thermalisation_delay():
     """Synthetic Delta R/R (G = 2.0e16, t_h = 260 fs, 1 % noise) made with a finer solver
     (20 cells, variant B, 4 fs) is fitted with a coarser one (8 cells, variant A, 10 fs)
-    from G = 1e16, t_h = 0: both recovered within 3 %, reduced chi^2 ~ 1."""
+    from G = 1e16, t_h = 0 (`ttm.fit_coupling_and_delay`, Levenberg-Marquardt of
+    `jaxtherm.fit`): both recovered within 3 %, reduced chi^2 ~ 1."""
     truth = np.asarray(drude_trace(2.0e16, 260e-15, ttm.Config(cells_per_layer=(20,), variant="B",
                                                                coefficients="midpoint"), 4e-15))
     sigma = 0.01 * np.max(np.abs(truth))
     data = truth + sigma * np.random.default_rng(1).standard_normal(truth.size)
     config = ttm.Config(cells_per_layer=(8,), variant="A", coefficients="midpoint")
-
-    def residual(free, measured):
-        # t_h is fitted in ps (an O(1) number that may start at 0) and converted to SI here.
-        return (measured - drude_trace(free["G"], free["t_h_ps"] * 1e-12, config, 10e-15)) / sigma
-
-    result = least_squares(residual, {"G": 1.0e16, "t_h_ps": 0.0}, positive={"G": True, "t_h_ps": False},
-                           data=jnp.asarray(data))
+    gold = dataclasses.replace(materials.GOLD, coupling_constant=1.0e16)
+    source = sources.PulseSource(incident_fluence=0.0112, pulse_duration=140e-15, penetration_depth=15.3e-9)
+    params = ttm.single_layer(gold, 18.2e-9, source=source, initial_temperature=REFERENCE)
+    edges = ttm.time_grid(-1.0e-12, TIMES[-1], 10e-15, fine_until=1.0e-12, growth=1.05, max_step=40e-15,
+                          output_times=TIMES)
+    result = ttm.fit_coupling_and_delay(params, config, edges, TIMES, data, sigma, FILM,
+                                        initial_coupling=1.0e16, initial_delay=0.0)
     assert result.converged
-    assert result.values["G"] == pytest.approx(2.0e16, rel=0.03)
-    assert result.values["t_h_ps"] * 1e-12 == pytest.approx(260e-15, rel=0.03)
+    assert result.values["coupling"] == pytest.approx(2.0e16, rel=0.03)
+    assert result.values["thermalisation_delay_ps"] * 1e-12 == pytest.approx(260e-15, rel=0.03)
     assert 0.7 < result.reduced_chi2 < 1.4

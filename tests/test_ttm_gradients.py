@@ -6,7 +6,6 @@ import importlib
 import jax
 import jax.numpy as jnp
 import numpy as np
-import pytest
 
 from jaxtherm import materials, sources, ttm
 

@@ -36,3 +36,19 @@ def test_graded_grid_widths():
     assert widths[:10].sum() == pytest.approx(50e-9) and widths[10:].sum() == pytest.approx(30e-9)
     np.testing.assert_allclose(widths[10:], 6e-9)
     assert float(grid.faces[-1]) == pytest.approx(80e-9)
+
+
+def test_thomas_and_lapack_tridiagonal_solvers_agree():
+    """Variant A gives the same temperatures with the LAPACK and the scan (Thomas) solver."""
+    import jax.numpy as jnp
+
+    from jaxtherm.ttm.step import solve_tridiagonal_thomas
+
+    rng = np.random.default_rng(3)
+    lower, upper = -rng.random((2, 30)), -rng.random((2, 30))
+    diag = 2.5 + rng.random((2, 30))
+    rhs = rng.random((2, 30))
+    dense = [np.diag(diag[c]) + np.diag(lower[c, 1:], -1) + np.diag(upper[c, :-1], 1) for c in range(2)]
+    exact = np.stack([np.linalg.solve(dense[c], rhs[c]) for c in range(2)])
+    np.testing.assert_allclose(solve_tridiagonal_thomas(*(jnp.asarray(a) for a in (lower, diag, upper, rhs))),
+                               exact, rtol=1e-12)

@@ -34,3 +34,18 @@ def test_benchmark_problem_converged_values():
     assert te.max() == pytest.approx(647.9, rel=1e-3)
     assert te[np.argmin(np.abs(times - 1e-12))] == pytest.approx(407.40, rel=1e-3)
     assert tp[-1] == pytest.approx(303.02, rel=1e-3)
+
+
+def test_itr_fig5_writes_outputs_and_equilibrates(tmp_path):
+    """ITR Fig. 5 (fast): files written; after ~10 ps both films reach the uniform rise
+    F / (L (Ce + Cp)) (0.835 K Ni, 1.084 K W); the rear heats less than the front."""
+    from jaxtherm.reproduce import run_case
+
+    headline = run_case("itr-fig5", tmp_path, fast=True)
+    for suffix in (".png", ".csv", ".json", "_maps.npz"):
+        assert (tmp_path / f"itr_fig5{suffix}").exists()
+    for label, metal, thickness in (("Ni", materials.NICKEL, 82e-9), ("W", materials.TUNGSTEN, 104e-9)):
+        uniform = 0.3 / (thickness * (metal.electron_heat_capacity_constant + metal.phonon_heat_capacity_constant))
+        assert headline[f"ttm_{label}_final_Tp_rise_K"] == pytest.approx(uniform, rel=2e-3)
+        assert headline[f"ttm_{label}_max_rear_Te_rise_K"] < headline[f"ttm_{label}_max_front_Te_rise_K"]
+        assert headline[f"ttm_{label}_energy_balance_error_relative"] < 1e-10

@@ -23,7 +23,8 @@ def stability_limit(metal):
 @pytest.mark.parametrize("metal", [materials.PLATINUM, materials.NICKEL, materials.TUNGSTEN],
                          ids=["Pt", "Ni", "W"])
 def test_variant_b_bounded_where_variant_a_blows_up(metal):
-    """At 3x the explicit-coupling limit (0.6-4 ps steps) variant A amplifies Te - Tp while variant B stays bounded (|Te - Tp| never exceeds its initial value; Crank-
+    """At 3x the explicit-coupling limit (1-3 ps steps) variant A amplifies Te - Tp while
+    variant B stays bounded (|Te - Tp| never exceeds its initial value; Crank-
     Nicolson may overshoot with a decaying sign flip), conserves energy and relaxes to a
     common temperature."""
     params = hot_electron_film(metal)

@@ -52,6 +52,8 @@ def test_bad_time_grid_and_outputs():
         ttm.simulate(params, config, EDGES, output_times=[0.123e-12])
     with pytest.raises(ValueError, match="end"):
         ttm.time_grid(1e-12, 0.0, 1e-15)
+    with pytest.raises(ValueError, match="positions"):
+        ttm.simulate(params, config, EDGES, positions=[50.0])
 
 
 def test_layer_count_mismatch_and_bad_source():

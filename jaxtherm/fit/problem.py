@@ -236,7 +236,7 @@ def fit_traces(
     absolute_sigma: bool = False,
     warn_degenerate: bool = True,
     exact_hessian: bool = False,
-    tolerance: float = 1e-10,
+    tolerance: float = 1e-8,
 ) -> TraceFitResult:
     """Fit named scalars of a parameter pytree to one or several traces.
 
@@ -338,7 +338,8 @@ def fit_traces_batched(
     upper: dict | None = None,
     max_iterations: int = 100,
     absolute_sigma: bool = False,
-    tolerance: float = 1e-10,
+    tolerance: float = 1e-8,
+    chunk_size: int | None = None,
 ):
     """Many fits of the same traces to different data at once (`vmap`): noise seeds, pixels.
 
@@ -347,6 +348,7 @@ def fit_traces_batched(
     - `params`, `traces`, `free`, `initial`, ...: as in `fit_traces`; the traces' own
       `data` are ignored (their shapes, sigmas and weights are used).
     - `batch_data`: sequence, one entry per trace, of arrays of shape (batch, n_i).
+    - `chunk_size`: optional; see `least_squares_batched`.
 
     **Returns:** a `BatchFitResult` (statistical uncertainties; no warnings).
     """
@@ -366,7 +368,7 @@ def fit_traces_batched(
     start = _initial_values(params, free_map, initial)
     return least_squares_batched(
         residual_fn, start, (params_b, arrays, sigmas, sqrt_weights), positive=positive, lower=lower, upper=upper,
-        max_iterations=max_iterations, absolute_sigma=absolute_sigma, tolerance=tolerance,
+        max_iterations=max_iterations, absolute_sigma=absolute_sigma, tolerance=tolerance, chunk_size=chunk_size,
     )
 
 

@@ -119,12 +119,12 @@ def fig2_curves(fast: bool = False):
 
     Returns normalised Te* = (Te - Tref)/(Tmax - Tref) at the front and rear, per thickness.
     """
+    from .dugks_fig2 import fig2_source  # the TTM module's problem definition: the very same case
+
     curves, headline = {}, {}
     for length in (100e-9, 200e-9):
         tag = f"L{int(round(length * 1e9))}nm"
-        source = sources.PulseSource(incident_fluence=10.0, reflectivity=0.93, pulse_duration=96e-15,
-                                     penetration_depth=15.3e-9)
-        params = dugks.Params(layers=(materials.GOLD,), source=source)
+        params = dugks.Params(layers=(materials.GOLD,), source=fig2_source())
         config = dugks.make_config(length, 20 if fast else 40, t_start=-0.3e-12, t_end=3e-12,
                                    n_outputs=165 if fast else 330, cfl=0.4, limiter="vanleer",
                                    n_ordinates=16 if fast else 40)
@@ -140,11 +140,11 @@ def fig2_curves(fast: bool = False):
 
 
 def fig3_params(fluence):
-    """Fig. 3 problem: Au 1 um, eq. 50 (t_s 280 fs, d_pump 12.44 nm, d_ballistic 200 nm, R 0.970)."""
-    source = sources.PulseSource(incident_fluence=fluence, reflectivity=0.970, pulse_duration=280e-15,
-                                 penetration_depth=12.44e-9, ballistic_range=200e-9, film_thickness=1e-6,
-                                 form="eq50")
-    return dugks.Params(layers=(FIG3_GOLD,), source=source)
+    """Fig. 3 problem: Au 1 um, eq. 50 (t_s 280 fs, d_pump 12.44 nm, d_ballistic 200 nm, R 0.970),
+    the source of `dugks_fig3.fig3_source`; `fluence` P (J/m^2)."""
+    from .dugks_fig3 import fig3_source  # the TTM module's problem definition: the very same case
+
+    return dugks.Params(layers=(FIG3_GOLD,), source=fig3_source(fluence))
 
 
 def fig3_curves(fast: bool = False):
@@ -170,20 +170,16 @@ def fig3_curves(fast: bool = False):
 # Fig. 7 and 8: transient thermal grating (periodic), x = L/4
 # ---------------------------------------------------------------------------
 
-_GRATING_CASES = {
-    300: (materials.GOLD_300K, ((10e-9, 1e-12), (100e-9, 2e-12), (1e-6, 10e-12))),
-    25: (materials.GOLD_25K, ((100e-9, 4e-12), (1e-6, 20e-12), (10e-6, 100e-12))),
-}
-
-
 def grating_curves(temperature: int, fast: bool = False):
     """Grating (eq. 51-52, dT = 1 K) at `temperature` (300 or 25 K, Table 1 constants), periodic,
     40 cells (20 when fast), 40 ordinates, van Leer, CFL 0.8; Te* and Tp* at x = L/4.
 
-    Time windows (not given in the paper): 1, 2, 10 ps (300 K: 10 nm, 100 nm, 1 um) and
-    4, 20, 100 ps (25 K: 100 nm, 1 um, 10 um).
+    Cases and time windows (not given in the paper) from `_ttm_grating.GRATING_CASES`:
+    1, 2, 10 ps (300 K: 10 nm, 100 nm, 1 um) and 4, 20, 100 ps (25 K: 100 nm, 1 um, 10 um).
     """
-    material, cases = _GRATING_CASES[temperature]
+    from ._ttm_grating import GRATING_CASES  # shared with the TTM curves: the very same cases
+
+    material, cases = GRATING_CASES[temperature]
     curves, headline = {}, {}
     for length, t_end in cases:
         tag = f"L{int(round(length * 1e9))}nm"

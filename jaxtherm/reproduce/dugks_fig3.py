@@ -26,7 +26,7 @@ from ._dugks_curves import write_outputs
 from ._ttm_figures import panels_for
 
 CASE = "dugks-fig3"
-DESCRIPTION = "Au 1 um, eq. 50 pulse, P = 17.6 / 70.6 J/m^2: normalised front Te(t), TTM (DUGKS paper Fig. 3)"
+DESCRIPTION = "Au 1 um, eq. 50 pulse, P = 17.6 / 70.6 J/m^2: normalised front Te(t), TTM (DUGKS Fig. 3)"
 
 THICKNESS = 1e-6
 FLUENCES = (17.6, 70.6)

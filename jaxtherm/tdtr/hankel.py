@@ -35,7 +35,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .transfer import depth_profile_nodes, profile_response
+from .transfer import _fraction_within, depth_profile_nodes, profile_response
 
 __all__ = ["legendre_rule", "spot_response"]
 
@@ -92,9 +92,9 @@ def _point_response(arrays, k2, s, heat_plane, probe_plane, profile):
     absorption_depth, sensing_depth, n_depth = profile
     if absorption_depth is None and sensing_depth is None:
         return profile_response(arrays, k2, s, heat_plane, probe_plane)
-    # Node positions depend on the layer thickness only through the absorbed fraction
-    # 1 - exp(-d / delta); they are held fixed under differentiation.
-    thickness = jax.lax.stop_gradient(jnp.real(arrays[0]))
+    # Node positions and weights depend on the layer thickness (through the absorbed fraction
+    # 1 - exp(-d / delta)); they are differentiated like everything else.
+    thickness = arrays[0]
     rule = legendre_rule(n_depth)
 
     def nodes(plane, depth):
@@ -106,8 +106,7 @@ def _point_response(arrays, k2, s, heat_plane, probe_plane, profile):
     probe_profile = None
     if sensing_depth is not None:
         layer = 0 if probe_plane == 0 else probe_plane - 1
-        d = jnp.where(jnp.isinf(thickness[layer]), jnp.inf, thickness[layer])
-        probe_profile = (sensing_depth, -jnp.expm1(-d / sensing_depth))
+        probe_profile = (sensing_depth, _fraction_within(thickness[layer], sensing_depth))
     return profile_response(
         arrays, k2, s, heat_plane, probe_plane, nodes(heat_plane, absorption_depth), nodes(probe_plane, sensing_depth),
         probe_profile, rule,

@@ -22,12 +22,15 @@ equal to 1 up to O(t^p) at t -> 0 and decaying like p exp(-lambda t). Then
 h = h w + h (1 - w) and
 
 * the *early, singular* part h w is summed in the time domain with (2): it needs
-  only P ~ 30 / (lambda T) pulses (a handful), and h(t) itself comes from a numerical
-  inverse Laplace transform of H on fixed Talbot contours, one per decade of time
-  from `min_delay` to P T (`contour_nodes` nodes each, ~1e-9 relative; H is
-  analytic off the negative real axis for any diffusive stack, so the contour
-  integral converges geometrically). h is real, so its small relative error only
-  enters V_in, where the early-time signal is large;
+  only P = ceil(ln(p / 1e-13) / (lambda T)) <= 10 pulses, and h(t) itself comes from a
+  numerical inverse Laplace transform of H on fixed Talbot contours
+  z(theta) = r theta (cot theta + 1.5 i), r = 0.4 N / t_max (N = `contour_nodes` = 32 nodes on
+  the half contour, real symmetry used), one contour per decade of time from `min_delay` to T
+  for the current pulse and one over [T, P T] for the earlier pulses, whose sum over n is
+  done in closed form (geometric sums per node, since w is a sum of exponentials). H is
+  analytic off the negative real axis for any diffusive stack, so the contour rule converges
+  geometrically (~3e-9 relative on TDTR stacks at 32 nodes; more nodes amplify round-off as
+  exp(0.4 N)). h is real, so its error enters V_in, where the early-time signal is large;
 * the *late, smooth* part h (1 - w) ~ t^{p - 1/2} vanishes at t = 0 to high order.
   Its Laplace transform is the p-th finite difference
   `D(s) = sum_{j=0}^{p} (-1)^j binom(p, j) H(s + j lambda)`, which decays like
@@ -35,8 +38,12 @@ h = h w + h (1 - w) and
   M (`n_sidebands`, 32 by default) reaches ~1e-7 of the signal, independently of the
   smallest delay. It carries all of the long-time (low-frequency, pile-up) physics.
 
-The total cost is ~ (2M + 1)(p + 1) + (#decades)(contour_nodes) evaluations of H
-plus (#delays) P (contour_nodes) exponentials: it grows only logarithmically with
+Measured (tests/test_tdtr_lockin.py; ITR stack, 20 MHz / 200 kHz): default settings agree with
+filtered brute-force sums over 2 x 10^6 + 1 sidebands to < 1e-8 in the ratio at 1 ps, 10 ps,
+100 ps, 1 ns and 49 ns (FF, FR, RR, 1-D), and with Gaussian spots to < 1e-6 from 10 ps.
+
+The total cost is ~ (2M + 1)(p + 1) + (#decades + 1)(contour_nodes) evaluations of H
+plus ~ 2 (#delays)(contour_nodes) exponentials: it grows only logarithmically with
 1 / (f_rep t_min). For heated and probed planes that differ, h(t) is flat at t = 0
 (H decays like exp(-sqrt(s) L / sqrt(D))) and the same split applies unchanged.
 `tests/test_tdtr_lockin.py` checks the claim against brute-force (smoothly
@@ -198,7 +205,14 @@ def _signal_jit(stack, setup, heat_plane, probe_plane, delays):
 def _validate_delays(setup, delays):
     check_finite("delays", delays, "s")
     arr = as_concrete_array("delays", delays, "s")
-    if arr is None or setup.method != "split":
+    if arr is None:
+        return
+    if np.any(np.abs(arr) > 1.0):
+        raise ValueError(
+            f"delays must be in seconds (e.g. 100 ps = 1e-10); got values up to {np.max(np.abs(arr)):g} - "
+            f"did you pass picoseconds or nanoseconds?"
+        )
+    if setup.method != "split":
         return
     wrapped = setup.period - np.mod(-arr, setup.period)
     bad = wrapped < setup.min_delay
@@ -208,8 +222,6 @@ def _validate_delays(setup, delays):
             f"period {setup.period:g} s), where the response is singular; pass delays >= min_delay or lower "
             f"Setup.min_delay"
         )
-    if np.any(np.abs(arr) > 1.0):
-        raise ValueError(f"delays must be in seconds (e.g. 100 ps = 1e-10); got values up to {np.max(np.abs(arr)):g}")
 
 
 def signal(stack: Stack, setup: Setup, delays):
@@ -295,7 +307,7 @@ def fdtr_signal(stack: Stack, setup: Setup, modulation_frequencies, delay=None):
             f"modulation_frequencies must be < repetition_rate / 2 = {0.5 * setup.repetition_rate:g} Hz, got up to "
             f"{np.max(arr):g} Hz"
         )
-    _validate_delays(setup, np.asarray(delay, dtype=float) if as_concrete_array("delay", delay, "s") is not None else delay)
+    _validate_delays(setup, delay)
     return _fdtr_jit(stack, setup, heat_plane, probe_plane, modulation_frequencies, jnp.asarray(delay, dtype=float))
 
 

@@ -170,13 +170,19 @@ def depth_profile_nodes(thickness, optical_depth: float, n_nodes: int, rule):
     """
     y, w = rule
     c = _DEPTH_MAP_RATE
-    d = jnp.where(jnp.isinf(thickness), jnp.inf, thickness)
-    fraction = -jnp.expm1(-d / optical_depth)
-    fraction_c = -jnp.expm1(-c * d / optical_depth)
+    fraction = _fraction_within(thickness, optical_depth)
+    fraction_c = _fraction_within(thickness, optical_depth / c)
     y = jnp.asarray(y)
     distance = -(optical_depth / c) * jnp.log1p(-y * fraction_c)
     weights = jnp.asarray(w) * (fraction_c / (c * fraction)) * (1.0 - y * fraction_c) ** (1.0 / c - 1.0)
     return distance, weights
+
+
+def _fraction_within(length, decay_length):
+    """1 - exp(-length / decay_length), = 1 for an infinite length (gradient-safe)."""
+    infinite = jnp.isinf(length)
+    safe = jnp.where(infinite, 1.0, length)
+    return jnp.where(infinite, 1.0, -jnp.expm1(-safe / decay_length))
 
 
 def _interval_nodes(alpha, beta, optical_depth, fraction_total, rule):
@@ -184,7 +190,8 @@ def _interval_nodes(alpha, beta, optical_depth, fraction_total, rule):
     y, w = rule
     c = _DEPTH_MAP_RATE
     y = jnp.asarray(y)
-    span = -jnp.expm1(-c * (beta - alpha) / optical_depth)
+    infinite = jnp.isinf(beta)
+    span = _fraction_within(jnp.where(infinite, jnp.inf, jnp.where(infinite, alpha + 1.0, beta) - alpha), optical_depth / c)
     distance = alpha - (optical_depth / c) * jnp.log1p(-y * span)
     weights = (
         jnp.asarray(w) * jnp.exp(-alpha / optical_depth) * (span / (c * fraction_total))

@@ -8,7 +8,8 @@
   (static: cells per layer, grading, variant ``"A"``/``"B"``, boundaries);
 * `simulate(params, config, step_times, output_times=..., positions=...) -> Solution`;
 * `step(params, config, state, dt) -> State` for custom loops;
-* `time_grid(...)`: step edges with fine steps during the pulse and growing ones after.
+* `time_grid(...)`: step edges with fine steps during the pulse and growing ones after;
+* `drude_signal`, `linear_signal`: Delta R / R traces; `fit_coupling_and_delay`: G and t_h fits.
 
 Which variant. ``"A"`` (the paper's) treats the coupling explicitly: two scalar
 tridiagonal solves per step (LAPACK), the fastest; first order in time with lagged
@@ -27,6 +28,7 @@ Energy: with ``temperature_update="energy"`` (default) the discrete balance
 absorbed = stored + wall losses holds to round-off (`Solution.energy_error`).
 """
 
+from .fit import fit_coupling_and_delay, with_coupling_and_delay
 from .grid import Grid, make_grid, time_grid, uniform_time_grid
 from .params import Config, Interface, Layer, Params, single_layer
 from .signal import drude_signal, linear_signal
@@ -34,7 +36,7 @@ from .simulate import Solution, output_indices, sample_positions, simulate
 from .step import State, cell_properties, initial_state, step, stored_energy
 
 __all__ = [
-    "Config", "Grid", "drude_signal", "linear_signal", "Interface", "Layer", "Params", "Solution", "State", "cell_properties", "initial_state",
-    "make_grid", "output_indices", "sample_positions", "simulate", "single_layer", "step", "stored_energy",
-    "time_grid", "uniform_time_grid",
+    "Config", "Grid", "Interface", "Layer", "Params", "Solution", "State", "cell_properties", "drude_signal", "fit_coupling_and_delay",
+    "initial_state", "linear_signal", "make_grid", "output_indices", "sample_positions", "simulate",
+    "single_layer", "step", "stored_energy", "time_grid", "uniform_time_grid", "with_coupling_and_delay",
 ]

@@ -27,7 +27,8 @@ class Solution:
     - `positions`: output depths (m), shape (n_pos,) (cell centres when none were requested).
     - `electron_temperature`, `phonon_temperature`: (n_out, n_pos) (K). Depths between
       cell centres are interpolated linearly; depths between a wall and the first
-      centre take the centre value (zero-gradient extrapolation).
+      centre take the centre value (zero-gradient extrapolation). In non-metal layers
+      the electron temperature is not defined: it stays at its initial value there.
     - `absorbed_energy`: source energy deposited up to each output time (J/m^2).
     - `wall_energy`: net energy that entered through the walls (J/m^2).
     - `stored_energy`: energy above the initial state, electrons + phonons (J/m^2).
@@ -169,6 +170,12 @@ def simulate(params: Params, config: Config, step_times, *, output_times=None, p
     every_cell = positions is None
     if not every_cell:
         check_finite("positions", positions, "m")
+        if is_concrete(positions) and is_concrete(params.layers):
+            total = float(sum(float(layer.thickness) for layer in params.layers))
+            requested = np.atleast_1d(np.asarray(positions, dtype=float))
+            if np.any(requested < 0) or np.any(requested > total * (1 + 1e-12)):
+                raise ValueError(f"positions must lie in [0, {total:.6g}] m (the stack), got {requested}; "
+                                 "depths are in metres")
         positions = jnp.atleast_1d(jnp.asarray(positions, dtype=float))
     else:
         positions = jnp.zeros(0)
