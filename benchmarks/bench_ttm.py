@@ -67,13 +67,13 @@ def _best_of(fn, repeats):
 
 def jaxtherm_problem():
     """Params, config and time grid of the benchmark problem (variant A, midpoint coefficients;
-    25 fs steps before -0.25 ps, 4 fs steps to 0.3 ps, then growing 5 % per step to 25 fs)."""
+    steps of at most 100 fs before -0.25 ps, 6 fs to 0.25 ps, then growing 5 % per step to 100 fs)."""
     source = sources.PulseSource(incident_fluence=ABSORBED, pulse_duration=FWHM, penetration_depth=DEPTH,
                                  film_thickness=THICKNESS, normalisation="energy")
     params = ttm.single_layer(materials.GOLD_TDTR_BENCHMARK, THICKNESS, source=source)
     config = ttm.Config(cells_per_layer=(100,), variant="A", coefficients="midpoint")
-    edges = ttm.time_grid(-0.5e-12, 5e-12, 4e-15, fine_from=-0.25e-12, fine_until=0.3e-12, growth=1.05,
-                          max_step=25e-15, output_times=[1e-12, 5e-12])
+    edges = ttm.time_grid(-0.5e-12, 5e-12, 6e-15, fine_from=-0.25e-12, fine_until=0.25e-12, growth=1.05,
+                          max_step=100e-15, output_times=[1e-12, 5e-12])
     return params, config, edges
 
 

@@ -9,9 +9,10 @@ the whole 50 ns period). The demo
    rear, probe the front) lock-in phase traces from the Table 3 ITRs with seeded
    Gaussian phase noise;
 2. fits the two ITRs each direction crosses (FR: W/Al2O3 and Al2O3/Ni; RF:
-   Ni/Al2O3 and Al2O3/W), then all four jointly with the Ni/quartz resistance shared
-   by both traces and the uncertainties of thicknesses, heat capacities and substrate
-   effusivity propagated into the ITRs (implicit-function Jacobian);
+   Ni/Al2O3 and Al2O3/W; three vmapped starts along the weakly determined split),
+   then all four jointly with the quartz conductivity (substrate effusivity) shared
+   by both traces, propagating the uncertainties of thicknesses, heat capacities and
+   the Ni/quartz resistance into the ITRs (implicit-function Jacobian);
 3. fits one direction-independent ITR set to both traces (what the linear
    diffusive model allows) and reports how badly it fails;
 4. prints a table shaped like Table 3 with uncertainties and correlations, the

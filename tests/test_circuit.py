@@ -1,7 +1,5 @@
 """Thermal circuit of the ITR paper §4.3 (Table 6) and its uncertainty propagation."""
 
-import jax
-import jax.numpy as jnp
 import numpy as np
 import pytest
 

@@ -8,7 +8,6 @@ retrace for new data, multi-start, clear errors.
 
 import warnings
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import jaxtherm.tdtr as tdtr
-from jaxtherm.demo import FR_INTERFACES, RF_INTERFACES, TABLE3_300K, itr_paper_sample
+from jaxtherm.demo import FR_INTERFACES, RF_INTERFACES, TABLE3_300K, _sensitivity_parameters, itr_paper_sample
 from jaxtherm.fit import TdtrModel, Trace, fit_traces_batched
 from jaxtherm.fit.sensitivity import log_sensitivity, log_sensitivity_finite_difference
 
@@ -33,8 +33,9 @@ def sample():
 
 
 def test_model_matches_tdtr_api_and_reciprocity(sample):
-    """TdtrModel equals jt.tdtr.phase(signal(...)) with the named resistances inserted; with one (symmetric) ITR set
-    FR and RF phases coincide (reciprocity), with Table 3's asymmetric set they differ by mrad."""
+    """TdtrModel equals jt.tdtr.phase(signal(...)) with the named resistances inserted, and its ratio, V_in, V_out,
+    |Z| and normalised V_in follow the lock-in signal; with one (symmetric) ITR set FR and RF phases coincide
+    (reciprocity), with Table 3's asymmetric set they differ by mrad; delays in ps instead of s are rejected."""
     truth, setups, models, clean, _ = sample
     stack = truth["stack"]
     direct = np.asarray(tdtr.phase(tdtr.signal(stack, setups["FR"], DELAYS)))
@@ -46,6 +47,15 @@ def test_model_matches_tdtr_api_and_reciprocity(sample):
     z = tdtr.signal(stack, setups["FR"], DELAYS)
     np.testing.assert_allclose(np.asarray(ratio_model(truth)), -np.real(z) / np.imag(z), rtol=1e-12)
     assert ratio_model == TdtrModel(setups["FR"], DELAYS, "ratio", resistance_names=FR_INTERFACES)
+    scaled = dict(truth, amplitude=2.5)
+    for observable, expected in (
+        ("v_in", 2.5 * np.real(z)), ("v_out", 2.5 * np.imag(z)), ("amplitude", 2.5 * np.abs(z)),
+        ("v_in_normalised", np.real(z) / np.real(z)[0]),
+    ):
+        model = TdtrModel(setups["FR"], DELAYS, observable, resistance_names=FR_INTERFACES, amplitude_path="amplitude")
+        np.testing.assert_allclose(np.asarray(model(scaled)), expected, rtol=1e-12)
+    with pytest.raises(ValueError, match="seconds"):
+        TdtrModel(setups["FR"], DELAYS * 1e12, "phase")
 
 
 def test_coverage_over_noise_seeds(sample):
@@ -75,13 +85,10 @@ def test_sensitivities_ad_vs_one_percent_differences_and_shapes(sample):
     ITR sensitivities vanish at 10 ps and 49 ns and peak between 0.1 and 10 ns; the substrate effusivity keeps one
     sign and varies less, relative to its size, than the ITRs."""
     truth, _, models, _, _ = sample
-    parameters = {
-        "C W": ["stack.layers[0].heat_capacity", "stack.layers[0].conductivity"],
-        "alpha Ni": ["stack.layers[2].conductivity"],
-        "ITR W/Al2O3": ["itr['W/Al2O3']"],
-        "ITR Al2O3/Ni": ["itr['Al2O3/Ni']"],
-        "e quartz": ["stack.layers[3].heat_capacity", "stack.layers[3].conductivity"],
-    }
+    # The demo's Fig. 4 set (C at fixed alpha, alpha, ITRs, substrate effusivity): shares its compiled Jacobian.
+    parameters = _sensitivity_parameters(FR_INTERFACES)
+    assert parameters["C W"] == ["stack.layers[0].heat_capacity", "stack.layers[0].conductivity"]
+    assert parameters["e quartz"] == ["stack.layers[3].heat_capacity", "stack.layers[3].conductivity"]
     ad = log_sensitivity(models["FR"], truth, parameters)
     fd = log_sensitivity_finite_difference(models["FR"], truth, parameters, relative_step=0.01)
     for name in parameters:

@@ -121,7 +121,7 @@ def _fv_spot(frequency, heat_plane, one_dimensional):
     if one_dimensional:
         return _fv_extrapolated(s, 0.0, heat_plane)
     width2 = PUMP_RADIUS**2 + PROBE_RADIUS**2
-    u, w = np.polynomial.legendre.leggauss(64)
+    u, w = np.polynomial.legendre.leggauss(48)
     u = 3.2 * (u + 1.0)  # u = k sqrt(width2 / 8) in [0, 6.4]; exp(-u^2) < 2e-18 beyond
     w = 3.2 * w
     k = u * np.sqrt(8.0 / width2)

@@ -49,6 +49,8 @@ import optax
 __all__ = [
     "least_squares",
     "least_squares_batched",
+    "value_and_jacfwd",
+    "warn_if_degenerate",
     "FitResult",
     "BatchFitResult",
     "DegeneracyWarning",
@@ -545,7 +547,7 @@ def warn_if_degenerate(names, correlation, context: str = "") -> tuple:
     return pairs
 
 
-def _prepare(residual_fn, initial, positive, lower, upper, method, max_iterations, tolerance):
+def _prepare(residual_fn, initial, method, max_iterations, tolerance):
     if not callable(residual_fn):
         raise TypeError(f"residual_fn must be callable, got {residual_fn!r}")
     names = _validate_initial(initial)
@@ -599,7 +601,7 @@ def least_squares(
 
     **Returns:** a `FitResult`.
     """
-    names = _prepare(residual_fn, initial, positive, lower, upper, method, max_iterations, tolerance)
+    names = _prepare(residual_fn, initial, method, max_iterations, tolerance)
     x0 = np.array([float(initial[k]) for k in names])
     kinds, lo, hi = _resolve_kinds(names, dict(zip(names, x0)), positive, lower, upper)
     static = dict(
@@ -713,7 +715,7 @@ def least_squares_batched(
     **Returns:** a `BatchFitResult` (arrays with a leading batch axis). No warning is
     issued; inspect `correlation` yourself.
     """
-    names = _prepare(residual_fn, initial, positive, lower, upper, method, max_iterations, tolerance)
+    names = _prepare(residual_fn, initial, method, max_iterations, tolerance)
     leaves = jax.tree_util.tree_leaves(data)
     if not leaves:
         raise ValueError("data must contain at least one array with a leading batch axis")

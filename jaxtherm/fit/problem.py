@@ -27,8 +27,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .least_squares import FitResult, least_squares, least_squares_batched, warn_if_degenerate
-from .paths import get_path, leaf_value, parse_path, set_path
+from .least_squares import FitResult, _degenerate_pairs, least_squares, least_squares_batched, warn_if_degenerate
+from .paths import leaf_value, parse_path, set_path
 from .uncertainty import correlation_from_covariance, propagate_fixed_uncertainty
 
 __all__ = ["Trace", "TraceFitResult", "fit_traces", "fit_traces_batched", "predict"]
@@ -292,11 +292,7 @@ def fit_traces(
 
     correlation = correlation_from_covariance(covariance)
     sd = np.sqrt(np.abs(np.diagonal(covariance)))
-    pairs = warn_if_degenerate(fit.names, correlation) if warn_degenerate else ()
-    if not warn_degenerate:
-        from .least_squares import _degenerate_pairs
-
-        pairs = _degenerate_pairs(fit.names, correlation)
+    pairs = warn_if_degenerate(fit.names, correlation) if warn_degenerate else _degenerate_pairs(fit.names, correlation)
 
     models_at_best = predict(best_params, traces)
     residual_parts = []
@@ -370,8 +366,3 @@ def fit_traces_batched(
         residual_fn, start, (params_b, arrays, sigmas, sqrt_weights), positive=positive, lower=lower, upper=upper,
         max_iterations=max_iterations, absolute_sigma=absolute_sigma, tolerance=tolerance, chunk_size=chunk_size,
     )
-
-
-def value_at(params, path: str):
-    """Re-export of `get_path` for convenience: the leaf at `path`."""
-    return get_path(params, path)

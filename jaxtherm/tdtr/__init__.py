@@ -1,11 +1,38 @@
 """TDTR/FDTR frequency-domain multilayer response (ITR paper; SPEC §4).
 
-`Layer`/`Stack` are the Params (pytrees of SI floats: differentiate, fit, vmap);
-`Setup` is the static configuration; `signal` gives the complex lock-in signal over
-the whole repetition period, `ratio`/`phase` the usual observables, `fdtr_signal`
-the FDTR sweep and `response` the bare frequency response. Submodules:
-`transfer` (stable per-wavenumber plane-to-plane response), `hankel` (Gaussian spot
-integral), `lockin` (pulse train, full-period numerics).
+```python
+import jax
+jax.config.update("jax_enable_x64", True)
+import jaxtherm as jt
+
+L = jt.tdtr.Layer
+stack = jt.tdtr.Stack(
+    layers=[L(104e-9, 2.55e6, 158.1), L(9.66e-9, 2.21e6, 9.72), L(82e-9, 3.98e6, 83.6),
+            L(float("inf"), 1.6e6, 1.4)],
+    resistances=[4.2e-9, 6.9e-9, 1e-9],                      # m^2 K / W
+)
+setup = jt.tdtr.Setup(modulation_frequency=200e3, repetition_rate=20e6,
+                      pump_radius=26e-6, probe_radius=12.5e-6,
+                      heat_at="front", probe_at="rear")      # FR of the ITR paper
+Z = jt.tdtr.signal(stack, setup, delays)                   # complex V_in + i V_out, per watt
+jt.tdtr.ratio(Z), jt.tdtr.phase(Z)
+```
+
+* `Layer`, `Stack` are the Params: pytrees of SI floats (differentiate with `jax.grad` /
+  `jax.jacfwd`, fit, sweep); new values never recompile. Functional updates:
+  `stack.replace_resistance(i, value)`, `stack.replace_layer(i, conductivity=...)`.
+* Batches: a batch of stacks is one `Stack` whose leaves have a leading axis, built with
+  `jt.tdtr.stack_batch([s1, s2, ...])` or `jt.tdtr.Stack.from_arrays(thickness, heat_capacity,
+  conductivity, resistances)` (arrays `(batch, n_layers)` / `(batch, n_layers - 1)`), then
+  `jax.vmap(lambda s: jt.tdtr.signal(s, setup, delays))(batch)`.
+* `Setup` is the static configuration (frequencies, beams, heated/probed planes, delay stage,
+  optional optical absorption/sensing depths, numerical settings); hashable.
+* `signal` (lock-in signal over the whole period), `ratio`, `phase`, `fdtr_signal` (versus
+  modulation frequency, pulsed or CW) and `response` (bare H(i omega)).
+
+Submodules: `transfer` (stable per-wavenumber plane-to-plane response, depth profiles),
+`hankel` (Gaussian spot integral, custom derivative rule), `lockin` (pulse train and the
+full-period numerics, documented there), `stack`, `setup`.
 """
 
 from .lockin import fdtr_signal as fdtr_signal

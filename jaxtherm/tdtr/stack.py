@@ -67,6 +67,10 @@ class Stack:
     Planes (where heat is absorbed / temperature is read): plane 0 is the top
     face; plane j >= 1 is the bottom face of `layers[j - 1]`, on the upper side of
     `resistances[j - 1]`.
+
+    Batches: every leaf may carry leading batch axes (see `Stack.from_arrays` and
+    `stack_batch`); map over them with `jax.vmap`. `replace_layer` / `replace_resistance`
+    give functional, traceable updates for fitting.
     """
 
     layers: list
