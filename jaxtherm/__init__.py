@@ -24,3 +24,4 @@ from . import circuit as circuit
 from . import tdtr as tdtr
 from . import dugks as dugks
 from . import ttm as ttm
+from . import sweep as sweep
