@@ -487,8 +487,11 @@ print(f"peak front signal: TTM {results['TTM'][0].max():.1f} K, DUGKS {results['
 * AD sensitivities of the TDTR phase agree with the paper's 1 % finite differences;
 * the W/Al$_2$O$_3$ ITR sensitivity of the FR phase peaks between 0.1 and 10 ns (the paper's
   Fig. 4 reading);
-* both solvers' Jacobians agree with finite differences, and the kinetic and diffusive models
-  give different sensitivities to G for the same film and pulse.
+* both solvers' Jacobians agree with finite differences;
+* what ballistic transport changes: for this 100 nm film the sensitivity to G is nearly the same
+  in both models (within ~1 % of its maximum), but the surface signal during the pulse and its
+  sensitivity to the thermalisation delay t_h are not (tens of percent) — a t_h fitted with the
+  TTM absorbs kinetic effects that the DUGKS describes explicitly.
 """),
     code('''
 assert fd_error < 1e-3, fd_error
@@ -496,9 +499,14 @@ window = (delays > 0.1e-9) & (delays < 10e-9)
 itr = np.abs(sens["FR"]["ITR W/Al2O3"])
 assert itr[window].max() >= itr[~window].max()
 assert max(fd_errors.values()) < 1e-4, fd_errors
-difference = np.max(np.abs(results["DUGKS"][1][:, 0] - results["TTM"][1][:, 0])) / np.max(np.abs(results["TTM"][1][:, 0]))
-print(f"kinetic vs diffusive d/d ln G differ by {difference:.1%} of the TTM maximum")
-assert difference > 0.02
+differences = {
+    label: np.max(np.abs(results["DUGKS"][1][:, j] - results["TTM"][1][:, j])) / np.max(np.abs(results["TTM"][1][:, j]))
+    for j, label in enumerate(("ln G", "ln t_h"))
+}
+for label, value in differences.items():
+    print(f"kinetic vs diffusive d signal / d {label}: differ by {value:.1%} of the TTM maximum")
+assert differences["ln G"] < 0.05        # G is determined alike by both models here ...
+assert differences["ln t_h"] > 0.05      # ... t_h is not
 print("OK")
 '''),
 ]

@@ -178,10 +178,52 @@ def stack_batch(stacks) -> Stack:
     return jax.tree_util.tree_map(lambda *leaves: jnp.stack([jnp.asarray(x, dtype=float) for x in leaves]), *stacks)
 
 
+def _plainly_valid(stack: Stack) -> bool:
+    """Fast vectorised check of a concrete (numpy) stack; False means 'run the detailed checks'."""
+    try:
+        layers = stack.layers
+        n = len(layers)
+        if n < 1 or not all(isinstance(layer, Layer) for layer in layers):
+            return False
+        res = stack.resistances
+        if isinstance(res, list):
+            if len(res) != n - 1:
+                return False
+            res = np.asarray([np.asarray(r, dtype=float) for r in res]) if res else np.zeros(0)
+        else:
+            res = np.asarray(res, dtype=float)
+            if res.ndim == 0 or res.shape[-1] != n - 1:
+                return False
+        thickness = [np.asarray(layer.thickness, dtype=float) for layer in layers]
+        if not all(np.all(np.isfinite(t) & (t > 0) & (t <= _MAX_PLAUSIBLE_THICKNESS)) for t in thickness[:-1]):
+            return False
+        last = thickness[-1]
+        if not np.all((last > 0) & ~np.isnan(last) & ((last <= _MAX_PLAUSIBLE_THICKNESS) | np.isposinf(last))):
+            return False
+        for layer in layers:
+            c = np.asarray(layer.heat_capacity, dtype=float)
+            k = np.asarray(layer.conductivity, dtype=float)
+            if not (np.all(np.isfinite(c) & (c >= 1e3)) and np.all(np.isfinite(k) & (k > 0))):
+                return False
+            if layer.conductivity_inplane is not None:
+                kr = np.asarray(layer.conductivity_inplane, dtype=float)
+                if not np.all(np.isfinite(kr) & (kr > 0)):
+                    return False
+        return bool(np.all(np.isfinite(res) & (res >= 0) & (res <= 1.0)))
+    except (TypeError, ValueError):
+        return False
+
+
 def validate_stack(stack: Stack) -> None:
     """Check a `Stack` on concrete values (skipped for traced leaves); raise `ValueError`/`TypeError`."""
     if not isinstance(stack, Stack):
         raise TypeError(f"stack must be a jaxtherm.tdtr.Stack, got {type(stack).__name__}")
+    # One host transfer for the whole pytree (the checks below then run on numpy values).
+    concrete = [leaf for leaf in jax.tree_util.tree_leaves(stack) if not isinstance(leaf, jax.core.Tracer)]
+    if len(concrete) == len(jax.tree_util.tree_leaves(stack)):
+        stack = jax.device_get(stack)
+        if _plainly_valid(stack):
+            return
     n = len(stack.layers)
     if n < 1:
         raise ValueError("stack must contain at least one layer")
