@@ -132,15 +132,6 @@ def main(quick: bool = False) -> dict:
     _plot(results, png)
     results["plot"] = str(png.name)
     results["wall_s"] = time.perf_counter() - t0
-    results["headline"] = [
-        {
-            "case": f"{solver} vmap batch {rows[-1]['batch']}",
-            "jaxtherm": f"{rows[-1]['batch'] / rows[-1]['seconds']:,.0f} /s",
-            "baseline": f"{1 / rows[0]['seconds']:,.0f} /s (batch 1)",
-            "speedup": (rows[-1]["batch"] / rows[-1]["seconds"]) * rows[0]["seconds"],
-        }
-        for solver, rows in results["batch"].items()
-    ]
     path = write_json(name, results)
     print(f"  wrote {path} and {png}")
     return results

@@ -61,8 +61,10 @@ def ttm_curves(fast: bool = False):
 
 
 def kinetic_curves(fast: bool = False):
-    """DUGKS curves and headline numbers for the same case (filled in by the DUGKS module)."""
-    return {}, {}
+    """DUGKS curves and headline numbers for the same case (`_dugks_curves.fig2_curves`)."""
+    from ._dugks_curves import fig2_curves
+
+    return fig2_curves(fast)
 
 
 def run(out_dir, fast: bool = False) -> dict:

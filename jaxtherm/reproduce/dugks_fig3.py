@@ -82,8 +82,10 @@ def ttm_curves(fast: bool = False):
 
 
 def kinetic_curves(fast: bool = False):
-    """DUGKS curves and headline numbers for the same case (filled in by the DUGKS module)."""
-    return {}, {}
+    """DUGKS curves and headline numbers for the same case (`_dugks_curves.fig3_curves`)."""
+    from ._dugks_curves import fig3_curves
+
+    return fig3_curves(fast)
 
 
 def run(out_dir, fast: bool = False) -> dict:

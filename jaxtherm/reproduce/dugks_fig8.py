@@ -25,8 +25,10 @@ def ttm_curves(fast: bool = False):
 
 
 def kinetic_curves(fast: bool = False):
-    """DUGKS curves and headline numbers for the same case (filled in by the DUGKS module)."""
-    return {}, {}
+    """DUGKS curves and headline numbers for the same case (`_dugks_curves.fig8_curves`)."""
+    from ._dugks_curves import fig8_curves
+
+    return fig8_curves(fast)
 
 
 def run(out_dir, fast: bool = False) -> dict:
