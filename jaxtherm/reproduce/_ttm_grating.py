@@ -80,3 +80,23 @@ def grating_ttm_curves(reference: int, fast: bool = False):
         negative = np.nonzero(te - tp < 0)[0]
         headline[f"ttm_{tag}_first_time_Te_below_Tp_ps"] = float(times[negative[0]] * 1e12) if negative.size else None
     return curves, headline
+
+
+def write_grating_figure(out_dir, name: str, reference: int, tags, kinetic_curves, fast: bool = False) -> dict:
+    """Shared body of Figs. 7 and 8: TTM + exact curves, the kinetic curves beside them, outputs.
+
+    **Arguments:** `out_dir`; `name` (file stem, e.g. ``"dugks_fig7"``); `reference`
+    temperature (K) selecting the Table 1 column; `tags` (grating periods shown);
+    `kinetic_curves(fast) -> (curves, headline)`; `fast`.
+
+    **Returns:** the headline numbers written to `<name>.json`.
+    """
+    from ._dugks_curves import write_outputs
+    from ._ttm_figures import panels_for
+
+    curves, headline = grating_ttm_curves(reference, fast)
+    other, other_headline = kinetic_curves(fast)
+    headline.update(other_headline)
+    spec = [(f"{tag} electrons", tag, "Te_star") for tag in tags] + [(f"{tag} phonons", tag, "Tp_star") for tag in tags]
+    return write_outputs(out_dir, name, panels_for(spec, curves, other), headline, "t (ps)",
+                         ["Te*"] * len(tags) + ["Tp*"] * len(tags))

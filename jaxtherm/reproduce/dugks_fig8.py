@@ -8,9 +8,7 @@ solution (matrix exponential); the kinetic (DUGKS) curves are merged in by
 
 from __future__ import annotations
 
-from ._dugks_curves import write_outputs
-from ._ttm_figures import panels_for
-from ._ttm_grating import grating_ttm_curves
+from ._ttm_grating import grating_ttm_curves, write_grating_figure
 
 CASE = "dugks-fig8"
 DESCRIPTION = "Transient grating in Au at 25 K: Te*, Tp* at x = L/4, TTM vs exact (DUGKS paper Fig. 8)"
@@ -33,10 +31,4 @@ def kinetic_curves(fast: bool = False):
 
 def run(out_dir, fast: bool = False) -> dict:
     """Write dugks_fig8.png/.csv/.json into `out_dir`; returns the headline numbers."""
-    curves, headline = ttm_curves(fast)
-    other, other_headline = kinetic_curves(fast)
-    headline.update(other_headline)
-    spec = [(f"{tag} electrons", tag, "Te_star") for tag in TAGS] + [(f"{tag} phonons", tag, "Tp_star")
-                                                                     for tag in TAGS]
-    return write_outputs(out_dir, "dugks_fig8", panels_for(spec, curves, other), headline, "t (ps)",
-                         ["Te*"] * 3 + ["Tp*"] * 3)
+    return write_grating_figure(out_dir, "dugks_fig8", REFERENCE, TAGS, kinetic_curves, fast)
