@@ -111,6 +111,8 @@ class Config:
       public entry (it must be given when `simulate` is traced, e.g. under `vmap`).
     - `initial_condition`: one of `INITIAL_CONDITIONS`.
     - `with_source`: whether `params.source` heats the film.
+    - `progress`: draw a progress bar on stderr (terminal only) while the scan runs;
+      reported once per output from the compiled loop (`jaxtherm.progress`).
     """
 
     layer_thicknesses: tuple
@@ -127,6 +129,7 @@ class Config:
     max_speed: float | None = None
     initial_condition: str = "uniform"
     with_source: bool = True
+    progress: bool = False
 
     # ---- derived geometry (plain numpy, static) ---------------------------
     @property

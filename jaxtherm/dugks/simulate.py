@@ -9,6 +9,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .. import progress
 from .._pytree import pytree_dataclass, static_field
 from .params import Config, Params, resolve_time_step, validate
 from .step import advance, centre_fields, initial_state, prepare
@@ -113,11 +114,13 @@ def _simulate(params: Params, config: Config) -> Solution:
         state, _ = jax.lax.scan(one_step, state, None, length=steps_per_output)
         return state
 
-    def outer(state, _):
+    def outer(state, output_index):
         state = between_outputs(state)
+        if config.progress:
+            progress.report("dugks", output_index + 1, config.n_outputs)
         return state, _record(setup, config, state, te0, tp0)
 
-    _, records = jax.lax.scan(outer, state0, None, length=config.n_outputs)
+    _, records = jax.lax.scan(outer, state0, jnp.arange(config.n_outputs))
     start = _record(setup, config, state0, te0, tp0)
     records = jax.tree_util.tree_map(lambda a, b: jnp.concatenate([a[None], b]), start, records)
     return Solution(

@@ -132,6 +132,8 @@ class Config:
     - `tridiagonal_solver`: ``"lapack"`` or ``"thomas"`` (`TRIDIAGONAL_SOLVERS`, variant A).
     - `check_stability`: refuse variant-A time steps beyond the explicit-coupling
       stability limit dt G (1/Ce + 1/Cp) < 2 (set False to demonstrate the blow-up).
+    - `progress`: draw a progress bar on stderr (terminal only) while the scan runs,
+      reported from the compiled loop about every 1 % of the steps (`jaxtherm.progress`).
     """
 
     cells_per_layer: tuple
@@ -144,6 +146,7 @@ class Config:
     source_sampling: str = "cell_average"
     tridiagonal_solver: str = "lapack"
     check_stability: bool = True
+    progress: bool = False
 
     def __post_init__(self):
         if isinstance(self.cells_per_layer, int):

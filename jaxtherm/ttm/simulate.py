@@ -8,6 +8,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .. import progress
 from .._pytree import pytree_dataclass
 from .._validation import check_finite, is_concrete
 from .grid import Grid, make_grid
@@ -101,11 +102,16 @@ def _simulate(params, config, step_times, indices, positions, every_cell):
         stored = stored_energy(params, config, grid, state.electron_temperature, state.phonon_temperature, te0, tp0)
         return te, tp, state.absorbed_energy, state.wall_energy, stored
 
-    def body(state, dt):
+    n_steps = step_times.shape[0] - 1
+
+    def body(state, step_input):
+        dt, index = step_input
         new = step(params, config, state, dt, grid)
+        if config.progress:
+            progress.report("ttm", index + 1, n_steps)
         return new, observe(new)
 
-    final, history = jax.lax.scan(body, state0, jnp.diff(step_times))
+    final, history = jax.lax.scan(body, state0, (jnp.diff(step_times), jnp.arange(n_steps)))
     first = observe(state0)
     history = [jnp.concatenate([f[None], h])[indices] for f, h in zip(first, history)]
     return Solution(times=step_times[indices], positions=grid.centres if every_cell else positions,
