@@ -135,7 +135,9 @@ def main(argv=None) -> dict:
     rows = headline_rows(results)
     print_headline(rows)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / f"{machine_name()}{'-quick' if args.quick else ''}.json"
+    # A partial run (--only) gets its own file so it never overwrites the full report.
+    subset = "" if set(selected) == set(SUITES) else "-" + "-".join(selected)
+    path = RESULTS_DIR / f"{machine_name()}{subset}{'-quick' if args.quick else ''}.json"
     report = {
         "machine": machine_info(),
         "quick": args.quick,

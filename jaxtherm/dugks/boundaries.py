@@ -43,6 +43,31 @@ def wall_equilibrium(setup, wall_temperatures):
     return jnp.stack(out)
 
 
+def wall_ghosts(config, values, mirror_sign: float, isothermal_values):
+    """Ghost cells on both walls of a (2 carriers, M ordinates, N cells) array, per wall kind.
+
+    * specular: the mirror image, `mirror_sign * values(-mu)` of the wall cell
+      (+1 for cell values, -1 for slopes: phi_g(x, mu) = phi(-x, -mu));
+    * periodic: the wrapped cell of the other wall;
+    * isothermal: `isothermal_values(wall, carrier)`, an (M,) array.
+
+    **Returns:** `(left_ghost, right_ghost)`, each of shape (2, M, 1).
+    """
+    ghosts = []
+    for wall, (index, wrap_index) in enumerate(((0, -1), (-1, 0))):
+        per_carrier = []
+        for carrier in range(2):
+            kind = config.boundaries[wall][carrier]
+            if kind == "specular":
+                per_carrier.append(mirror_sign * values[carrier, ::-1, index])
+            elif kind == "periodic":
+                per_carrier.append(values[carrier, :, wrap_index])
+            else:
+                per_carrier.append(isothermal_values(wall, carrier))
+        ghosts.append(jnp.stack(per_carrier)[..., None])
+    return ghosts[0], ghosts[1]
+
+
 def extend(setup, config, bar_plus, wall_eq):
     """Add one ghost cell on each side of I-bar+ according to the wall kinds.
 
@@ -53,19 +78,8 @@ def extend(setup, config, bar_plus, wall_eq):
     speeds = setup.speed_cell
     length = setup.faces[-1]
     m = bar_plus.shape[1]
-    ghosts = []
-    for wall, (index, wrap_index) in enumerate(((0, -1), (-1, 0))):
-        per_carrier = []
-        for carrier in range(2):
-            kind = config.boundaries[wall][carrier]
-            if kind == "specular":
-                per_carrier.append(bar_plus[carrier, ::-1, index])
-            elif kind == "periodic":
-                per_carrier.append(bar_plus[carrier, :, wrap_index])
-            else:
-                per_carrier.append(jnp.broadcast_to(wall_eq[wall, carrier], (m,)))
-        ghosts.append(jnp.stack(per_carrier)[..., None])
-    extended = jnp.concatenate([ghosts[0], bar_plus, ghosts[1]], axis=-1)
+    left, right = wall_ghosts(config, bar_plus, 1.0, lambda wall, carrier: jnp.broadcast_to(wall_eq[wall, carrier], (m,)))
+    extended = jnp.concatenate([left, bar_plus, right], axis=-1)
     periodic = config.boundaries[0][0] == "periodic"
     left_width = widths[-1] if periodic else widths[0]
     right_width = widths[0] if periodic else widths[-1]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
+from .boundaries import wall_ghosts
+
 __all__ = ["van_leer", "slopes", "face_values"]
 
 
@@ -46,20 +48,11 @@ def slopes(config, extended, centres_extended, interface_faces):
     if len(interface_faces):
         differences = differences.at[..., interface_faces].set(0.0)
     inner = van_leer(differences[..., :-1], differences[..., 1:])
-    ghosts = []
-    for wall, (index, wrap_index) in enumerate(((0, -1), (-1, 0))):
-        per_carrier = []
-        for carrier in range(2):
-            kind = config.boundaries[wall][carrier]
-            if kind == "specular":
-                # mirror image: phi_g(x, mu) = phi(-x, -mu)  =>  slope_g(mu) = -slope(-mu)
-                per_carrier.append(-inner[carrier, ::-1, index])
-            elif kind == "periodic":
-                per_carrier.append(inner[carrier, :, wrap_index])
-            else:
-                per_carrier.append(jnp.zeros_like(inner[carrier, :, index]))
-        ghosts.append(jnp.stack(per_carrier)[..., None])
-    return jnp.concatenate([ghosts[0], inner, ghosts[1]], axis=-1)
+    # Mirror image phi_g(x, mu) = phi(-x, -mu) => slope_g(mu) = -slope(-mu); isothermal
+    # ghosts are uniform equilibrium cells, so their slope is zero.
+    zero = jnp.zeros(inner.shape[1], inner.dtype)
+    left, right = wall_ghosts(config, inner, -1.0, lambda wall, carrier: zero)
+    return jnp.concatenate([left, inner, right], axis=-1)
 
 
 def face_values(extended, slope, widths_extended, speeds_extended, mu, half_step, m_half):
