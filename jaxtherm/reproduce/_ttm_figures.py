@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["panels_for", "time_axis"]
+__all__ = ["panels_for", "time_axis", "write_model_comparison"]
 
 
 def time_axis(curves: dict, tag: str):
@@ -48,3 +48,20 @@ def panels_for(spec, ttm_curves: dict, other_curves: dict | None = None):
                                          right=np.nan)
         panels.append((title, f"time_ps_{tag}", x, chosen))
     return panels
+
+
+def write_model_comparison(out_dir, stem: str, ttm_curves, kinetic_curves, spec, fast: bool, ylabel):
+    """Shared `run` body of the figures that show the TTM beside the DUGKS (Figs. 2, 3, 7, 8).
+
+    **Arguments:** `out_dir`; `stem` (file stem, e.g. ``"dugks_fig2"``); `ttm_curves(fast)`
+    and `kinetic_curves(fast)`, each returning `(curves, headline)`; `spec` as in
+    `panels_for`; `fast`; `ylabel` (str or one per panel).
+
+    **Returns:** the merged headline numbers written to `<stem>.json`.
+    """
+    from ._dugks_curves import write_outputs
+
+    curves, headline = ttm_curves(fast)
+    other, other_headline = kinetic_curves(fast)
+    headline.update(other_headline)
+    return write_outputs(out_dir, stem, panels_for(spec, curves, other), headline, "t (ps)", ylabel)

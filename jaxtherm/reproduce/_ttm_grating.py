@@ -91,12 +91,8 @@ def write_grating_figure(out_dir, name: str, reference: int, tags, kinetic_curve
 
     **Returns:** the headline numbers written to `<name>.json`.
     """
-    from ._dugks_curves import write_outputs
-    from ._ttm_figures import panels_for
+    from ._ttm_figures import write_model_comparison
 
-    curves, headline = grating_ttm_curves(reference, fast)
-    other, other_headline = kinetic_curves(fast)
-    headline.update(other_headline)
     spec = [(f"{tag} electrons", tag, "Te_star") for tag in tags] + [(f"{tag} phonons", tag, "Tp_star") for tag in tags]
-    return write_outputs(out_dir, name, panels_for(spec, curves, other), headline, "t (ps)",
-                         ["Te*"] * len(tags) + ["Tp*"] * len(tags))
+    return write_model_comparison(out_dir, name, lambda fast: grating_ttm_curves(reference, fast), kinetic_curves,
+                                  spec, fast, ["Te*"] * len(tags) + ["Tp*"] * len(tags))

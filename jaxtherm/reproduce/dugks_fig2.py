@@ -13,8 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import materials, sources, ttm
-from ._dugks_curves import write_outputs
-from ._ttm_figures import panels_for
+from ._ttm_figures import write_model_comparison
 
 CASE = "dugks-fig2"
 DESCRIPTION = "Au 100/200 nm, eq. 48 pulse: normalised front/rear Te(t), TTM (DUGKS paper Fig. 2)"
@@ -69,8 +68,5 @@ def kinetic_curves(fast: bool = False):
 
 def run(out_dir, fast: bool = False) -> dict:
     """Write dugks_fig2.png/.csv/.json into `out_dir`; returns the headline numbers."""
-    curves, headline = ttm_curves(fast)
-    other, other_headline = kinetic_curves(fast)
-    headline.update(other_headline)
     spec = [(f"{tag} {side}", tag, side) for tag in ("L100nm", "L200nm") for side in ("front", "rear")]
-    return write_outputs(out_dir, "dugks_fig2", panels_for(spec, curves, other), headline, "t (ps)", "Te*")
+    return write_model_comparison(out_dir, "dugks_fig2", ttm_curves, kinetic_curves, spec, fast, "Te*")

@@ -22,8 +22,7 @@ import dataclasses
 import numpy as np
 
 from .. import materials, sources, ttm
-from ._dugks_curves import write_outputs
-from ._ttm_figures import panels_for
+from ._ttm_figures import write_model_comparison
 
 CASE = "dugks-fig3"
 DESCRIPTION = "Au 1 um, eq. 50 pulse, P = 17.6 / 70.6 J/m^2: normalised front Te(t), TTM (DUGKS Fig. 3)"
@@ -90,8 +89,5 @@ def kinetic_curves(fast: bool = False):
 
 def run(out_dir, fast: bool = False) -> dict:
     """Write dugks_fig3.png/.csv/.json into `out_dir`; returns the headline numbers."""
-    curves, headline = ttm_curves(fast)
-    other, other_headline = kinetic_curves(fast)
-    headline.update(other_headline)
     spec = [(f"P = {p:g} J/m^2", f"P{p:g}".replace(".", "p"), "normalised") for p in FLUENCES]
-    return write_outputs(out_dir, "dugks_fig3", panels_for(spec, curves, other), headline, "t (ps)", "Te*")
+    return write_model_comparison(out_dir, "dugks_fig3", ttm_curves, kinetic_curves, spec, fast, "Te*")
