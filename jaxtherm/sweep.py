@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 import sys
 import time
+import weakref
 from typing import Any, Callable, Sequence
 
 import jax
@@ -161,6 +162,28 @@ def _pad_to(batched, n_rows: int):
     return jax.tree_util.tree_map(pad, batched)
 
 
+# fn -> {devices: (jitted vmap of fn, sharding or None)}. A fresh `jax.jit(jax.vmap(fn))`
+# per call would be a new function to JAX's cache, so every sweep of the same model would
+# retrace and recompile; keyed weakly on `fn`, repeated sweeps reuse the compiled kernel.
+_COMPILED: "weakref.WeakKeyDictionary[Callable, dict]" = weakref.WeakKeyDictionary()
+
+
+def _compiled_for(fn, devices: tuple):
+    try:
+        per_fn = _COMPILED.setdefault(fn, {})
+    except TypeError:  # not weak-referenceable (e.g. some builtins): no reuse
+        per_fn = {}
+    if devices not in per_fn:
+        vmapped = jax.vmap(fn)
+        if len(devices) > 1:
+            mesh = Mesh(np.array(devices), ("batch",))
+            sharding = NamedSharding(mesh, PartitionSpec("batch"))
+            per_fn[devices] = (jax.jit(vmapped, in_shardings=sharding, out_shardings=sharding), sharding)
+        else:
+            per_fn[devices] = (jax.jit(vmapped), None)
+    return per_fn[devices]
+
+
 def sweep(
     fn: Callable[[Any], Any],
     batched_params,
@@ -201,20 +224,11 @@ def sweep(
     chunk_size = int(math.ceil(chunk_size / n_devices) * n_devices)
 
     host_params = jax.tree_util.tree_map(np.asarray, batched_params)
-    vmapped = jax.vmap(fn)
-    if n_devices > 1:
-        mesh = Mesh(np.array(devices), ("batch",))
-        sharding = NamedSharding(mesh, PartitionSpec("batch"))
-        compiled = jax.jit(vmapped, in_shardings=sharding, out_shardings=sharding)
+    compiled, sharding = _compiled_for(fn, tuple(devices))
+    target = sharding if sharding is not None else devices[0]
 
-        def put(chunk):
-            return jax.device_put(chunk, sharding)
-
-    else:
-        compiled = jax.jit(vmapped)
-
-        def put(chunk):
-            return jax.device_put(chunk, devices[0])
+    def put(chunk):
+        return jax.device_put(chunk, target)
 
     bar = ProgressBar(n_total, label=label, enabled=progress)
     pieces = []

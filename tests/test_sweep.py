@@ -51,6 +51,11 @@ def test_chunked_sweep_compiles_once():
     out = sw.sweep(model, _toy_batch(50), chunk_size=8, devices=None, progress=False)
     assert len(traces) == 1
     np.testing.assert_allclose(out, _toy_batch(50)["rate"] ** 2, rtol=1e-15)
+    # a second sweep of the same model with new values reuses the compiled kernel
+    other = _toy_batch(50, seed=1)
+    again = sw.sweep(model, other, chunk_size=8, devices=None, progress=False)
+    assert len(traces) == 1
+    np.testing.assert_allclose(again, other["rate"] ** 2, rtol=1e-15)
 
 
 def test_stack_unstack_and_grid():

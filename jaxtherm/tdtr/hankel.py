@@ -76,9 +76,11 @@ def spot_response(arrays, setup, s, heat_plane: int, probe_plane: int):
     rho = jax.lax.stop_gradient(jnp.maximum(jnp.abs(s) * diffusion_scale, _RHO_MIN))[..., None]
     nodes, node_weights = legendre_rule(setup.n_hankel)
     tau_max = jnp.arcsinh(_X_MAX / rho)
-    tau = tau_max * nodes
-    x = rho * jnp.sinh(tau)
-    weights = (2.0 / (np.pi * width2)) * jnp.exp(-x) * rho * jnp.cosh(tau) * tau_max * node_weights
+    # sinh and cosh from one expm1 (accurate for small tau, one transcendental instead of two)
+    growth = jnp.expm1(tau_max * nodes)
+    x = rho * (0.5 * growth * (growth + 2.0) / (growth + 1.0))  # rho sinh(tau)
+    cosh = 1.0 + 0.5 * growth * growth / (growth + 1.0)
+    weights = (2.0 / (np.pi * width2)) * jnp.exp(-x) * rho * cosh * tau_max * node_weights
     return _weighted_sum(arrays, x * (8.0 / width2), weights, s, heat_plane, probe_plane, _profile_of(setup))
 
 

@@ -30,26 +30,32 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from .. import _complex
+
 __all__ = ["plane_response", "profile_response", "depth_profile_nodes"]
 
 
 def _layer_factors(thickness, heat_capacity, conductivity, conductivity_inplane, k2, s):
     """Gamma = kappa_z q, tanh(q d) and sech(q d) of one layer, broadcast over (k2, s)."""
-    q = jnp.sqrt((conductivity_inplane * k2 + s * heat_capacity) / conductivity)
+    # Real reciprocal once per layer; complex roots, exponentials and divisions in real
+    # arithmetic (`_complex`): these are the hot operations of every TDTR evaluation.
+    inverse_conductivity = 1.0 / conductivity
+    q = _complex.principal_sqrt((conductivity_inplane * k2 + s * heat_capacity) * inverse_conductivity)
     gamma = conductivity * q
     semi_infinite = jnp.isinf(thickness)
     # Double `where` keeps gradients finite for an infinite thickness leaf.
     finite_thickness = jnp.where(semi_infinite, 1.0, thickness)
-    decay = jnp.where(semi_infinite, 0.0, jnp.exp(-q * finite_thickness))
+    decay = jnp.where(semi_infinite, 0.0, _complex.exp(-q * finite_thickness))
     decay2 = decay * decay
-    tanh = (1.0 - decay2) / (1.0 + decay2)
-    sech = 2.0 * decay / (1.0 + decay2)
+    inverse = _complex.reciprocal(1.0 + decay2)
+    tanh = (1.0 - decay2) * inverse
+    sech = 2.0 * decay * inverse
     return gamma, tanh, sech
 
 
 def _through_layer(gamma, tanh, far_admittance):
     """Admittance at the near face of a layer whose far face sees `far_admittance`."""
-    return gamma * (far_admittance + gamma * tanh) / (gamma + far_admittance * tanh)
+    return _complex.divide(gamma * (far_admittance + gamma * tanh), gamma + far_admittance * tanh)
 
 
 def plane_response(arrays, k2, s, heat_plane: int, probe_plane: int):
@@ -90,7 +96,7 @@ def plane_response(arrays, k2, s, heat_plane: int, probe_plane: int):
     for i in range(n - 1, top_plane - 1, -1):
         gamma, tanh, _ = factors[i]
         y_top[i] = _through_layer(gamma, tanh, y_down[i + 1])
-        y_down[i] = y_top[i] if i == 0 else y_top[i] / (1.0 + resistances[i - 1] * y_top[i])
+        y_down[i] = y_top[i] if i == 0 else _complex.divide(y_top[i], 1.0 + resistances[i - 1] * y_top[i])
 
     # Upward admittances: y_up[j] at plane j looking up; y_up_top[i] at the top face of
     # layer i looking up (through resistance i-1).
@@ -99,17 +105,17 @@ def plane_response(arrays, k2, s, heat_plane: int, probe_plane: int):
     y_up[0] = zero  # adiabatic top face
     for j in range(1, bottom_plane + 1):
         i = j - 1
-        y_up_top[i] = zero if i == 0 else y_up[i] / (1.0 + resistances[i - 1] * y_up[i])
+        y_up_top[i] = zero if i == 0 else _complex.divide(y_up[i], 1.0 + resistances[i - 1] * y_up[i])
         gamma, tanh, _ = factors[i]
         y_up[j] = _through_layer(gamma, tanh, y_up_top[i])
 
-    theta = 1.0 / (y_up[heat_plane] + y_down[heat_plane])
+    theta = _complex.reciprocal(y_up[heat_plane] + y_down[heat_plane])
     if probe_plane > heat_plane:
         for j in range(heat_plane, probe_plane):
             if j >= 1:
-                theta = theta / (1.0 + resistances[j - 1] * y_top[j])
+                theta = _complex.divide(theta, 1.0 + resistances[j - 1] * y_top[j])
             gamma, tanh, sech = factors[j]
-            theta = theta * sech / (1.0 + (y_down[j + 1] / gamma) * tanh)
+            theta = _complex.divide(theta * sech * gamma, gamma + y_down[j + 1] * tanh)
     elif probe_plane < heat_plane:
         for j in range(heat_plane, probe_plane, -1):
             i = j - 1
@@ -118,9 +124,9 @@ def plane_response(arrays, k2, s, heat_plane: int, probe_plane: int):
             else:
                 y_above = y_up_top[i]
             gamma, tanh, sech = factors[i]
-            theta = theta * sech / (1.0 + (y_above / gamma) * tanh)
+            theta = _complex.divide(theta * sech * gamma, gamma + y_above * tanh)
             if i >= 1:
-                theta = theta / (1.0 + resistances[i - 1] * y_up[i])
+                theta = _complex.divide(theta, 1.0 + resistances[i - 1] * y_up[i])
     return theta
 
 
