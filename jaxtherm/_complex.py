@@ -23,17 +23,7 @@ import jax.numpy as jnp
 __all__ = ["principal_sqrt", "reciprocal", "divide", "exp"]
 
 
-@jax.custom_jvp
-def principal_sqrt(z):
-    """Principal square root (Re >= 0, branch cut on the negative real axis) of complex `z`
-    (|z| < 1e300).
-
-    Equals `jnp.sqrt(z)` to rounding; its derivative is the holomorphic 1 / (2 sqrt(z)),
-    so it can be differentiated with `holomorphic=True` like `jnp.sqrt`.
-    """
-    z = jnp.asarray(z)
-    if not jnp.issubdtype(z.dtype, jnp.complexfloating):
-        z = z.astype(jnp.result_type(z.dtype, jnp.complex64))
+def _sqrt(z):
     a, b = jnp.real(z), jnp.imag(z)
     modulus = jnp.sqrt(a * a + b * b)  # not hypot: no rescaling needed for |z| < 1e150
     # Take the root of the larger of (|z| + a)/2 and (|z| - a)/2 directly and get the other
@@ -45,49 +35,88 @@ def principal_sqrt(z):
     real = jnp.where(right, big, small)
     imag = jnp.where(right, small, big)
     # The sign of the imaginary part follows b, including -0.0 (the cut's lower lip).
-    imag = jnp.copysign(imag, b)
-    return jax.lax.complex(real, imag)
+    return jax.lax.complex(real, jnp.copysign(imag, b))
+
+
+def _reciprocal(z):
+    a, b = jnp.real(z), jnp.imag(z)
+    inverse_modulus2 = 1.0 / (a * a + b * b)
+    return jax.lax.complex(a * inverse_modulus2, -b * inverse_modulus2)
+
+
+def _exp(z):
+    magnitude = jnp.exp(jnp.real(z))
+    angle = jnp.imag(z)
+    return jax.lax.complex(magnitude * jnp.cos(angle), magnitude * jnp.sin(angle))
+
+
+def _as_complex(z):
+    z = jnp.asarray(z)
+    if not jnp.issubdtype(z.dtype, jnp.complexfloating):
+        z = z.astype(jnp.result_type(z.dtype, jnp.complex64))
+    return z
+
+
+# The JVP rules below call the plain `_sqrt`/`_reciprocal`/`_exp`, never the custom-JVP
+# functions themselves, and divide tangents with XLA's own complex division: measured on the
+# holomorphic reverse sweep of `tdtr.hankel` (4-layer stack, 17,000 points), nesting the
+# custom functions in their rules, or multiplying tangents by a `_reciprocal` residual, made
+# reverse mode 3-8x slower than these rules.
+
+
+@jax.custom_jvp
+def principal_sqrt(z):
+    """Principal square root (Re >= 0, branch cut on the negative real axis) of complex `z`
+    (|z| < 1e150).
+
+    Equals `jnp.sqrt(z)` to rounding; its derivative is the holomorphic 1 / (2 sqrt(z)),
+    so it can be differentiated with `holomorphic=True` like `jnp.sqrt`.
+    """
+    return _sqrt(_as_complex(z))
 
 
 @principal_sqrt.defjvp
 def _principal_sqrt_jvp(primals, tangents):
     (z,), (z_dot,) = primals, tangents
-    root = principal_sqrt(z)
+    root = _sqrt(_as_complex(z))
+    # (a plain complex division here: measured faster in the reverse sweep than `_reciprocal`)
     return root, z_dot / (2.0 * root)
 
 
 @jax.custom_jvp
 def reciprocal(z):
     """1 / z for complex `z` (1e-150 < |z| < 1e150), as conj(z) / |z|^2 with one real division."""
-    z = jnp.asarray(z)
-    a, b = jnp.real(z), jnp.imag(z)
-    inverse_modulus2 = 1.0 / (a * a + b * b)
-    return jax.lax.complex(a * inverse_modulus2, -b * inverse_modulus2)
+    return _reciprocal(_as_complex(z))
 
 
 @reciprocal.defjvp
 def _reciprocal_jvp(primals, tangents):
     (z,), (z_dot,) = primals, tangents
-    inverse = reciprocal(z)
+    inverse = _reciprocal(_as_complex(z))
     return inverse, -z_dot * inverse * inverse
 
 
+@jax.custom_jvp
 def divide(numerator, denominator):
     """numerator / denominator for a complex denominator in the range of `reciprocal`."""
-    return numerator * reciprocal(denominator)
+    return numerator * _reciprocal(_as_complex(denominator))
+
+
+@divide.defjvp
+def _divide_jvp(primals, tangents):
+    (numerator, denominator), (numerator_dot, denominator_dot) = primals, tangents
+    quotient = numerator * _reciprocal(_as_complex(denominator))
+    return quotient, (numerator_dot - quotient * denominator_dot) / denominator
 
 
 @jax.custom_jvp
 def exp(z):
     """exp(z) for complex `z`, as e^Re(z) (cos Im(z) + i sin Im(z))."""
-    z = jnp.asarray(z)
-    magnitude = jnp.exp(jnp.real(z))
-    angle = jnp.imag(z)
-    return jax.lax.complex(magnitude * jnp.cos(angle), magnitude * jnp.sin(angle))
+    return _exp(_as_complex(z))
 
 
 @exp.defjvp
 def _exp_jvp(primals, tangents):
     (z,), (z_dot,) = primals, tangents
-    value = exp(z)
+    value = _exp(_as_complex(z))
     return value, z_dot * value

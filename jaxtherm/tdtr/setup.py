@@ -35,12 +35,18 @@ class Setup:
       sideband sum with `n_sidebands` on each side, the textbook method).
     - `n_sidebands`: sidebands M on each side of the sum (`None`: 32 for `"split"`,
       2000 for `"sidebands"`).
-    - `n_hankel`: Gauss-Laguerre nodes of the radial (Hankel) integral.
+    - `n_hankel`: Gauss-Legendre nodes of the radial (Hankel) integral, in the sinh-mapped
+      variable of `jaxtherm.tdtr.hankel`.
     - `min_delay`: smallest |delay| modulo the period that `"split"` resolves (s).
     - `window_order`, `window_rate`: order p and rate lambda / f_rep of the time window
       w(t) = 1 - (1 - exp(-lambda t))^p that separates the singular early-time part
       (see `jaxtherm.tdtr.lockin`).
     - `contour_nodes`: nodes per decade of time of the inverse-Laplace contours.
+
+    The defaults aim at 1e-5 in the ratio over the whole period down to 0.1 ps. For speed,
+    when delays start at ~100 ps and 1e-6 is enough: `min_delay=5e-11, window_order=6,
+    n_sidebands=12, n_hankel=16, contour_nodes=24` (3x fewer evaluations of the response;
+    `benchmarks/bench_tdtr.py` checks this setting against a tight reference).
     - `absorption_depth`: optional optical absorption depth delta_pump (m) of an exponential
       pump profile exp(-z/delta) inside the heated layer (layer 0 for `heat_at` = front,
       measured down from the top face; the layer above the plane otherwise, measured up from
