@@ -33,10 +33,10 @@ out = jt.sweep.sweep(lambda s: jt.tdtr.phase(jt.tdtr.signal(s, setup, delays)), 
 
 from __future__ import annotations
 
+import collections
 import math
 import sys
 import time
-import weakref
 from typing import Any, Callable, Sequence
 
 import jax
@@ -162,26 +162,36 @@ def _pad_to(batched, n_rows: int):
     return jax.tree_util.tree_map(pad, batched)
 
 
-# fn -> {devices: (jitted vmap of fn, sharding or None)}. A fresh `jax.jit(jax.vmap(fn))`
-# per call would be a new function to JAX's cache, so every sweep of the same model would
-# retrace and recompile; keyed weakly on `fn`, repeated sweeps reuse the compiled kernel.
-_COMPILED: "weakref.WeakKeyDictionary[Callable, dict]" = weakref.WeakKeyDictionary()
+# (fn, devices) -> (jitted vmap of fn, sharding or None), most recent last. A fresh
+# `jax.jit(jax.vmap(fn))` per call would be a new function to JAX's cache, so every sweep of
+# the same model would retrace and recompile. The jitted function holds `fn` (and its
+# compiled executables), so the cache is a small LRU with strong references rather than a
+# weak mapping, which its own values would keep alive forever.
+_COMPILED: "collections.OrderedDict[tuple, tuple]" = collections.OrderedDict()
+_COMPILED_MAX = 16
 
 
 def _compiled_for(fn, devices: tuple):
+    key = (fn, devices)
     try:
-        per_fn = _COMPILED.setdefault(fn, {})
-    except TypeError:  # not weak-referenceable (e.g. some builtins): no reuse
-        per_fn = {}
-    if devices not in per_fn:
-        vmapped = jax.vmap(fn)
-        if len(devices) > 1:
-            mesh = Mesh(np.array(devices), ("batch",))
-            sharding = NamedSharding(mesh, PartitionSpec("batch"))
-            per_fn[devices] = (jax.jit(vmapped, in_shardings=sharding, out_shardings=sharding), sharding)
-        else:
-            per_fn[devices] = (jax.jit(vmapped), None)
-    return per_fn[devices]
+        _COMPILED.move_to_end(key)
+        return _COMPILED[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable callable: no reuse
+        key = None
+    vmapped = jax.vmap(fn)
+    if len(devices) > 1:
+        mesh = Mesh(np.array(devices), ("batch",))
+        sharding = NamedSharding(mesh, PartitionSpec("batch"))
+        entry = (jax.jit(vmapped, in_shardings=sharding, out_shardings=sharding), sharding)
+    else:
+        entry = (jax.jit(vmapped), None)
+    if key is not None:
+        _COMPILED[key] = entry
+        while len(_COMPILED) > _COMPILED_MAX:
+            _COMPILED.popitem(last=False)
+    return entry
 
 
 def sweep(

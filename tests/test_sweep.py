@@ -184,3 +184,11 @@ def test_chunked_sweep_of_1e5_tdtr_curves_runs_in_bounded_memory():
     assert report["phase_range_10ns"] > 1e-3  # the sweep really varies the answer (rad)
     # Bounded: the growth of the peak RSS stays below 300 MB (the output itself is 2.4 MB).
     assert report["peak_rss_growth_bytes"] < 300e6, report
+
+
+def test_compiled_kernel_cache_is_bounded():
+    """Sweeps of many distinct one-off models do not pile up compiled kernels without limit."""
+    for i in range(sw._COMPILED_MAX + 4):
+        out = sw.sweep(lambda p, i=i: p["rate"] * i, _toy_batch(4), devices=None, progress=False)
+        np.testing.assert_allclose(out, _toy_batch(4)["rate"] * i, rtol=1e-15)
+    assert len(sw._COMPILED) <= sw._COMPILED_MAX

@@ -155,8 +155,8 @@ def _z_split(arrays, setup, heat_plane, probe_plane, modulation_frequency, delay
     amplitudes = values[n_grid:].reshape(nodes.shape) * jnp.asarray(weights)  # (contours, nodes)
     decade = jnp.clip(jnp.floor(jnp.log10(delays / setup.min_delay)).astype(int), 0, n_decades - 1)
     # The amplitudes (which carry the parameter tangents) are picked per delay by a one-hot
-    # matrix product rather than a gather: under jacfwd the product is one small matmul for
-    # all tangents, where a batched gather was the slowest part of the Jacobian.
+    # matrix product rather than a gather, so that under jacfwd all tangents go through one
+    # small matmul instead of a batched gather.
     one_hot = (decade[:, None] == jnp.arange(n_decades)[None, :]).astype(amplitudes.dtype)
     picked = one_hot @ amplitudes[:n_decades]  # (delays, nodes)
     h_now = jnp.sum(jnp.imag(picked * jnp.exp(jnp.asarray(nodes)[decade] * delays[:, None])), axis=-1)

@@ -42,11 +42,6 @@ class Setup:
       w(t) = 1 - (1 - exp(-lambda t))^p that separates the singular early-time part
       (see `jaxtherm.tdtr.lockin`).
     - `contour_nodes`: nodes per decade of time of the inverse-Laplace contours.
-
-    The defaults aim at 1e-5 in the ratio over the whole period down to 0.1 ps. For speed,
-    when delays start at ~100 ps and 1e-6 is enough: `min_delay=5e-11, window_order=6,
-    n_sidebands=12, n_hankel=16, contour_nodes=24` (3x fewer evaluations of the response;
-    `benchmarks/bench_tdtr.py` checks this setting against a tight reference).
     - `absorption_depth`: optional optical absorption depth delta_pump (m) of an exponential
       pump profile exp(-z/delta) inside the heated layer (layer 0 for `heat_at` = front,
       measured down from the top face; the layer above the plane otherwise, measured up from
@@ -55,6 +50,11 @@ class Setup:
     - `n_depth`: nodes of the depth-profile quadrature (each profile becomes `n_depth` sheets
       carrying equal shares of the absorbed/sensed weight; the response is then exact for
       times >> delta^2 / D, the diffusion time across the optical depth).
+
+    The defaults aim at 1e-5 in the ratio over the whole period down to 0.1 ps. For speed,
+    when delays start at ~100 ps and 1e-6 is enough: `min_delay=5e-11, window_order=6,
+    n_sidebands=12, n_hankel=16, contour_nodes=24` (4x fewer evaluations of the per-wavenumber
+    response; `benchmarks/bench_tdtr.py` checks this setting against a tight reference).
     """
 
     modulation_frequency: float
