@@ -11,13 +11,60 @@ Under `vmap` each batch member reports the same counter (the bar simply redraws)
 
 from __future__ import annotations
 
+import sys
+import time
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-__all__ = ["report", "reset"]
+__all__ = ["ProgressBar", "report", "reset"]
 
 _BARS: dict = {}
+
+
+class ProgressBar:
+    """A minimal text progress bar on a stream (stderr by default).
+
+    **Arguments:**
+
+    - `total`: number of work units (e.g. parameter sets).
+    - `label`: text in front of the bar.
+    - `enabled`: True/False, or None to show only when the stream is a terminal.
+    - `stream`: file-like object to write to.
+    """
+
+    def __init__(self, total: int, label: str = "sweep", enabled: bool | None = None, stream=None):
+        self.total = max(int(total), 1)
+        self.label = label
+        self.stream = stream if stream is not None else sys.stderr
+        if enabled is None:
+            enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.enabled = enabled
+        self.done = 0
+        self.start = time.perf_counter()
+
+    def update(self, n: int) -> None:
+        """Advance by `n` units and redraw."""
+        self.done = min(self.done + n, self.total)
+        if not self.enabled:
+            return
+        fraction = self.done / self.total
+        width = 30
+        filled = int(round(width * fraction))
+        elapsed = time.perf_counter() - self.start
+        rate = self.done / elapsed if elapsed > 0 else float("nan")
+        self.stream.write(
+            f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] "
+            f"{self.done}/{self.total} ({rate:,.0f}/s)"
+        )
+        self.stream.flush()
+
+    def close(self) -> None:
+        """Finish the line."""
+        if self.enabled:
+            self.stream.write("\n")
+            self.stream.flush()
 
 
 def reset() -> None:
@@ -26,8 +73,6 @@ def reset() -> None:
 
 
 def _host_update(label: str, total: int, done) -> None:
-    from .sweep import ProgressBar
-
     done = int(np.max(np.asarray(done)))
     bar = _BARS.get(label)
     if bar is None or done < bar.done:

@@ -21,11 +21,20 @@ out = jt.sweep.sweep(lambda s: jt.tdtr.phase(jt.tdtr.signal(s, setup, delays)), 
   a `NamedSharding`; XLA runs the pieces in parallel and the results are
   gathered. The answers are identical to the unsharded run (same kernel,
   element by element).
-* **multi-host** - call `jax.distributed.initialize()` on every host first
-  (coordinator address, number of processes, process id; see the JAX
-  documentation on multi-process runs); `jax.devices()` then lists the devices
-  of all hosts and `sweep(..., devices=jax.devices())` shards across them. Each
-  host must call `sweep` with the same batch (SPMD).
+* **several processes** - start one process per host (or per GPU) and call
+  `jax.distributed.initialize(coordinator_address="HOST:PORT", num_processes=N,
+  process_id=i)` in each before any other JAX call (under SLURM the three
+  arguments are read from the environment when omitted; on CPUs also set
+  ``jax.config.update("jax_cpu_collectives_implementation", "gloo")`` first).
+  `jax.devices()` then lists the devices of every process; `sweep(...,
+  devices="all")` builds its mesh over all of them, each process computes the
+  members that fall on its own devices, and the results are gathered so that
+  every process returns the whole batch. Every process must call `sweep` with the
+  same batch and chunk size (SPMD).
+* **validation** - a concrete batch is checked once on the host before anything
+  is compiled: NaN in any leaf is refused naming the member index and the leaf's
+  path, and parameter objects that define `validate_batch()` (e.g. `jt.tdtr.Stack`,
+  `jt.ttm.Params`) check their physical ranges per member.
 * **progress** - a progress bar on stderr, updated between chunks on the host
   (nothing is added to the compiled kernels, so it costs no kernel time);
   ``progress=None`` shows it only on an interactive terminal, ``False`` is quiet.
@@ -35,62 +44,18 @@ from __future__ import annotations
 
 import collections
 import math
-import sys
-import time
 from typing import Any, Callable, Sequence
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.experimental import multihost_utils
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
-from ._validation import check_integer
+from ._validation import check_integer, is_concrete
+from .progress import ProgressBar
 
-__all__ = ["sweep", "stack_pytrees", "unstack_pytree", "batch_size", "grid", "ProgressBar"]
-
-
-class ProgressBar:
-    """A minimal text progress bar on a stream (stderr by default).
-
-    **Arguments:**
-
-    - `total`: number of work units (e.g. parameter sets).
-    - `label`: text in front of the bar.
-    - `enabled`: True/False, or None to show only when the stream is a terminal.
-    - `stream`: file-like object to write to.
-    """
-
-    def __init__(self, total: int, label: str = "sweep", enabled: bool | None = None, stream=None):
-        self.total = max(int(total), 1)
-        self.label = label
-        self.stream = stream if stream is not None else sys.stderr
-        if enabled is None:
-            enabled = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.enabled = enabled
-        self.done = 0
-        self.start = time.perf_counter()
-
-    def update(self, n: int) -> None:
-        """Advance by `n` units and redraw."""
-        self.done = min(self.done + n, self.total)
-        if not self.enabled:
-            return
-        fraction = self.done / self.total
-        width = 30
-        filled = int(round(width * fraction))
-        elapsed = time.perf_counter() - self.start
-        rate = self.done / elapsed if elapsed > 0 else float("nan")
-        self.stream.write(
-            f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] "
-            f"{self.done}/{self.total} ({rate:,.0f}/s)"
-        )
-        self.stream.flush()
-
-    def close(self) -> None:
-        """Finish the line."""
-        if self.enabled:
-            self.stream.write("\n")
-            self.stream.flush()
+__all__ = ["sweep", "stack_pytrees", "unstack_pytree", "batch_size", "grid", "validate_batch"]
 
 
 def stack_pytrees(items: Sequence[Any]):
@@ -132,6 +97,43 @@ def batch_size(batched) -> int:
     if len(sizes) != 1:
         raise ValueError(f"the batched parameters' leaves have different leading sizes {sorted(sizes)}")
     return sizes.pop()
+
+
+def _has_batch_check(node) -> bool:
+    return callable(getattr(node, "validate_batch", None)) and not isinstance(node, type)
+
+
+def validate_batch(batched) -> None:
+    """Check a concrete batch of parameter sets on the host; raise naming the bad member.
+
+    NaN in any floating leaf is refused (a NaN parameter can only give NaN output);
+    every node of the pytree that defines `validate_batch()` (e.g. a batched
+    `jt.tdtr.Stack`) checks its own physical ranges per member. Traced batches
+    (inside `jit`) are not checked.
+
+    **Arguments:**
+
+    - `batched`: pytree whose leaves carry a leading batch axis.
+
+    **Raises:** `ValueError` naming the member index and the parameter.
+    """
+    if not is_concrete(batched):
+        return
+    nodes = jax.tree_util.tree_leaves(batched, is_leaf=_has_batch_check)
+    for node in nodes:
+        if _has_batch_check(node):
+            node.validate_batch()
+    for path, leaf in jax.tree_util.tree_flatten_with_path(batched)[0]:
+        values = np.asarray(leaf)
+        if not np.issubdtype(values.dtype, np.inexact) or values.ndim == 0:
+            continue
+        bad = np.isnan(values).reshape(values.shape[0], -1).any(axis=1)
+        if bad.any():
+            member = int(np.argmax(bad))
+            raise ValueError(
+                f"batch member {member}: parameter {jax.tree_util.keystr(path) or '(root)'} is NaN "
+                f"({int(bad.sum())} of {values.shape[0]} members have NaN there); remove or fix those members"
+            )
 
 
 def grid(**axes) -> dict[str, np.ndarray]:
@@ -212,7 +214,8 @@ def sweep(
       (see `stack_pytrees`, `grid`).
     - `chunk_size`: members evaluated per compiled call (bounds device memory);
       None = the whole batch at once. Rounded up to a multiple of the device count.
-    - `devices`: "all" (every `jax.devices()`), None (default device only, no
+    - `devices`: "all" (every `jax.devices()`, across all processes after
+      `jax.distributed.initialize`), None (this process's first device, no
       sharding), or an explicit sequence of devices to shard the batch axis over.
     - `progress`: progress bar on stderr (None = only on a terminal).
     - `label`: progress-bar label.
@@ -221,11 +224,8 @@ def sweep(
     arrays on the host.
     """
     n_total = batch_size(batched_params)
-    if devices == "all":
-        devices = jax.devices()
-    elif devices is None:
-        devices = [jax.devices()[0]]
-    devices = list(devices)
+    validate_batch(batched_params)
+    devices = _resolve_devices(devices)
     n_devices = len(devices)
     if chunk_size is None:
         chunk_size = n_total
@@ -235,10 +235,6 @@ def sweep(
 
     host_params = jax.tree_util.tree_map(np.asarray, batched_params)
     compiled, sharding = _compiled_for(fn, tuple(devices))
-    target = sharding if sharding is not None else devices[0]
-
-    def put(chunk):
-        return jax.device_put(chunk, target)
 
     bar = ProgressBar(n_total, label=label, enabled=progress)
     pieces = []
@@ -247,11 +243,44 @@ def sweep(
             stop = min(start + chunk_size, n_total)
             chunk = jax.tree_util.tree_map(lambda leaf: leaf[start:stop], host_params)
             chunk = _pad_to(chunk, chunk_size)
-            out = compiled(put(chunk))
+            out = compiled(_put(chunk, sharding, devices[0]))
             # Copy to host: device memory then holds one chunk at a time.
-            out = jax.tree_util.tree_map(lambda leaf: np.asarray(leaf)[: stop - start], out)
+            out = jax.tree_util.tree_map(lambda leaf: _to_host(leaf)[: stop - start], out)
             pieces.append(out)
             bar.update(stop - start)
     finally:
         bar.close()
     return jax.tree_util.tree_map(lambda *leaves: np.concatenate(leaves, axis=0), *pieces)
+
+
+def _resolve_devices(devices) -> list:
+    if isinstance(devices, str):
+        if devices != "all":
+            raise ValueError(f'devices must be "all", None or a sequence of jax devices, got {devices!r}')
+        return list(jax.devices())
+    if devices is None:
+        return [jax.local_devices()[0]]
+    devices = list(devices)
+    if not devices:
+        raise ValueError("devices is an empty sequence; pass None for the default device")
+    return devices
+
+
+def _put(chunk, sharding, device):
+    """Place a host chunk: on one device, or as a global array over the mesh.
+
+    `make_array_from_callback` asks each process only for the rows on its own
+    devices, so the same code serves one process and several (`jax.distributed`).
+    """
+    if sharding is None:
+        return jax.device_put(chunk, device)
+    return jax.tree_util.tree_map(
+        lambda leaf: jax.make_array_from_callback(leaf.shape, sharding, lambda index: leaf[index]), chunk
+    )
+
+
+def _to_host(leaf) -> np.ndarray:
+    """A result as NumPy on this process; rows held by other processes are gathered first."""
+    if getattr(leaf, "is_fully_addressable", True):
+        return np.asarray(leaf)
+    return np.asarray(multihost_utils.process_allgather(leaf, tiled=True))

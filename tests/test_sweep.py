@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from jaxtherm import sweep as sw
+from jaxtherm.progress import ProgressBar
 
 
 def _toy_model(params):
@@ -86,14 +87,14 @@ def test_bad_batches_are_rejected():
 def test_progress_bar_reports_every_chunk():
     """The progress bar ends at total/total and is written only between chunks (host side)."""
     stream = io.StringIO()
-    bar = sw.ProgressBar(10, label="t", enabled=True, stream=stream)
+    bar = ProgressBar(10, label="t", enabled=True, stream=stream)
     for _ in range(5):
         bar.update(2)
     bar.close()
     assert "10/10" in stream.getvalue()
     assert stream.getvalue().count("\r") == 5
     quiet = io.StringIO()
-    bar = sw.ProgressBar(10, enabled=None, stream=quiet)  # StringIO is not a terminal
+    bar = ProgressBar(10, enabled=None, stream=quiet)  # StringIO is not a terminal
     bar.update(10)
     bar.close()
     assert quiet.getvalue() == ""
@@ -192,3 +193,40 @@ def test_compiled_kernel_cache_is_bounded():
         out = sw.sweep(lambda p, i=i: p["rate"] * i, _toy_batch(4), devices=None, progress=False)
         np.testing.assert_allclose(out, _toy_batch(4)["rate"] * i, rtol=1e-15)
     assert len(sw._COMPILED) <= sw._COMPILED_MAX
+
+
+def test_sweep_refuses_nan_member_naming_index_and_path():
+    """A NaN parameter in one member is refused before compiling, naming that member and the leaf."""
+    batch = _toy_batch(9)
+    batch["rate"][4] = np.nan
+    with pytest.raises(ValueError, match=r"batch member 4: parameter \['rate'\] is NaN"):
+        sw.sweep(_toy_model, batch, devices=None, progress=False)
+
+
+def test_sweep_calls_validate_batch_of_parameter_objects():
+    """Parameter objects inside the batch that define validate_batch() check their members."""
+    calls = []
+
+    class Checked:
+        def __init__(self, rate):
+            self.rate = rate
+
+        def validate_batch(self):
+            calls.append(1)
+            bad = np.nonzero(np.asarray(self.rate) < 0)[0]
+            if bad.size:
+                raise ValueError(f"batch member {bad[0]}: rate must be positive (1/s)")
+
+    jax.tree_util.register_pytree_node(Checked, lambda c: ((c.rate,), None), lambda _, leaves: Checked(*leaves))
+    good = {"p": Checked(np.array([1.0, 2.0, 3.0]))}
+    out = sw.sweep(lambda p: p["p"].rate * 2.0, good, devices=None, progress=False)
+    np.testing.assert_allclose(out, [2.0, 4.0, 6.0])
+    with pytest.raises(ValueError, match="batch member 1: rate"):
+        sw.sweep(lambda p: p["p"].rate * 2.0, {"p": Checked(np.array([1.0, -2.0, 3.0]))}, devices=None,
+                 progress=False)
+    assert len(calls) == 2
+
+
+def test_sweep_rejects_unknown_devices_word():
+    with pytest.raises(ValueError, match="devices"):
+        sw.sweep(_toy_model, _toy_batch(3), devices="gpus", progress=False)
