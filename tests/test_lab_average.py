@@ -15,7 +15,7 @@ def _signal(t):
 
 def test_identical_grids_match_numpy():
     """On identical grids the average is numpy's mean over scans and sigma its standard error std(ddof=1)/sqrt(N)
-    exactly; no interpolation is reported."""
+    exactly; no interpolation is reported; the average becomes a fit Trace with that data and sigma."""
     rng = np.random.default_rng(0)
     values = _signal(DELAYS) + 0.1 * rng.standard_normal((5, DELAYS.size))
     result = lab.average_scans([(DELAYS, v) for v in values])
@@ -23,6 +23,11 @@ def test_identical_grids_match_numpy():
     np.testing.assert_allclose(result.values, values.mean(axis=0), rtol=1e-15)
     np.testing.assert_allclose(result.sigma, values.std(axis=0, ddof=1) / np.sqrt(5), rtol=1e-14)
     assert result.n_scans == 5 and not result.interpolated and result.rejected == ()
+    trace = result.trace(_signal, name="avg")
+    assert isinstance(trace, jt.fit.Trace) and trace.name == "avg"
+    np.testing.assert_array_equal(trace.data, result.values)
+    np.testing.assert_array_equal(trace.sigma, result.sigma)
+    np.testing.assert_array_equal(trace.x, DELAYS)
 
 
 def test_standard_error_scales_as_one_over_sqrt_n():

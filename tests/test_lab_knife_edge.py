@@ -25,11 +25,11 @@ NOISE = 1e-5  # W: 1 % of the power
 def _brute_force_transmitted(params, knife, covers):
     """Integrate the 2-D Gaussian intensity over the uncovered half-plane on a fine grid (Simpson's rule)."""
     w, x0, p = params.radius, params.center, params.power
-    y = np.linspace(-6 * w, 6 * w, 1201)
+    y = np.linspace(-6 * w, 6 * w, 601)
     if covers == "below":
-        x = np.linspace(knife, x0 + 6 * w, 4001) if knife < x0 + 6 * w else np.array([knife, knife])
+        x = np.linspace(knife, x0 + 6 * w, 2001) if knife < x0 + 6 * w else np.array([knife, knife])
     else:
-        x = np.linspace(x0 - 6 * w, knife, 4001) if knife > x0 - 6 * w else np.array([knife, knife])
+        x = np.linspace(x0 - 6 * w, knife, 2001) if knife > x0 - 6 * w else np.array([knife, knife])
     xx, yy = np.meshgrid(x, y, indexing="ij")
     intensity = 2 * p / (math.pi * w**2) * np.exp(-2 * ((xx - x0) ** 2 + yy**2) / w**2)
     return params.offset + scipy.integrate.simpson(scipy.integrate.simpson(intensity, x=y, axis=1), x=x)

@@ -24,6 +24,7 @@ import dataclasses
 import numpy as np
 
 from .._validation import check_positive
+from ..fit import Trace
 
 __all__ = ["AveragedScan", "average_scans"]
 
@@ -44,6 +45,8 @@ class AveragedScan:
     - `n_scans`: number of scans averaged; `rejected`: indices of scans dropped as outliers;
       `outlier_scores`: the rms robust z-score of every input scan (NaN when not computed).
     - `interpolated`: True when the scans were interpolated onto the common grid.
+
+    `trace(model)` turns the average into a `jaxtherm.fit.Trace` for `fit_traces`.
     """
 
     delays: np.ndarray
@@ -54,6 +57,13 @@ class AveragedScan:
     rejected: tuple
     outlier_scores: np.ndarray
     interpolated: bool
+
+    def trace(self, model, *, name: str = "average", weight: float = 1.0) -> Trace:
+        """The average as a `jaxtherm.fit.Trace` (data = values, sigma = sigma, x = delays) for `model`.
+
+        `model(params)` must predict the signal at `self.delays` (s).
+        """
+        return Trace(model=model, data=self.values, sigma=self.sigma, weight=weight, name=name, x=self.delays)
 
 
 def _unpack(index, scan):
