@@ -107,7 +107,8 @@ def test_new_grids_and_data_do_not_retrace(linear):
 
 def test_bad_inputs_are_named(linear):
     """Three names, a grid 1e9 times off the parameter (a unit slip), NaN in a grid, a refit parameter that is also
-    mapped, and a non-Trace are refused with errors naming the parameter and the unit."""
+    mapped, a non-Trace, an unhashable model and an unknown path are refused with errors naming the parameter and the
+    unit."""
     truth, _, trace, _ = linear
     g = np.linspace(1.0, 1.5, 4)
     with pytest.raises(ValueError, match="exactly two"):
@@ -120,6 +121,14 @@ def test_bad_inputs_are_named(linear):
         jt.fit.chi2_map(truth, [trace], ["a", "b"], g, -g, refit=["a"])
     with pytest.raises(TypeError, match="Trace"):
         jt.fit.chi2_map(truth, [object()], ["a", "b"], g, -g)
+    class Unhashable:
+        __hash__ = None
+
+        def __call__(self, p):
+            return _linear_model(p)
+
+    with pytest.raises(TypeError, match="hashable"):
+        jt.fit.chi2_map(truth, [jt.fit.Trace(model=Unhashable(), data=trace.data, sigma=SIGMA_LINEAR)], ["a", "b"], g, -g)
     with pytest.raises(KeyError, match="nope"):
         jt.fit.chi2_map(truth, [trace], ["a", "nope"], g, -g)
 

@@ -219,6 +219,14 @@ def chi2_map(
         raise ValueError(f"chunk_size must be a positive integer (grid points per vmapped chunk), got {chunk_size!r}")
 
     models = tuple(t.model for t in traces)
+    for t in traces:
+        try:
+            hash(t.model)
+        except TypeError as exc:
+            raise TypeError(
+                f"Trace {t.name!r}: its model must be hashable (a function, or an object with __hash__) so the compiled "
+                f"map can be reused; got {type(t.model).__name__}"
+            ) from exc
     params = jax.tree_util.tree_map(lambda leaf: jnp.asarray(leaf, dtype=float), params)
     datas = [jnp.asarray(t.data, dtype=float) for t in traces]
     sigmas = [jnp.broadcast_to(jnp.asarray(t.sigma, dtype=float), np.shape(t.data)) for t in traces]
