@@ -25,3 +25,4 @@ from . import tdtr as tdtr
 from . import dugks as dugks
 from . import ttm as ttm
 from . import sweep as sweep
+from . import lab as lab

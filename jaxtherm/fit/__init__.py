@@ -32,3 +32,7 @@ from .sensitivity import log_sensitivity_finite_difference as log_sensitivity_fi
 from .sensitivity import plot_sensitivities as plot_sensitivities
 from .traces import TdtrModel as TdtrModel
 from .traces import tdtr_trace as tdtr_trace
+from ._chi2_map import Chi2Map as Chi2Map
+from ._chi2_map import chi2_map as chi2_map
+from ._chi2_map import delta_chi2_level as delta_chi2_level
+from ._chi2_map import plot_chi2_map as plot_chi2_map
