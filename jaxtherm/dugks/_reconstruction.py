@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from .boundaries import wall_ghosts
+from ._boundaries import wall_ghosts
 
 __all__ = ["van_leer", "slopes", "face_values"]
 
