@@ -201,10 +201,14 @@ def _member(params, index: int, batch: int):
 
     def pick(path, leaf):
         arr = np.asarray(leaf)
-        natural = 2 if any(getattr(k, "name", None) == "wall_temperatures" for k in path) else 0
-        if arr.ndim > natural and arr.shape[0] == batch:
-            return arr[index]
-        return arr
+        if arr.ndim == 0 or arr.shape[0] != batch:
+            return arr
+        if any(getattr(k, "name", None) == "wall_temperatures" for k in path):
+            # (2 walls[, 2 carriers]) is a shared value, unless it carries a third (batch) axis;
+            # ambiguous only for a batch of 2, where 1-D/2-D wall arrays count as shared.
+            if arr.ndim < 3 and batch == 2:
+                return arr
+        return arr[index]
 
     return jax.tree_util.tree_map_with_path(pick, params)
 
