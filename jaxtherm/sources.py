@@ -15,7 +15,7 @@ thermalisation delay `t_h` or the fluence `P`. Every source offers
   pulse energy whatever its step - a 96 fs pulse with 1 ps steps included.
   `step_cell_mean` and `step_mean_power_density` use them when a source has them.
 
-Normalisation (SPEC section 2.4). Eq. 48 as printed,
+Normalisation. Eq. 48 as printed,
 `S = P(1-R)/(ts d) exp(-x/d - 4 ln2 t^2/ts^2)`, integrates in time to
 `P(1-R) sqrt(pi/(4 ln 2)) ~ 1.0645 P(1-R)`, not `P(1-R)`. `normalisation="paper"`
 keeps the printed prefactors (the papers' figures follow them);

@@ -1,4 +1,4 @@
-"""Wall boundary conditions of the DUGKS (DUGKS paper Appendix B, SPEC section 2.3).
+"""Wall boundary conditions of the DUGKS (DUGKS paper Appendix B).
 
 Per wall and per carrier:
 

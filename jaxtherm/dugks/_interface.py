@@ -1,4 +1,4 @@
-"""Diffuse mismatch model (DMM) at the interface between two metals (DUGKS eq. 53-54, SPEC 2.5).
+"""Diffuse mismatch model (DMM) at the interface between two metals (DUGKS eq. 53-54).
 
 Per carrier (electrons couple only to electrons, phonons only to phonons), at a
 face between medium L (left) and R (right):

@@ -54,6 +54,7 @@ from ._simulate import output_indices as output_indices
 from ._simulate import sample_positions as sample_positions
 from ._simulate import simulate as simulate
 from ._stability import max_stable_step as max_stable_step
+from ._step import CellProperties as CellProperties
 from ._step import State as State
 from ._step import cell_properties as cell_properties
 from ._step import make_geometry as make_geometry

@@ -32,7 +32,7 @@ from ..sources import step_cell_mean, step_mean_power_density
 from ._boundaries import wall_conductances
 from ._linear_solvers import solve_coupled_tridiagonal, solve_periodic_coupled_tridiagonal, solve_tridiagonal_thomas
 
-__all__ = ["State", "step", "initial_state", "cell_properties", "stored_energy", "make_geometry", "electron_mask"]
+__all__ = ["State", "CellProperties", "step", "initial_state", "cell_properties", "stored_energy", "make_geometry", "electron_mask"]
 
 
 @pytree_dataclass
@@ -63,12 +63,25 @@ def electron_mask(params, config) -> np.ndarray:
     ])
 
 
-def cell_properties(params, config, electron_temperature, phonon_temperature):
-    """Per-cell Ce, Cp (J m^-3 K^-1), kappa_e, kappa_p (W m^-1 K^-1), G (W m^-3 K^-1).
+@pytree_dataclass
+class CellProperties:
+    """Per-cell material properties, each (n,).
 
+    **Fields:** `electron_heat_capacity`, `phonon_heat_capacity` (J m^-3 K^-1);
+    `electron_conductivity`, `phonon_conductivity` (W m^-1 K^-1); `coupling` G (W m^-3 K^-1).
     Non-metal cells get placeholder electron values (Ce = 1, kappa_e = 1, G = 0); their
     electron rows are decoupled (zero conductance, zero source) and never change.
     """
+
+    electron_heat_capacity: jnp.ndarray
+    phonon_heat_capacity: jnp.ndarray
+    electron_conductivity: jnp.ndarray
+    phonon_conductivity: jnp.ndarray
+    coupling: jnp.ndarray
+
+
+def cell_properties(params, config, electron_temperature, phonon_temperature) -> CellProperties:
+    """`CellProperties` of every cell at the given temperatures (K)."""
     ce, cp, ke, kp, g = [], [], [], [], []
     for layer, sl in zip(params.layers, layer_slices(config.cells_per_layer)):
         material = layer.material
@@ -84,7 +97,8 @@ def cell_properties(params, config, electron_temperature, phonon_temperature):
         cp.append(material.phonon_heat_capacity(tp))
         kp.append(material.phonon_conductivity(te, tp))
     cat = jnp.concatenate
-    return cat(ce), cat(cp), cat(ke), cat(kp), cat(g)
+    return CellProperties(electron_heat_capacity=cat(ce), phonon_heat_capacity=cat(cp),
+                          electron_conductivity=cat(ke), phonon_conductivity=cat(kp), coupling=cat(g))
 
 
 def _temperature_after_energy(params, config, temperature, energy_increment, carrier):
@@ -189,7 +203,9 @@ def _increment(params, config, grid, te, tp, coeff_te, coeff_tp, dt, source_mean
     """
     n = config.n_cells
     w = grid.widths
-    ce, cp, ke, kp, g = cell_properties(params, config, coeff_te, coeff_tp)
+    props = cell_properties(params, config, coeff_te, coeff_tp)
+    ce, cp, g = props.electron_heat_capacity, props.phonon_heat_capacity, props.coupling
+    ke, kp = props.electron_conductivity, props.phonon_conductivity
     k_e, k_p, k_ep_right, k_ep_left = face_conductances(params, config, grid, ke, kp)
     temps = jnp.stack([te, tp])  # (2, n)
     k = jnp.stack([k_e, k_p])  # (2, n-1)
