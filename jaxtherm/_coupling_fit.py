@@ -11,14 +11,14 @@ how a solution becomes Delta R / R at the measurement times - is model specific.
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable
+from collections.abc import Callable
 
 import jax.numpy as jnp
 import numpy as np
 
 from .fit import Trace, fit_traces
 
-__all__ = ["WHERE", "with_coupling", "with_delay", "film_average", "reflectance_trace", "fit_coupling_and_delay"]
+__all__ = ["WHERE", "film_average", "fit_coupling_and_delay", "reflectance_trace", "with_coupling", "with_delay"]
 
 #: Which temperatures the reflectance reads: ``"surface"`` (the front wall, x = 0) or
 #: ``"film"`` (thickness-averaged over the first layer: the homogeneous film of App. C).

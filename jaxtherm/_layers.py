@@ -11,8 +11,8 @@ balance. Keeping these in one place is what lets the two `Solution`s and
 
 from __future__ import annotations
 
-import dataclasses
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -24,16 +24,16 @@ from ._validation import check_choice, check_finite, check_positive, is_concrete
 __all__ = [
     "CARRIERS",
     "WALLS",
-    "Layer",
-    "Geometry",
     "EnergyBalance",
+    "Geometry",
+    "Layer",
+    "check_wall_temperatures",
     "layer_geometry",
     "layer_slices",
-    "per_layer",
     "normalise_boundaries",
-    "wall_temperature_array",
-    "check_wall_temperatures",
+    "per_layer",
     "validate_batch",
+    "wall_temperature_array",
 ]
 
 CARRIERS = ("electron", "phonon")
@@ -213,11 +213,13 @@ def _member(params, index: int, batch: int):
     return jax.tree_util.tree_map_with_path(pick, params)
 
 
-def validate_batch(params, validate_member: Callable, batch_field: str = "initial_temperature") -> None:
+def validate_batch(params, validate_member: Callable) -> None:
     """Validate a concrete batch (leading axis on the leaves) member by member on the host.
 
-    **Arguments:** `params`: batched Params; `validate_member(member)`: raises for a bad
-    member; `batch_field`: unused name kept for messages.
+    The batch size is the leading size of the layer thicknesses (else of any batched
+    leaf); leaves without that leading axis are shared by all members.
+
+    **Arguments:** `params`: batched Params; `validate_member(member)`: raises for a bad member.
 
     Raises the member's `ValueError`/`TypeError` with ``batch member i:`` prepended.
     """
@@ -233,15 +235,3 @@ def validate_batch(params, validate_member: Callable, batch_field: str = "initia
         except (ValueError, TypeError) as exc:
             raise type(exc)(f"batch member {index}: {exc}") from None
 
-
-def replace_layer(params, index: int, **changes):
-    """Copy of `params` with fields of `params.layers[index]` (or its material) replaced."""
-    layers = list(params.layers)
-    layer = layers[index]
-    material_changes = {k: v for k, v in changes.items() if k != "thickness"}
-    if material_changes:
-        layer = dataclasses.replace(layer, material=dataclasses.replace(layer.material, **material_changes))
-    if "thickness" in changes:
-        layer = dataclasses.replace(layer, thickness=changes["thickness"])
-    layers[index] = layer
-    return dataclasses.replace(params, layers=tuple(layers))

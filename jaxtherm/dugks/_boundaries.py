@@ -23,7 +23,7 @@ from .._layers import wall_temperature_array
 from ..constants import FOUR_PI
 from ._collision import electron_temperature_from_energy, equilibrium_energy
 
-__all__ = ["wall_equilibrium", "wall_ghosts", "extend", "apply_isothermal"]
+__all__ = ["apply_isothermal", "extend", "wall_equilibrium", "wall_ghosts"]
 
 
 def wall_equilibrium(disc, params):

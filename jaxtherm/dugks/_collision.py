@@ -17,8 +17,15 @@ from .._pytree import pytree_dataclass
 from ..constants import FOUR_PI
 from ..materials import temperature_from_energy
 
-__all__ = ["LocalState", "equilibrium_energy", "electron_temperature_from_energy", "solve_temperatures",
-           "relaxation_times", "local_state", "moments"]
+__all__ = [
+    "LocalState",
+    "electron_temperature_from_energy",
+    "equilibrium_energy",
+    "local_state",
+    "moments",
+    "relaxation_times",
+    "solve_temperatures",
+]
 
 
 @pytree_dataclass

@@ -16,7 +16,7 @@ from .._layers import Geometry, layer_geometry, layer_slices
 from .._pytree import pytree_dataclass
 from ._quadrature import ordinates
 
-__all__ = ["Coefficients", "Discretisation", "discretise", "make_geometry", "cell_slices", "face_slices"]
+__all__ = ["Coefficients", "Discretisation", "cell_slices", "discretise", "face_slices", "make_geometry"]
 
 
 @pytree_dataclass
@@ -38,7 +38,7 @@ class Coefficients:
     electron_speed: Any
     phonon_speed: Any
 
-    def at(self, index) -> "Coefficients":
+    def at(self, index) -> Coefficients:
         """The coefficients of one point."""
         return Coefficients(*(getattr(self, name)[index] for name in self.__dataclass_fields__))
 

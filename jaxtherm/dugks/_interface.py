@@ -26,7 +26,7 @@ import math
 
 import jax.numpy as jnp
 
-__all__ = ["transmission", "apply_dmm"]
+__all__ = ["apply_dmm", "transmission"]
 
 
 def transmission(capacity_left, speed_left, capacity_right, speed_right):

@@ -22,7 +22,14 @@ from typing import Any
 
 import numpy as np
 
-from .._layers import CARRIERS, WALLS, Layer, check_wall_temperatures, normalise_boundaries, relative_widths
+from .._layers import (
+    CARRIERS,
+    WALLS,
+    Layer,
+    check_wall_temperatures,
+    normalise_boundaries,
+    relative_widths,
+)
 from .._layers import validate_batch as _validate_batch
 from .._pytree import pytree_dataclass
 from .._validation import (
@@ -38,18 +45,18 @@ from ..materials import Metal, validate_material
 from ._quadrature import QUADRATURES, validate_ordinates
 
 __all__ = [
-    "CARRIERS",
-    "WALLS",
     "BOUNDARY_KINDS",
-    "LIMITERS",
+    "CARRIERS",
     "INITIAL_CONDITIONS",
+    "LIMITERS",
+    "WALLS",
+    "Config",
     "Layer",
     "Params",
-    "Config",
     "TimeStepping",
-    "validate",
-    "time_stepping",
     "resolve_time_step",
+    "time_stepping",
+    "validate",
 ]
 
 #: ``"isothermal"``: thermalising wall emitting the equilibrium at the wall temperature

@@ -13,7 +13,7 @@ import jax.numpy as jnp
 
 from ._boundaries import wall_ghosts
 
-__all__ = ["van_leer", "slopes", "face_values"]
+__all__ = ["face_values", "slopes", "van_leer"]
 
 
 def van_leer(left, right):

@@ -15,9 +15,9 @@ from .._pytree import pytree_dataclass, static_field
 from ._collision import equilibrium_energy
 from ._geometry import discretise
 from ._params import Config, Params, time_stepping, validate
-from ._step import State, advance, centre_fields, heat_flux, collided, initial_state
+from ._step import State, advance, centre_fields, collided, heat_flux, initial_state
 
-__all__ = ["Solution", "simulate", "probe", "probe_heat_flux", "interpolate_in_time"]
+__all__ = ["Solution", "interpolate_in_time", "probe", "probe_heat_flux", "simulate"]
 
 
 @pytree_dataclass

@@ -42,7 +42,7 @@ from ._collision import LocalState, local_state, moments, solve_temperatures
 from ._geometry import Discretisation, cell_slices, discretise, face_slices
 from ._params import Config, Params
 
-__all__ = ["State", "initial_state", "initial_temperatures", "centre_fields", "advance", "step"]
+__all__ = ["State", "advance", "centre_fields", "initial_state", "initial_temperatures", "step"]
 
 
 @pytree_dataclass

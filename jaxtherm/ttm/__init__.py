@@ -57,8 +57,8 @@ from ._stability import max_stable_step as max_stable_step
 from ._step import CellProperties as CellProperties
 from ._step import State as State
 from ._step import cell_properties as cell_properties
-from ._step import make_geometry as make_geometry
 from ._step import initial_state as initial_state
+from ._step import make_geometry as make_geometry
 from ._step import step as step
 from ._step import stored_energy as stored_energy
 from ._time_grid import time_grid as time_grid

@@ -13,7 +13,7 @@ from .. import _coupling_fit
 from .._coupling_fit import with_coupling, with_delay
 from ._simulate import simulate
 
-__all__ = ["model_trace", "fit_coupling_and_delay", "with_coupling", "with_delay"]
+__all__ = ["fit_coupling_and_delay", "model_trace", "with_coupling", "with_delay"]
 
 
 def model_trace(params, config, times, measured_times, reflectance_model, *, normalise: bool = False,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-__all__ = ["solve_tridiagonal_thomas", "solve_coupled_tridiagonal", "solve_periodic_coupled_tridiagonal"]
+__all__ = ["solve_coupled_tridiagonal", "solve_periodic_coupled_tridiagonal", "solve_tridiagonal_thomas"]
 
 
 def solve_tridiagonal_thomas(lower, diag, upper, rhs):

@@ -15,6 +15,12 @@ from typing import Any
 
 import numpy as np
 
+from .._layers import (
+    Layer,
+    check_wall_temperatures,
+    normalise_boundaries,
+    validate_batch,
+)
 from .._pytree import pytree_dataclass
 from .._validation import (
     check_choice,
@@ -25,11 +31,22 @@ from .._validation import (
     check_positive,
     is_concrete,
 )
-from .._layers import Layer, check_wall_temperatures, normalise_boundaries, validate_batch
 from ..materials import Metal, validate_material
 
-__all__ = ["Layer", "Interface", "Params", "Config", "VARIANTS", "BOUNDARY_KINDS", "COEFFICIENT_SCHEMES",
-           "TEMPERATURE_UPDATES", "SOURCE_SAMPLINGS", "TRIDIAGONAL_SOLVERS", "single_layer", "validate_params"]
+__all__ = [
+    "BOUNDARY_KINDS",
+    "COEFFICIENT_SCHEMES",
+    "SOURCE_SAMPLINGS",
+    "TEMPERATURE_UPDATES",
+    "TRIDIAGONAL_SOLVERS",
+    "VARIANTS",
+    "Config",
+    "Interface",
+    "Layer",
+    "Params",
+    "single_layer",
+    "validate_params",
+]
 
 #: ``"A"``: DUGKS eq. 57-58 (Crank-Nicolson diffusion, explicit coupling, two
 #: tridiagonal solves); ``"B"``: eq. 59-60 (coupling semi-implicit too, one coupled
@@ -169,7 +186,7 @@ class Config:
         """True for a periodic domain."""
         return self.boundaries[0][0] == "periodic"
 
-    def validate(self) -> "Config":
+    def validate(self) -> Config:
         """Check the configuration; raises ValueError/TypeError naming the field."""
         for i, n in enumerate(self.cells_per_layer):
             check_integer(f"cells_per_layer[{i}]", n, minimum=1)

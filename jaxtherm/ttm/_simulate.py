@@ -14,10 +14,17 @@ from .._pytree import pytree_dataclass, static_field
 from .._validation import check_finite, is_concrete
 from ._boundaries import wall_conductances
 from ._params import Config, Params, validate_params
-from ._stability import check_stability, check_run
-from ._step import State, electron_mask, make_geometry, initial_state, step, stored_energy
+from ._stability import check_run, check_stability
+from ._step import (
+    State,
+    electron_mask,
+    initial_state,
+    make_geometry,
+    step,
+    stored_energy,
+)
 
-__all__ = ["Solution", "simulate", "output_indices", "sample_positions"]
+__all__ = ["Solution", "output_indices", "sample_positions", "simulate"]
 
 
 @pytree_dataclass

@@ -23,9 +23,9 @@ import numpy as np
 
 from .._layers import wall_temperature_array
 from .._validation import is_concrete
-from ._step import electron_mask, make_geometry, initial_state
+from ._step import electron_mask, initial_state, make_geometry
 
-__all__ = ["max_stable_step", "check_stability", "check_run"]
+__all__ = ["check_run", "check_stability", "max_stable_step"]
 
 
 def _temperature_range(params, config, te0, tp0):

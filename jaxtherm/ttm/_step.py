@@ -25,14 +25,17 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._layers import Geometry, layer_slices
-from .._layers import layer_geometry
+from .._layers import Geometry, layer_geometry, layer_slices
 from .._pytree import pytree_dataclass
 from ..sources import step_cell_mean, step_mean_power_density
 from ._boundaries import wall_conductances
-from ._linear_solvers import solve_coupled_tridiagonal, solve_periodic_coupled_tridiagonal, solve_tridiagonal_thomas
+from ._linear_solvers import (
+    solve_coupled_tridiagonal,
+    solve_periodic_coupled_tridiagonal,
+    solve_tridiagonal_thomas,
+)
 
-__all__ = ["State", "CellProperties", "step", "initial_state", "cell_properties", "stored_energy", "make_geometry", "electron_mask"]
+__all__ = ["CellProperties", "State", "cell_properties", "electron_mask", "initial_state", "make_geometry", "step", "stored_energy"]
 
 
 @pytree_dataclass
