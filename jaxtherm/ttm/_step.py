@@ -134,10 +134,26 @@ def _interface_face_indices(config):
     return np.cumsum(config.cells_per_layer)[:-1] - 1
 
 
-def face_conductances(params, config, grid, kappa_e, kappa_p):
+@pytree_dataclass
+class FaceConductances:
+    """Interior-face conductances (W m^-2 K^-1), each (n-1,).
+
+    **Fields:** `electron`, `phonon`: carrier conductances (half cells in series with the
+    interface resistance); `electron_to_right_phonon`, `electron_to_left_phonon`: the direct
+    channel from the electrons of the metal cell to the phonons of the non-metal cell across
+    a metal/non-metal interface (zero elsewhere).
+    """
+
+    electron: jnp.ndarray
+    phonon: jnp.ndarray
+    electron_to_right_phonon: jnp.ndarray
+    electron_to_left_phonon: jnp.ndarray
+
+
+def face_conductances(params, config, grid, kappa_e, kappa_p) -> FaceConductances:
     """Interior-face conductances (W m^-2 K^-1).
 
-    **Returns:** `(k_electron, k_phonon, k_ep_right, k_ep_left)`, each (n-1,): electron and
+    **Returns:** `FaceConductances`: electron and
     phonon conductances; the direct channel electrons(left cell) -> phonons(right cell) and
     electrons(right cell) -> phonons(left cell) at metal/non-metal interfaces.
     """
@@ -166,7 +182,8 @@ def face_conductances(params, config, grid, kappa_e, kappa_p):
     electron_face = jnp.asarray(mask[:-1] & mask[1:], dtype=half_e.dtype)
     k_e = electron_face / (half_e[:-1] + half_e[1:] + resist_e)
     k_p = 1.0 / (half_p[:-1] + half_p[1:] + resist_p)
-    return k_e, k_p, k_ep_right, k_ep_left
+    return FaceConductances(electron=k_e, phonon=k_p, electron_to_right_phonon=k_ep_right,
+                            electron_to_left_phonon=k_ep_left)
 
 
 def initial_state(params, config, time=0.0, geometry=None) -> State:
@@ -209,7 +226,9 @@ def _increment(params, config, grid, te, tp, coeff_te, coeff_tp, dt, source_mean
     props = cell_properties(params, config, coeff_te, coeff_tp)
     ce, cp, g = props.electron_heat_capacity, props.phonon_heat_capacity, props.coupling
     ke, kp = props.electron_conductivity, props.phonon_conductivity
-    k_e, k_p, k_ep_right, k_ep_left = face_conductances(params, config, grid, ke, kp)
+    conductance = face_conductances(params, config, grid, ke, kp)
+    k_e, k_p = conductance.electron, conductance.phonon
+    k_ep_right, k_ep_left = conductance.electron_to_right_phonon, conductance.electron_to_left_phonon
     temps = jnp.stack([te, tp])  # (2, n)
     k = jnp.stack([k_e, k_p])  # (2, n-1)
     flux = k * (temps[:, 1:] - temps[:, :-1])  # into the left cell from the right one
