@@ -64,12 +64,13 @@ def _dugks_problem(n_cells=20, n_ordinates=16):
 
     source = sources.PulseSource(incident_fluence=0.699, pulse_duration=96e-15, penetration_depth=15.3e-9,
                                  film_thickness=100e-9, normalisation="energy")
-    config = dugks.make_config(100e-9, n_cells, n_ordinates=n_ordinates, t_start=-0.3e-12, t_end=0.5e-12,
-                               n_outputs=20, max_speed=float(materials.GOLD.electron_speed))
+    config = dugks.Config(cells_per_layer=n_cells, n_ordinates=n_ordinates, max_speed=float(materials.GOLD.electron_speed))
+    times = np.linspace(-0.3e-12, 0.5e-12, 21)
 
     def peak(coupling):
         material = dataclasses.replace(materials.GOLD, coupling_constant=coupling)
-        return jnp.max(dugks.simulate(dugks.Params(layers=(material,), source=source), config).front_electron_temperature)
+        params = dugks.Params(layers=(dugks.Layer(material, 100e-9),), source=source)
+        return jnp.max(dugks.simulate(params, config, times).front_electron_temperature)
 
     return peak, 2.6e16
 

@@ -8,3 +8,5 @@ ELECTRON_VOLT = 1.602176634e-19
 SPEED_OF_LIGHT = 299792458.0
 #: Reduced Planck constant (J s), CODATA 2018 (exact via h).
 HBAR = 1.054571817e-34
+#: Full solid angle (sr): energy densities per steradian of an isotropic distribution are U / (4 pi).
+FOUR_PI = 4.0 * 3.141592653589793

@@ -40,6 +40,7 @@ __all__ = [
     "ELECTRON_HEAT_CAPACITY_MODELS",
     "ELECTRON_CONDUCTIVITY_MODELS",
     "anisimov_rethfeld_conductivity",
+    "temperature_from_energy",
     "GOLD",
     "GOLD_300K",
     "GOLD_25K",
@@ -86,6 +87,21 @@ def anisimov_rethfeld_conductivity(electron_temperature, phonon_temperature, chi
     numerator = (theta_e2 + 0.16) ** 1.25 * (theta_e2 + 0.44) * theta_e
     denominator = jnp.sqrt(theta_e2 + 0.092) * (theta_e2 + eta * theta_p)
     return chi * numerator / denominator
+
+
+def temperature_from_energy(energy, capacity, capacity_slope, reference_temperature):
+    """T (K) with int_Tref^T C dT' = `energy` for a heat capacity linear in T.
+
+    C(T) = `capacity` + `capacity_slope` (T - Tref), so the energy is
+    E = d (C_ref + slope d / 2) with d = T - Tref and
+    d = 2 E / (C_ref + sqrt(C_ref^2 + 2 slope E)): the cancellation-free root,
+    exact for constant C (slope 0) and for Ce = gamma Te (C_ref = gamma Tref, slope gamma).
+
+    **Arguments:** `energy` (J/m^3) above Tref; `capacity` C(Tref) (J m^-3 K^-1);
+    `capacity_slope` dC/dT (J m^-3 K^-2); `reference_temperature` Tref (K).
+    """
+    discriminant = jnp.maximum(capacity * capacity + 2.0 * capacity_slope * energy, 0.0)
+    return reference_temperature + 2.0 * energy / (capacity + jnp.sqrt(discriminant))
 
 
 @pytree_dataclass
@@ -157,12 +173,9 @@ class Metal:
         Te = Tref + 2E/gamma / (Tref + sqrt(Tref^2 + 2E/gamma)), the cancellation-free
         form of sqrt(Tref^2 + 2E/gamma).
         """
-        if self.electron_heat_capacity_model == "linear":
-            twice = 2.0 * energy / self.sommerfeld_coefficient
-            return reference_temperature + twice / (
-                reference_temperature + jnp.sqrt(reference_temperature**2 + twice)
-            )
-        return reference_temperature + energy / self.electron_heat_capacity_constant
+        capacity = self.electron_heat_capacity(reference_temperature)
+        slope = self.sommerfeld_coefficient if self.electron_heat_capacity_model == "linear" else 0.0
+        return temperature_from_energy(energy, capacity, slope, reference_temperature)
 
     def electron_conductivity(self, electron_temperature, phonon_temperature):
         """kappa_e(Te, Tp) (W m^-1 K^-1); temperatures in K (DUGKS eq. 49 / Table 2)."""

@@ -303,13 +303,14 @@ def ttm_peak(p):
     params = ttm.single_layer(gold(p["G"]), thickness, source=dataclasses.replace(source, incident_fluence=p["F"]))
     return jnp.max(ttm.simulate(params, ttm_config, ttm_steps, positions=[0.0]).electron_temperature[:, 0])
 
-dugks_config = dugks.make_config(thickness, 16 if FAST else 40, n_ordinates=16 if FAST else 24,
-                                 t_start=-0.4e-12, t_end=1.0e-12, n_outputs=70,
-                                 max_speed=float(materials.GOLD.electron_speed))
+dugks_config = dugks.Config(cells_per_layer=16 if FAST else 40, n_ordinates=16 if FAST else 24,
+                            max_speed=float(materials.GOLD.electron_speed))
+dugks_times = np.linspace(-0.4e-12, 1.0e-12, 71)
 
 def dugks_peak(p):
-    params = dugks.Params(layers=(gold(p["G"]),), source=dataclasses.replace(source, incident_fluence=p["F"]))
-    return jnp.max(dugks.simulate(params, dugks_config).front_electron_temperature)
+    params = dugks.Params(layers=(dugks.Layer(gold(p["G"]), thickness),),
+                          source=dataclasses.replace(source, incident_fluence=p["F"]))
+    return jnp.max(dugks.simulate(params, dugks_config, dugks_times).front_electron_temperature)
 
 k = 4 if FAST else 8
 G_values = np.linspace(1e16, 6e16, k)
@@ -435,13 +436,14 @@ def ttm_trace(log_p):
                        output_times=times, positions=[0.0])
     return (sol.electron_temperature[:, 0] - 300) + b_over_a * (sol.phonon_temperature[:, 0] - 300)
 
-dugks_config = dugks.make_config(thickness, 20 if FAST else 40, n_ordinates=16 if FAST else 24,
-                                 t_start=-0.5e-12, t_end=1.5e-12, n_outputs=100,
-                                 max_speed=float(materials.GOLD.electron_speed))
+dugks_config = dugks.Config(cells_per_layer=20 if FAST else 40, n_ordinates=16 if FAST else 24,
+                            max_speed=float(materials.GOLD.electron_speed))
+dugks_times = np.linspace(-0.5e-12, 1.5e-12, 101)
 
 def dugks_trace(log_p):
     material, src = with_parameters(log_p)
-    sol = dugks.simulate(dugks.Params(layers=(material,), source=src), dugks_config)
+    sol = dugks.simulate(dugks.Params(layers=(dugks.Layer(material, thickness),), source=src), dugks_config,
+                         dugks_times)
     signal = (sol.front_electron_temperature - 300) + b_over_a * (sol.front_phonon_temperature - 300)
     return dugks.interpolate_in_time(sol, signal, times)
 

@@ -17,18 +17,20 @@ def fig3_params(fluence):
         incident_fluence=fluence, reflectivity=0.970, pulse_duration=280e-15, penetration_depth=12.44e-9,
         ballistic_range=200e-9, film_thickness=FIG3_LENGTH, form="eq50",
     )
-    return dugks.Params(layers=(FIG3_GOLD,), source=source)
+    return dugks.Params(layers=(dugks.Layer(FIG3_GOLD, FIG3_LENGTH),), source=source)
+
+
+FIG3_TIMES = np.linspace(-1e-12, 2.5e-12, 351)
 
 
 def fig3_config(cells):
-    return dugks.make_config(FIG3_LENGTH, cells, t_start=-1e-12, t_end=2.5e-12, n_outputs=350, cfl=0.4,
-                             limiter="vanleer", n_ordinates=40)
+    return dugks.Config(cells_per_layer=cells, cfl=0.4, limiter="vanleer", n_ordinates=40)
 
 
 @pytest.fixture(scope="module")
 def fig3_runs():
     config = fig3_config(80)
-    return {p: dugks.simulate(fig3_params(p), config) for p in (17.6, 70.6)}
+    return {p: dugks.simulate(fig3_params(p), config, FIG3_TIMES) for p in (17.6, 70.6)}
 
 
 @pytest.mark.parametrize("fluence,paper_dugks,paper_ttm", [(17.6, 370.0, 369.0), (70.6, 533.0, 527.4)])
@@ -71,9 +73,10 @@ def test_fig3_converged_in_cells_and_ordinates():
     """80 vs 160 cells and 40 vs 80 ordinates change the Fig. 3 peak front Te by < 0.1 %."""
     for fluence in (17.6, 70.6):
         params = fig3_params(fluence)
-        coarse = float(dugks.simulate(params, fig3_config(80)).front_electron_temperature.max())
-        fine = float(dugks.simulate(params, fig3_config(160)).front_electron_temperature.max())
-        more_ordinates = float(dugks.simulate(params, dataclasses.replace(fig3_config(80), n_ordinates=80))
+        coarse = float(dugks.simulate(params, fig3_config(80), FIG3_TIMES).front_electron_temperature.max())
+        fine = float(dugks.simulate(params, fig3_config(160), FIG3_TIMES).front_electron_temperature.max())
+        more_ordinates = float(dugks.simulate(params, dataclasses.replace(fig3_config(80), n_ordinates=80),
+                                              FIG3_TIMES)
                                .front_electron_temperature.max())
         assert abs(fine - coarse) / coarse < 1e-3
         assert abs(more_ordinates - coarse) / coarse < 1e-3
@@ -90,9 +93,10 @@ def bilayer(order, cell_size, t_end, n_outputs):
     thick = {"Au/Pt": (58e-9, 23e-9), "Pt/Au": (23e-9, 58e-9)}[order]
     cells = tuple(int(round(t / cell_size)) for t in thick)
     source = sources.PulseSource(incident_fluence=1.6, pulse_duration=400e-15, penetration_depth=15.3e-9)
-    config = dugks.make_config(thick, cells, t_start=-1.5e-12, t_end=t_end, n_outputs=n_outputs, cfl=0.8,
-                               limiter="vanleer", boundaries=BILAYER_BOUNDARIES)
-    return dugks.simulate(dugks.Params(layers=layers, source=source), config)
+    config = dugks.Config(cells_per_layer=cells, cfl=0.8, limiter="vanleer", boundaries=BILAYER_BOUNDARIES)
+    stack = tuple(dugks.Layer(m, t) for m, t in zip(layers, thick))
+    return dugks.simulate(dugks.Params(layers=stack, source=source), config,
+                          np.linspace(-1.5e-12, t_end, n_outputs + 1))
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +139,7 @@ def test_bilayer_interface_has_temperature_jump(bilayer_runs):
     """The DMM interface resists heat flow: the phonon temperature jumps across the Au/Pt
     interface (Pt side hotter early on, paper Fig. 12a-b)."""
     s = bilayer_runs["Au/Pt"]
-    x = np.asarray(s.cell_centres)
+    x = np.asarray(s.positions)
     tp = np.asarray(s.phonon_temperature)
     i_au = np.nonzero(x < 58e-9)[0][-1]
     early = np.argmin(np.abs(np.asarray(s.times) - 2e-12))

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from jaxtherm import dugks, materials, reflectance, sources
-from jaxtherm.dugks import fit as dugks_fit
 
 T0 = 288.15
 
@@ -16,10 +15,10 @@ def fig4_problem(coupling, delay):
     source = sources.PulseSource(incident_fluence=0.0112, pulse_duration=140e-15, penetration_depth=15.3e-9,
                                  thermalisation_delay=delay)
     gold = dataclasses.replace(materials.GOLD, coupling_constant=coupling)
-    params = dugks.Params(layers=(gold,), source=source, initial_temperature=T0, wall_temperatures=np.full((2, 2), T0))
-    config = dugks.make_config(18.2e-9, 9, t_start=-0.6e-12, t_end=4e-12, n_outputs=230, cfl=0.8, n_ordinates=16,
-                               max_speed=1.36e6)
-    return params, config
+    params = dugks.Params(layers=(dugks.Layer(gold, 18.2e-9),), source=source, initial_temperature=T0,
+                          wall_temperatures=np.full((2, 2), T0))
+    config = dugks.Config(cells_per_layer=9, cfl=0.8, n_ordinates=16, max_speed=1.36e6)
+    return params, config, np.linspace(-0.6e-12, 4e-12, 231)
 
 
 def test_fit_recovers_coupling_and_thermalisation_delay():
@@ -27,15 +26,16 @@ def test_fit_recovers_coupling_and_thermalisation_delay():
     t_h = 260 fs plus 1 % Gaussian noise: the Levenberg-Marquardt fit through the DUGKS,
     started at G = 1e16 and t_h = 100 fs, recovers both within 5 %, with a reduced chi^2 ~ 1
     and standard errors that cover the truth."""
-    params, config = fig4_problem(2.0e16, 260e-15)
+    params, config, outputs = fig4_problem(2.0e16, 260e-15)
     film = reflectance.DrudeThinFilm(film_thickness=18.2e-9)
     times = np.linspace(-0.3e-12, 3.8e-12, 120)
-    clean = np.asarray(dugks_fit.model_trace(params, config, film, times))
+    clean = np.asarray(dugks.model_trace(params, config, outputs, times, film, normalise=True, where="film"))
     assert clean.max() == pytest.approx(1.0, abs=0.01)  # normalised at the output grid, read at the data
     noisy = clean + 0.01 * np.random.default_rng(0).standard_normal(clean.shape)
     start = dugks.with_coupling(params, 1.0e16)
-    result = dugks_fit.fit_coupling_and_delay(times, noisy, start, config, film, sigma=0.01,
-                                              initial_coupling=1.0e16, initial_delay=100e-15)
+    result = dugks.fit_coupling_and_delay(start, config, outputs, times, noisy, film, sigma=0.01,
+                                          initial_coupling=1.0e16, initial_delay=100e-15, normalise=True,
+                                          where="film")
     assert result.converged
     assert result.values["coupling"] == pytest.approx(2.0e16, rel=0.05)
     assert result.values["thermalisation_delay"] == pytest.approx(260e-15, rel=0.05)

@@ -60,12 +60,13 @@ def test_ballistic_slab_flux_matches_heaslet_warming():
     conductivities = capacity * speed * (length / ratios) / 3.0  # lambda = 3 kappa / (C v)
     walls = np.array([[301.0, 301.0], [299.0, 299.0]])
     base = dataclasses.replace(GOLD_300K, coupling_constant=0.0)
-    config = dugks.make_config(length, 40, t_end=100 * length / speed, n_outputs=4, cfl=0.8,
-                               boundaries="isothermal", max_speed=speed, with_source=False)
+    config = dugks.Config(cells_per_layer=40, cfl=0.8, boundaries="isothermal", max_speed=speed, with_source=False)
+    times = np.linspace(0.0, 100 * length / speed, 5)
 
     def run(kappa):
         material = dataclasses.replace(base, electron_conductivity_coefficient=kappa)
-        return dugks.simulate(dugks.Params(layers=(material,), wall_temperatures=walls), config)
+        return dugks.simulate(dugks.Params(layers=(dugks.Layer(material, length),), wall_temperatures=walls), config,
+                              times)
 
     solutions = jax.vmap(run)(jnp.asarray(conductivities))
     psi = np.asarray(solutions.electron_heat_flux[:, -1, :]) / (capacity * speed * 2.0 / 4.0)
@@ -87,10 +88,11 @@ def test_diffusive_grating_decay_with_coarse_cells_is_asymptotic_preserving():
     k = 2 * np.pi / length
     t_end = 1.0 / (alpha * k * k)
     for cells, tolerance in ((40, 0.015), (80, 0.005)):
-        config = dugks.make_config(length, cells, t_end=t_end, n_outputs=5, cfl=0.8, boundaries="periodic",
-                                   initial_condition="grating", with_source=False, n_ordinates=16)
-        solution = dugks.simulate(dugks.Params(layers=(material,), grating_amplitude=1.0), config)
-        x = np.asarray(solution.cell_centres)
+        config = dugks.Config(cells_per_layer=cells, cfl=0.8, boundaries="periodic", initial_condition="grating",
+                              with_source=False, n_ordinates=16)
+        solution = dugks.simulate(dugks.Params(layers=(dugks.Layer(material, length),), grating_amplitude=1.0),
+                                  config, np.linspace(0.0, t_end, 6))
+        x = np.asarray(solution.positions)
         te = np.asarray(solution.electron_temperature) - 300.0
         # amplitude of the sine mode at every output (projection on the cell centres)
         amplitude = te @ np.sin(k * x) / np.sum(np.sin(k * x) ** 2)
@@ -110,10 +112,10 @@ def test_steady_coupled_slab_is_linear_in_the_diffusive_limit():
     walls = np.array([[305.0, 305.0], [295.0, 295.0]])
     length = 10e-6
     alpha = 318.0 / (2.5e6 / scale + 71.0 * 300.0)
-    config = dugks.make_config(length, 40, t_end=0.8 * length**2 / alpha, n_outputs=2, cfl=0.8,
-                               boundaries="isothermal", with_source=False, n_ordinates=16)
-    solution = dugks.simulate(dugks.Params(layers=(gold,), wall_temperatures=walls), config)
-    x = np.asarray(solution.cell_centres)
+    config = dugks.Config(cells_per_layer=40, cfl=0.8, boundaries="isothermal", with_source=False, n_ordinates=16)
+    solution = dugks.simulate(dugks.Params(layers=(dugks.Layer(gold, length),), wall_temperatures=walls), config,
+                              np.linspace(0.0, 0.8 * length**2 / alpha, 3))
+    x = np.asarray(solution.positions)
     linear = 305.0 - 10.0 * x / length
     for field in (solution.electron_temperature, solution.phonon_temperature):
         deviation = np.abs(np.asarray(field[-1]) - linear).max() / 10.0
@@ -134,10 +136,11 @@ def test_grating_1um_matches_exact_ttm():
     """Grating L = 1 um at 300 K (Table 1, 40 cells, 40 ordinates): Te and Tp at x = L/4 agree
     with the exact two-temperature solution within 2 % of dT over 10 ps (Fig. 7c,f)."""
     length = 1e-6
-    config = dugks.make_config(length, 40, t_end=10e-12, n_outputs=100, cfl=0.8, boundaries="periodic",
-                               initial_condition="grating", with_source=False)
-    solution = dugks.simulate(dugks.Params(layers=(GOLD_300K,), grating_amplitude=1.0), config)
-    x = np.asarray(solution.cell_centres)
+    config = dugks.Config(cells_per_layer=40, cfl=0.8, boundaries="periodic", initial_condition="grating",
+                          with_source=False)
+    solution = dugks.simulate(dugks.Params(layers=(dugks.Layer(GOLD_300K, length),), grating_amplitude=1.0), config,
+                              np.linspace(0.0, 10e-12, 101))
+    x = np.asarray(solution.positions)
     k = 2 * np.pi / length
     te = np.asarray(solution.electron_temperature) - 300.0
     tp = np.asarray(solution.phonon_temperature) - 300.0
@@ -154,9 +157,10 @@ def test_small_grating_shows_temperature_wave_and_reverse_flow(length, t_end):
     """L = 10 nm and 100 nm at 300 K: Te at x = L/4 swings below T_ref (a temperature wave;
     the diffusive TTM keeps Te >= T_ref there because its mode equations are cooperative),
     and at some time Te < Tp (heat flows from phonons to electrons), as in Fig. 7a,b."""
-    config = dugks.make_config(length, 20, t_end=t_end, n_outputs=150, cfl=0.8, boundaries="periodic",
-                               initial_condition="grating", with_source=False, limiter="vanleer")
-    solution = dugks.simulate(dugks.Params(layers=(GOLD_300K,), grating_amplitude=1.0), config)
+    config = dugks.Config(cells_per_layer=20, cfl=0.8, boundaries="periodic", initial_condition="grating",
+                          with_source=False, limiter="vanleer")
+    solution = dugks.simulate(dugks.Params(layers=(dugks.Layer(GOLD_300K, length),), grating_amplitude=1.0), config,
+                              np.linspace(0.0, t_end, 151))
     te, tp = dugks.probe(solution, length / 4)
     te = np.asarray(te) - 300.0
     tp = np.asarray(tp) - 300.0
@@ -188,12 +192,13 @@ def test_non_uniform_cells_match_uniform():
     ratio = 1.05
     widths = ratio ** np.arange(40)
     edges = np.concatenate([[0.0], np.cumsum(widths)]) / np.sum(widths) * length
-    common = dict(t_end=5e-12, n_outputs=10, cfl=0.8, boundaries="periodic", initial_condition="grating",
-                  with_source=False, n_ordinates=16)
-    params = dugks.Params(layers=(GOLD_300K,), grating_amplitude=1.0)
-    graded = dugks.simulate(params, dugks.make_config(length, 40, cell_edges=edges, **common))
+    config = dugks.Config(cells_per_layer=40, cell_growth=ratio, cfl=0.8, boundaries="periodic",
+                          initial_condition="grating", with_source=False, n_ordinates=16)
+    params = dugks.Params(layers=(dugks.Layer(GOLD_300K, length),), grating_amplitude=1.0)
+    graded = dugks.simulate(params, config, np.linspace(0.0, 5e-12, 11))
+    np.testing.assert_allclose(graded.geometry.faces, edges, rtol=1e-12, atol=1e-20)
     exact = _grating_exact(length, np.asarray(graded.times), GOLD_300K)
-    x = np.asarray(graded.cell_centres)
+    x = np.asarray(graded.positions)
     k = 2 * np.pi / length
     widths_m = np.diff(edges)
     te = np.asarray(graded.electron_temperature) - 300.0

@@ -46,11 +46,11 @@ def test_ttm_progress_bar_reaches_the_end_and_changes_nothing():
 
 def test_dugks_progress_bar_reaches_the_end_and_changes_nothing():
     """With Config(progress=True) the DUGKS scan reports every output up to n/n, with identical results."""
-    params = dugks.Params(layers=(materials.GOLD,), source=_pulse(50e-9))
-    kwargs = dict(n_ordinates=8, t_start=-0.2e-12, t_end=0.2e-12, n_outputs=10)
-    quiet = dugks.simulate(params, dugks.make_config(50e-9, 10, **kwargs))
+    params = dugks.Params(layers=(dugks.Layer(materials.GOLD, 50e-9),), source=_pulse(50e-9))
+    times = np.linspace(-0.2e-12, 0.2e-12, 11)
+    quiet = dugks.simulate(params, dugks.Config(cells_per_layer=10, n_ordinates=8), times)
     with _terminal() as terminal:
-        loud = dugks.simulate(params, dugks.make_config(50e-9, 10, progress=True, **kwargs))
+        loud = dugks.simulate(params, dugks.Config(cells_per_layer=10, n_ordinates=8, progress=True), times)
         jax.effects_barrier()
     np.testing.assert_array_equal(np.asarray(loud.electron_temperature), np.asarray(quiet.electron_temperature))
     assert "dugks [" in terminal.getvalue() and "10/10" in terminal.getvalue()

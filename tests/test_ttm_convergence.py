@@ -66,8 +66,7 @@ def test_time_order_coupled_grating(variant, expected):
     """Error vs the time-exact semi-discrete solution falls as dt^1 (variant A: explicit
     coupling) and dt^2 (variant B: Crank-Nicolson on diffusion and coupling)."""
     metal = materials.GOLD_300K
-    config = ttm.Config(cells_per_layer=(N_CELLS,), variant=variant, left_boundary="periodic",
-                        right_boundary="periodic")
+    config = ttm.Config(cells_per_layer=(N_CELLS,), variant=variant, boundaries="periodic")
     exact = semi_discrete_amplitudes(metal, N_CELLS, END)
     counts = np.array([8, 16, 32, 64])
     errors = []
@@ -89,8 +88,7 @@ def test_space_order_diffusion():
     edges = np.linspace(0.0, end, 101)
     errors, widths = [], []
     for n_cells in (10, 20, 40):
-        config = ttm.Config(cells_per_layer=(n_cells,), variant="B", left_boundary="periodic",
-                            right_boundary="periodic")
+        config = ttm.Config(cells_per_layer=(n_cells,), variant="B", boundaries="periodic")
         solution = ttm.simulate(grating_params(metal), config, edges, output_times=[end])
         errors.append(abs(projected_amplitudes(solution, n_cells)[0] - np.exp(-1.0)))
         widths.append(PERIOD / n_cells)

@@ -9,7 +9,7 @@ import numpy as np
 
 from jaxtherm import materials, sources, ttm
 
-simulate_module = importlib.import_module("jaxtherm.ttm.simulate")
+simulate_module = importlib.import_module("jaxtherm.ttm._simulate")
 
 EDGES = ttm.time_grid(-0.3e-12, 1.5e-12, 10e-15, fine_until=0.3e-12, growth=1.1, max_step=60e-15,
                       output_times=[0.0, 0.2e-12, 0.5e-12, 1.5e-12])

@@ -42,7 +42,7 @@ def test_grating_matches_matrix_exponential(metal, reference, period, variant, c
     # Same static name for both temperatures: one compiled solver per variant serves all cases.
     params = ttm.Params(layers=(ttm.Layer(dataclasses.replace(metal, name="Au"), period),), initial_condition=grating)
     config = ttm.Config(cells_per_layer=(N_CELLS,), variant=variant, coefficients=coefficients,
-                        left_boundary="periodic", right_boundary="periodic")
+                        boundaries="periodic")
     k = 2 * np.pi / period
     ce = metal.electron_heat_capacity_constant
     fast = 1.0 / (metal.electron_conductivity_coefficient * k * k / ce + metal.coupling_constant / ce)

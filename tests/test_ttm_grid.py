@@ -30,7 +30,7 @@ def test_graded_grid_widths():
     """cell_growth makes consecutive cells wider by the given ratio and the layer thicknesses exact."""
     params = ttm.Params(layers=(ttm.Layer(materials.GOLD, 50e-9), ttm.Layer(materials.PLATINUM, 30e-9)))
     config = ttm.Config(cells_per_layer=(10, 5), cell_growth=(1.2, 1.0))
-    grid = ttm.make_grid(params, config)
+    grid = ttm.make_geometry(params, config)
     widths = np.asarray(grid.widths)
     np.testing.assert_allclose(widths[1:10] / widths[:9], 1.2)
     assert widths[:10].sum() == pytest.approx(50e-9) and widths[10:].sum() == pytest.approx(30e-9)
@@ -42,7 +42,7 @@ def test_thomas_and_lapack_tridiagonal_solvers_agree():
     """Variant A gives the same temperatures with the LAPACK and the scan (Thomas) solver."""
     import jax.numpy as jnp
 
-    from jaxtherm.ttm.step import solve_tridiagonal_thomas
+    from jaxtherm.ttm._linear_solvers import solve_tridiagonal_thomas
 
     rng = np.random.default_rng(3)
     lower, upper = -rng.random((2, 30)), -rng.random((2, 30))

@@ -17,12 +17,12 @@ def test_steady_state_through_interface_conductances():
     h_ee, h_pp = 2e9, 5e8
     params = ttm.Params(layers=(ttm.Layer(nickel, 50e-9), ttm.Layer(tungsten, 50e-9)),
                         interfaces=(ttm.Interface(electron_conductance=h_ee, phonon_conductance=h_pp),),
-                        left_temperature=310.0, right_temperature=300.0)
-    config = ttm.Config(cells_per_layer=(10, 10), variant="B", left_boundary="fixed", right_boundary="fixed")
+                        wall_temperatures=np.array([310.0, 300.0]))
+    config = ttm.Config(cells_per_layer=(10, 10), variant="B", boundaries="fixed")
     # Growing steps: the stiff (cell-scale) modes decay during the short early steps.
     edges = ttm.time_grid(0.0, 2e-9, 1e-15, fine_until=0.0, growth=1.03, max_step=10e-12)
     solution = ttm.simulate(params, config, edges, output_times=[2e-9])
-    widths = np.asarray(solution.grid.widths)
+    widths = np.asarray(solution.geometry.widths)
     for carrier, k1, k2, h in (
             ("electron", nickel.electron_conductivity_coefficient, tungsten.electron_conductivity_coefficient, h_ee),
             ("phonon", nickel.phonon_conductivity_constant, tungsten.phonon_conductivity_constant, h_pp)):

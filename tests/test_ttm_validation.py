@@ -19,9 +19,9 @@ def test_cell_count_below_three():
 def test_unknown_boundary_and_mixed_periodic():
     """Unknown boundary kinds and half-periodic domains are refused."""
     with pytest.raises(ValueError, match="boundary kind"):
-        ttm.Config(cells_per_layer=(10,), left_boundary="adiabatic")
+        ttm.Config(cells_per_layer=(10,), boundaries=("adiabatic", "insulated"))
     with pytest.raises(ValueError, match="periodic"):
-        ttm.Config(cells_per_layer=(10,), left_boundary="periodic")
+        ttm.Config(cells_per_layer=(10,), boundaries=("periodic", "insulated"))
 
 
 @pytest.mark.parametrize("change,match", [

@@ -124,11 +124,11 @@ def fig2_curves(fast: bool = False):
     curves, headline = {}, {}
     for length in (100e-9, 200e-9):
         tag = f"L{int(round(length * 1e9))}nm"
-        params = dugks.Params(layers=(materials.GOLD,), source=fig2_source())
-        config = dugks.make_config(length, 20 if fast else 40, t_start=-0.3e-12, t_end=3e-12,
-                                   n_outputs=165 if fast else 330, cfl=0.4, limiter="vanleer",
-                                   n_ordinates=16 if fast else 40)
-        times, front, rear = _front_rear(dugks.simulate(params, config))
+        params = dugks.Params(layers=(dugks.Layer(materials.GOLD, length),), source=fig2_source())
+        config = dugks.Config(cells_per_layer=20 if fast else 40, cfl=0.4, limiter="vanleer",
+                              n_ordinates=16 if fast else 40)
+        outputs = np.linspace(-0.3e-12, 3e-12, (165 if fast else 330) + 1)
+        times, front, rear = _front_rear(dugks.simulate(params, config, outputs))
         peak = front.max()
         curves[f"time_ps_{tag}"] = times * 1e12
         curves[f"dugks_{tag}_front_Te_normalised"] = (front - 300.0) / (peak - 300.0)
@@ -144,7 +144,7 @@ def fig3_params(fluence):
     the source of `dugks_fig3.fig3_source`; `fluence` P (J/m^2)."""
     from .dugks_fig3 import fig3_source  # the TTM module's problem definition: the very same case
 
-    return dugks.Params(layers=(FIG3_GOLD,), source=fig3_source(fluence))
+    return dugks.Params(layers=(dugks.Layer(FIG3_GOLD, 1e-6),), source=fig3_source(fluence))
 
 
 def fig3_curves(fast: bool = False):
@@ -153,11 +153,11 @@ def fig3_curves(fast: bool = False):
     Headline: maximum front Te (paper: DUGKS 370 K and 533 K, TTM 369.0 K and 527.4 K).
     """
     curves, headline = {}, {}
-    config = dugks.make_config(1e-6, 40 if fast else 80, t_start=-1e-12, t_end=3e-12, n_outputs=400,
-                               cfl=0.4, limiter="vanleer", n_ordinates=40)
+    config = dugks.Config(cells_per_layer=40 if fast else 80, cfl=0.4, limiter="vanleer", n_ordinates=40)
+    outputs = np.linspace(-1e-12, 3e-12, 401)
     for fluence in (17.6, 70.6):
         tag = f"P{fluence:g}".replace(".", "p")
-        times, front, _ = _front_rear(dugks.simulate(fig3_params(fluence), config))
+        times, front, _ = _front_rear(dugks.simulate(fig3_params(fluence), config, outputs))
         curves["time_ps"] = times * 1e12
         curves[f"dugks_{tag}_front_Te_normalised"] = (front - 300.0) / (front.max() - 300.0)
         curves[f"dugks_{tag}_front_Te_K"] = front
@@ -183,12 +183,11 @@ def grating_curves(temperature: int, fast: bool = False):
     curves, headline = {}, {}
     for length, t_end in cases:
         tag = f"L{int(round(length * 1e9))}nm"
-        params = dugks.Params(layers=(material,), grating_amplitude=1.0, initial_temperature=float(temperature),
-                              wall_temperatures=np.full((2, 2), float(temperature)))
-        config = dugks.make_config(length, 20 if fast else 40, t_end=t_end, n_outputs=200, cfl=0.8,
-                                   limiter="vanleer", boundaries="periodic", initial_condition="grating",
-                                   with_source=False, n_ordinates=16 if fast else 40)
-        solution = dugks.simulate(params, config)
+        params = dugks.Params(layers=(dugks.Layer(material, length),), grating_amplitude=1.0,
+                              initial_temperature=float(temperature), wall_temperatures=float(temperature))
+        config = dugks.Config(cells_per_layer=20 if fast else 40, cfl=0.8, limiter="vanleer", boundaries="periodic",
+                              initial_condition="grating", with_source=False, n_ordinates=16 if fast else 40)
+        solution = dugks.simulate(params, config, np.linspace(0.0, t_end, 201))
         te, tp = dugks.probe(solution, length / 4)
         te = np.asarray(te) - temperature
         tp = np.asarray(tp) - temperature
@@ -238,11 +237,11 @@ def steady_slab(length, cells, fast: bool = False, ordinates: int = 40, t0=300.0
     t_end = max(2.0 * length**2 / alpha, 300.0 * length / 1.36e6)
     if fast:
         t_end *= 0.5
-    config = dugks.make_config(length, cells, t_end=t_end, n_outputs=4, cfl=0.8, limiter="vanleer",
-                               boundaries="isothermal", initial_condition="linear", with_source=False,
-                               n_ordinates=ordinates)
-    solution = dugks.simulate(dugks.Params(layers=(gold,), initial_temperature=t0, wall_temperatures=walls), config)
-    x = np.asarray(solution.cell_centres)
+    config = dugks.Config(cells_per_layer=cells, cfl=0.8, limiter="vanleer", boundaries="isothermal",
+                          initial_condition="linear", with_source=False, n_ordinates=ordinates)
+    solution = dugks.simulate(dugks.Params(layers=(dugks.Layer(gold, length),), initial_temperature=t0,
+                                           wall_temperatures=walls), config, np.linspace(0.0, t_end, 5))
+    x = np.asarray(solution.positions)
     te = (np.asarray(solution.electron_temperature[-1]) - (t0 - delta)) / (2 * delta)
     tp = (np.asarray(solution.phonon_temperature[-1]) - (t0 - delta)) / (2 * delta)
     change = np.abs(np.asarray(solution.electron_temperature[-1] - solution.electron_temperature[-2])).max()
@@ -278,12 +277,13 @@ def bilayer_run(order: str, fast: bool = False):
     cells = tuple(max(2, int(round(t / cell))) for t in thickness)
     source = sources.PulseSource(incident_fluence=1.6, pulse_duration=400e-15, penetration_depth=15.3e-9)
     n_after = 2000 if fast else 10000
-    config = dugks.make_config(
-        thickness, cells, t_start=-40 * PAPER_TIME_STEP, t_end=n_after * PAPER_TIME_STEP, n_outputs=n_after + 40,
-        cfl=0.8, limiter="vanleer", n_ordinates=16 if fast else 40,
+    config = dugks.Config(
+        cells_per_layer=cells, cfl=0.8, limiter="vanleer", n_ordinates=16 if fast else 40,
         boundaries=(("specular", "specular"), ("specular", "isothermal")),
     )
-    return dugks.simulate(dugks.Params(layers=layers, source=source), config)
+    outputs = np.linspace(-40 * PAPER_TIME_STEP, n_after * PAPER_TIME_STEP, n_after + 41)
+    stack = tuple(dugks.Layer(m, t) for m, t in zip(layers, thickness))
+    return dugks.simulate(dugks.Params(layers=stack, source=source), config, outputs)
 
 
 def bilayer_signal(solution, ratio):

@@ -52,8 +52,7 @@ def grating_ttm_curves(reference: int, fast: bool = False):
     """TTM + analytic curves and headline numbers for the grating at `reference` (300 or 25 K)."""
     material, cases = GRATING_CASES[reference]
     n_cells = 26 if fast else 50
-    config = ttm.Config(cells_per_layer=(n_cells,), variant="B", left_boundary="periodic",
-                        right_boundary="periodic")
+    config = ttm.Config(cells_per_layer=(n_cells,), variant="B", boundaries="periodic")
     curves, headline = {}, {}
     for period, end in cases:
         tag = f"L{int(round(period * 1e9))}nm"

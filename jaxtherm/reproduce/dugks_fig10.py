@@ -19,7 +19,7 @@ def bilayer_figure(order, ratio, out_dir, stem, fast):
     """Shared body of Fig. 10 (Pt/Au) and Fig. 11 (Au/Pt)."""
     solution = bilayer_run(order, fast)
     times = np.asarray(solution.times) * 1e12
-    x = np.asarray(solution.cell_centres)
+    x = np.asarray(solution.positions)
     top, bottom = order.split("/")
     interface = 23e-9 if top == "Pt" else 58e-9
     i_top = int(np.nonzero(x < interface)[0][-1])

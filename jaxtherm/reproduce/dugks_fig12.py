@@ -15,7 +15,7 @@ def run(out_dir, fast: bool = False) -> dict:
     """Write dugks_fig12.png/.csv/.json into `out_dir`; returns the headline numbers."""
     solution = bilayer_run("Au/Pt", fast)
     times = np.asarray(solution.times)
-    x_nm = np.asarray(solution.cell_centres) * 1e9
+    x_nm = np.asarray(solution.positions) * 1e9
     i_au = int(np.nonzero(x_nm < 58.0)[0][-1])
     panels, headline = [], {}
     for multiple in (20, 60, 1000, 10000):

@@ -15,7 +15,6 @@ import dataclasses
 import numpy as np
 
 from .. import dugks, materials, reflectance, sources
-from ..dugks import fit as dugks_fit
 from ._dugks_curves import write_outputs
 
 CASE = "dugks-fig4"
@@ -32,10 +31,10 @@ def problem(fast: bool):
     source = sources.PulseSource(incident_fluence=0.0112, pulse_duration=140e-15, penetration_depth=15.3e-9,
                                  thermalisation_delay=TRUE_DELAY)
     gold = dataclasses.replace(materials.GOLD, coupling_constant=TRUE_COUPLING)
-    params = dugks.Params(layers=(gold,), source=source, initial_temperature=T0,
+    params = dugks.Params(layers=(dugks.Layer(gold, 18.2e-9),), source=source, initial_temperature=T0,
                           wall_temperatures=np.full((2, 2), T0))
-    config = dugks.make_config(18.2e-9, 9 if fast else 18, t_start=-0.6e-12, t_end=4e-12, n_outputs=230, cfl=0.8,
-                               n_ordinates=16 if fast else 40, limiter="vanleer", max_speed=1.36e6)
+    config = dugks.Config(cells_per_layer=9 if fast else 18, cfl=0.8, n_ordinates=16 if fast else 40,
+                          limiter="vanleer", max_speed=1.36e6)
     return params, config
 
 
@@ -44,20 +43,22 @@ def run(out_dir, fast: bool = False) -> dict:
     params, config = problem(fast)
     film = reflectance.DrudeThinFilm(film_thickness=18.2e-9)
     times = np.linspace(-0.3e-12, 3.8e-12, 120)
-    clean = np.asarray(dugks_fit.model_trace(params, config, film, times))
+    outputs = np.linspace(-0.6e-12, 4e-12, 231)
+    options = dict(normalise=True, where="film")
+    clean = np.asarray(dugks.model_trace(params, config, outputs, times, film, **options))
     data = clean + 0.01 * np.random.default_rng(2024).standard_normal(clean.shape)
-    result = dugks_fit.fit_coupling_and_delay(times, data, dugks.with_coupling(params, 1.0e16), config, film,
-                                              sigma=0.01, initial_coupling=1.0e16, initial_delay=100e-15)
-    fitted = dugks_fit.with_delay(dugks.with_coupling(params, result.values["coupling"]),
-                                  result.values["thermalisation_delay"])
-    best = np.asarray(dugks_fit.model_trace(fitted, config, film, times))
+    result = dugks.fit_coupling_and_delay(dugks.with_coupling(params, 1.0e16), config, outputs, times, data, film,
+                                          sigma=0.01, initial_coupling=1.0e16, initial_delay=100e-15, **options)
+    fitted = dugks.with_delay(dugks.with_coupling(params, result.values["coupling"]),
+                              result.values["thermalisation_delay"])
+    best = np.asarray(dugks.model_trace(fitted, config, outputs, times, film, **options))
     panels = []
     for delay in (0.0, TRUE_DELAY):
         curves = {"synthetic_data_normalised_dR_R": data}
         for coupling in (1e16, 2e16, 3e16):
-            p = dugks_fit.with_delay(dugks.with_coupling(params, coupling), delay)
+            p = dugks.with_delay(dugks.with_coupling(params, coupling), delay)
             curves[f"dugks_G{coupling / 1e16:g}e16_th{delay * 1e15:g}fs_normalised_dR_R"] = np.asarray(
-                dugks_fit.model_trace(p, config, film, times))
+                dugks.model_trace(p, config, outputs, times, film, **options))
         if delay > 0:
             curves["dugks_fit_normalised_dR_R"] = best
         panels.append((f"t_h = {delay * 1e15:g} fs", "time_ps", times * 1e12, curves))

@@ -65,7 +65,7 @@ def ttm_curves(fast: bool = False):
     maps, curves, headline = {}, {}, {}
     for label in FILMS:
         times, depths, te, tp, solution = simulate_film(label, fast)
-        widths = np.asarray(solution.grid.widths)
+        widths = np.asarray(solution.geometry.widths)
         mean_te = te @ widths / widths.sum()
         mean_tp = tp @ widths / widths.sum()
         maps[label] = (times, depths, te, tp)

@@ -9,17 +9,26 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import progress
-from .._pytree import pytree_dataclass
+from .._layers import EnergyBalance, Geometry
+from .._pytree import pytree_dataclass, static_field
 from .._validation import check_finite, is_concrete
-from .grid import Grid, make_grid
-from .params import Config, Params, validate_params
-from .step import State, cell_properties, electron_mask, initial_state, step, stored_energy
+from ._boundaries import wall_conductances
+from ._params import Config, Params, validate_params
+from ._stability import check_run, check_stability
+from ._step import (
+    State,
+    electron_mask,
+    initial_state,
+    make_geometry,
+    step,
+    stored_energy,
+)
 
-__all__ = ["Solution", "simulate", "output_indices", "sample_positions"]
+__all__ = ["Solution", "output_indices", "sample_positions", "simulate"]
 
 
 @pytree_dataclass
-class Solution:
+class Solution(EnergyBalance):
     """What `simulate` returns.
 
     **Fields:**
@@ -30,27 +39,30 @@ class Solution:
       cell centres are interpolated linearly; depths between a wall and the first
       centre take the centre value (zero-gradient extrapolation). In non-metal layers
       the electron temperature is not defined: it stays at its initial value there.
+    - `wall_temperatures`: (n_out, 2 walls, 2 carriers) (K): the wall temperature at a
+      ``"fixed"`` wall, else the value of the wall cell (zero-gradient wall);
+      `front_electron_temperature` etc. read it.
     - `absorbed_energy`: source energy deposited up to each output time (J/m^2).
-    - `wall_energy`: net energy that entered through the walls (J/m^2).
     - `stored_energy`: energy above the initial state, electrons + phonons (J/m^2).
+    - `wall_heat_out`: energy that left through each wall, (n_out, 2 walls, 2 carriers) (J/m^2).
     - `final_state`: `State` at the last time (all cells).
-    - `grid`: the `Grid` used.
+    - `geometry`: the `Geometry` (cells) used.
+    - `n_steps`: number of time steps (static).
+
+    `energy_error` = stored - (absorbed - wall_heat_out): zero to round-off for the energy update.
     """
 
     times: jnp.ndarray
     positions: jnp.ndarray
     electron_temperature: jnp.ndarray
     phonon_temperature: jnp.ndarray
+    wall_temperatures: jnp.ndarray
     absorbed_energy: jnp.ndarray
-    wall_energy: jnp.ndarray
     stored_energy: jnp.ndarray
+    wall_heat_out: jnp.ndarray
     final_state: State
-    grid: Grid
-
-    @property
-    def energy_error(self):
-        """stored - absorbed - wall (J/m^2): zero to round-off for the energy update."""
-        return self.stored_energy - self.absorbed_energy - self.wall_energy
+    geometry: Geometry
+    n_steps: int = static_field(default=0)
 
 
 def sample_positions(field, centres, positions):
@@ -81,18 +93,24 @@ def output_indices(step_times, output_times):
     bad = np.abs(edges[pick] - out) > 1e-6 * scale
     if np.any(bad):
         raise ValueError(
-            f"output_times {out[bad]} s are not step edges of step_times; build the time grid with "
+            f"output_times {out[bad]} s are not step edges of times; build the time grid with "
             "jaxtherm.ttm.time_grid(..., output_times=...)")
     return pick
 
 
+def _wall_values(walls, state):
+    """(2 walls, 2 carriers) wall temperatures (K): fixed value or the wall cell's."""
+    te, tp = state.electron_temperature, state.phonon_temperature
+    cells = jnp.stack([jnp.stack([te[0], tp[0]]), jnp.stack([te[-1], tp[-1]])])
+    return jnp.where(walls.fixed > 0, walls.temperatures, cells)
+
+
 @functools.partial(jax.jit, static_argnames=("config", "every_cell"))
 def _simulate(params, config, step_times, indices, positions, every_cell):
-    grid = make_grid(params, config)
-    state0 = initial_state(params, config, grid)
-    state0 = State(state0.electron_temperature, state0.phonon_temperature, step_times[0] + 0.0 * state0.time,
-                   state0.absorbed_energy, state0.wall_energy)
+    grid = make_geometry(params, config)
+    state0 = initial_state(params, config, step_times[0], grid)
     te0, tp0 = state0.electron_temperature, state0.phonon_temperature
+    walls = wall_conductances(params, config, grid, electron_mask(params, config))
 
     def observe(state):
         te, tp = state.electron_temperature, state.phonon_temperature
@@ -100,7 +118,7 @@ def _simulate(params, config, step_times, indices, positions, every_cell):
             te = sample_positions(te, grid.centres, positions)
             tp = sample_positions(tp, grid.centres, positions)
         stored = stored_energy(params, config, grid, state.electron_temperature, state.phonon_temperature, te0, tp0)
-        return te, tp, state.absorbed_energy, state.wall_energy, stored
+        return te, tp, _wall_values(walls, state), state.absorbed_energy, stored, state.wall_heat_out
 
     n_steps = step_times.shape[0] - 1
 
@@ -114,30 +132,15 @@ def _simulate(params, config, step_times, indices, positions, every_cell):
     final, history = jax.lax.scan(body, state0, (jnp.diff(step_times), jnp.arange(n_steps)))
     first = observe(state0)
     history = [jnp.concatenate([f[None], h])[indices] for f, h in zip(first, history)]
+    te, tp, wall_temperatures, absorbed, stored, wall_out = history
     return Solution(times=step_times[indices], positions=grid.centres if every_cell else positions,
-                    electron_temperature=history[0], phonon_temperature=history[1], absorbed_energy=history[2],
-                    wall_energy=history[3], stored_energy=history[4], final_state=final, grid=grid)
+                    electron_temperature=te, phonon_temperature=tp, wall_temperatures=wall_temperatures,
+                    absorbed_energy=absorbed, stored_energy=stored, wall_heat_out=wall_out, final_state=final,
+                    geometry=grid, n_steps=n_steps)
 
 
-def _check_stability(params, config, step_times):
-    """Refuse variant-A steps beyond the explicit-coupling limit (concrete values only)."""
-    if config.variant != "A" or not config.check_stability or not is_concrete(params):
-        return
-    dt_max = float(np.max(np.diff(np.asarray(step_times, dtype=float))))
-    state = initial_state(params, config)
-    ce, cp, _, _, g = cell_properties(params, config, state.electron_temperature, state.phonon_temperature)
-    mask = electron_mask(params, config)
-    stiffness = np.asarray(g * (1.0 / ce + 1.0 / cp))[mask]
-    worst = float(dt_max * np.max(stiffness))
-    if worst >= 2.0:
-        raise ValueError(
-            f"step_times has steps up to {dt_max:.3e} s, beyond the stability limit of variant A "
-            f"(explicit electron-phonon coupling needs dt G (1/Ce + 1/Cp) < 2, here {worst:.2f}; "
-            f"largest stable step {2.0 / np.max(stiffness):.3e} s). Use Config(variant='B') or smaller steps.")
-
-
-def simulate(params: Params, config: Config, step_times, *, output_times=None, positions=None) -> Solution:
-    """Run the two-temperature model over the time grid `step_times`.
+def simulate(params: Params, config: Config, times, *, output_times=None, positions=None) -> Solution:
+    """Run the two-temperature model over the time grid `times`.
 
     One `lax.scan` over the steps (which may grow: fs during a pulse, ps-ns after,
     see `time_grid`). Only the temperatures at the requested `positions` are kept
@@ -148,31 +151,36 @@ def simulate(params: Params, config: Config, step_times, *, output_times=None, p
 
     - `params`: `jaxtherm.ttm.Params` (materials, thicknesses, source, walls...).
     - `config`: `jaxtherm.ttm.Config` (static: cells, variant, boundaries).
-    - `step_times`: increasing step-edge times (s), shape (N+1,), e.g. from `time_grid`.
+    - `times`: increasing step-edge times (s), shape (N+1,), e.g. from `time_grid`; the
+      solver steps from each to the next (the source is integrated exactly over each step).
     - `output_times`: times (s) to report, each a step edge; None = every edge.
     - `positions`: depths (m) to report; None = every cell centre.
 
     **Returns:** `Solution`.
+
+    Concrete runs are checked before (variant-A coupling and fixed-wall steps over the
+    whole reachable temperature range, `max_stable_step`) and after (a non-positive or
+    non-finite temperature raises `ValueError` naming the largest safe step).
 
     Implements DUGKS paper Appendix A, eq. 57-58 (variant A) and 59-60 (variant B).
     """
     if not isinstance(config, Config):
         raise TypeError(f"config must be jaxtherm.ttm.Config, got {type(config).__name__}")
     validate_params(params, config)
-    edges_concrete = is_concrete(step_times)
+    edges_concrete = is_concrete(times)
     if edges_concrete:
-        edges = np.asarray(step_times, dtype=float)
-        check_finite("step_times", edges, "s")
+        edges = np.asarray(times, dtype=float)
+        check_finite("times", edges, "s")
         if edges.ndim != 1 or edges.size < 2:
-            raise ValueError(f"step_times must be a 1-D array of at least 2 times (s), got shape {edges.shape}")
+            raise ValueError(f"times must be a 1-D array of at least 2 step edges (s), got shape {edges.shape}")
         if np.any(np.diff(edges) <= 0):
-            raise ValueError("step_times must be strictly increasing (s)")
+            raise ValueError("times must be strictly increasing (s)")
         indices = output_indices(edges, output_times)
-        _check_stability(params, config, edges)
+        check_stability(params, config, edges)
     else:
         if output_times is not None:
-            raise ValueError("output_times needs concrete step_times")
-        indices = np.arange(jnp.shape(step_times)[0])
+            raise ValueError("output_times needs concrete times (s)")
+        indices = np.arange(jnp.shape(times)[0])
     every_cell = positions is None
     if not every_cell:
         check_finite("positions", positions, "m")
@@ -185,5 +193,8 @@ def simulate(params: Params, config: Config, step_times, *, output_times=None, p
         positions = jnp.atleast_1d(jnp.asarray(positions, dtype=float))
     else:
         positions = jnp.zeros(0)
-    return _simulate(params, config, jnp.asarray(step_times, dtype=float), jnp.asarray(indices), positions,
-                     every_cell)
+    solution = _simulate(params, config, jnp.asarray(times, dtype=float), jnp.asarray(indices), positions,
+                         every_cell)
+    if edges_concrete:
+        check_run(params, config, edges, solution)
+    return solution

@@ -1,4 +1,4 @@
-"""Diffuse mismatch model (DMM) at the interface between two metals (DUGKS eq. 53-54, SPEC 2.5).
+"""Diffuse mismatch model (DMM) at the interface between two metals (DUGKS eq. 53-54).
 
 Per carrier (electrons couple only to electrons, phonons only to phonons), at a
 face between medium L (left) and R (right):
@@ -26,7 +26,7 @@ import math
 
 import jax.numpy as jnp
 
-__all__ = ["transmission", "apply_dmm"]
+__all__ = ["apply_dmm", "transmission"]
 
 
 def transmission(capacity_left, speed_left, capacity_right, speed_right):
@@ -39,10 +39,16 @@ def transmission(capacity_left, speed_left, capacity_right, speed_right):
     return right / (left + right)
 
 
-def apply_dmm(setup, config, bar_face, centre, flux, quarter, m_half):
+def _energy_weighted_capacities(coeffs, electron_excess):
+    """(electron, phonon) E(T)/(T - T_ref) (J m^-3 K^-1) at an electron excess temperature (K)."""
+    electron = coeffs.electron_capacity_reference + 0.5 * coeffs.electron_capacity_slope * electron_excess
+    return jnp.stack([electron, coeffs.phonon_capacity])
+
+
+def apply_dmm(disc, params, config, bar_face, centre, flux, quarter, m_half):
     """Replace the interface-face fluxes by the DMM ones.
 
-    **Arguments:** face I-bar (2, M, N+1); centre fields (dict from `step.centre_fields`);
+    **Arguments:** face I-bar (2, M, N+1); centre fields (`LocalState` of the cells);
     generic face fluxes (2, M, N+1); `quarter` = dt/4 (s); `m_half` = M // 2.
 
     **Returns:** `(flux_seen_from_left_cell, flux_seen_from_right_cell)`, each (2, M, N+1).
@@ -50,13 +56,13 @@ def apply_dmm(setup, config, bar_face, centre, flux, quarter, m_half):
     faces = config.interface_faces()
     if len(faces) == 0:
         return flux, flux
-    mu = setup.mu
-    weights = setup.weights
+    mu = disc.mu
+    weights = disc.weights
     kappa1 = jnp.sum(weights[m_half:] * mu[m_half:])  # discrete half-range first moment
-    coeffs = setup.cell_coefficients
-    t_ref = setup.params.initial_temperature
-    u_eq, tau, q = centre["u_eq"], centre["tau"], centre["Q"]
-    te = centre["Te"]
+    coeffs = disc.cell
+    t_ref = params.initial_temperature
+    u_eq, tau, q = centre.equilibrium, centre.relaxation_time, centre.source_term
+    te = centre.electron_temperature
     flux_left = flux
     flux_right = flux
     for f in (int(i) for i in faces):
@@ -69,13 +75,13 @@ def apply_dmm(setup, config, bar_face, centre, flux, quarter, m_half):
         arriving_r = (bar_face[:, :m_half, f] + (quarter * (u_eq[:, ir] / tau[:, ir] + q[:, ir]))[:, None]) / (
             1.0 + a_r
         )[:, None]
-        v_l = setup.speed_cell[:, il]
-        v_r = setup.speed_cell[:, ir]
+        v_l = disc.speed_cell[:, il]
+        v_r = disc.speed_cell[:, ir]
         q_l = 2.0 * math.pi * v_l * jnp.sum(weights[m_half:] * mu[m_half:] * arriving_l, axis=-1)
         q_r = -2.0 * math.pi * v_r * jnp.sum(weights[:m_half] * mu[:m_half] * arriving_r, axis=-1)
         mean_te = 0.5 * (te[il] + te[ir])
-        c_l = jnp.stack([coeffs["ce_ref"][il] + 0.5 * coeffs["ce1"][il] * (mean_te - t_ref), coeffs["cp"][il]])
-        c_r = jnp.stack([coeffs["ce_ref"][ir] + 0.5 * coeffs["ce1"][ir] * (mean_te - t_ref), coeffs["cp"][ir]])
+        c_l = _energy_weighted_capacities(coeffs.at(il), mean_te - t_ref)
+        c_r = _energy_weighted_capacities(coeffs.at(ir), mean_te - t_ref)
         t_lr = transmission(c_l, v_l, c_r, v_r)
         total = q_l + q_r
         out_l = (1.0 - t_lr) * total / (2.0 * math.pi * v_l * kappa1)

@@ -1,11 +1,11 @@
-"""One semi-implicit TTM step (DUGKS paper Appendix A, eq. 57-60) and its linear solvers.
+"""One semi-implicit TTM step (DUGKS paper Appendix A, eq. 57-60).
 
 Finite volumes, cell-centred, central differences. Per unit area, for cell i of
 width w_i and each carrier c with heat capacity C_c and face conductances K
 (W m^-2 K^-1; harmonic combination of half cells plus interface resistance):
 
     (w C/dt) dT_i + 1/2 sum_f K_f (dT_i - dT_j) [+ 1/2 w G (dTe - dTp), variant B]
-        = sum_f K_f (T_j - T_i) -/+ w G (Te - Tp) + w (S^m + S^{m+1})/2 + wall terms
+        = sum_f K_f (T_j - T_i) -/+ w G (Te - Tp) + w <S>_dt + wall terms
 
 Variant A solves the electron and phonon systems independently (two tridiagonal
 solves); variant B solves them together (2x2-block tridiagonal). Periodic
@@ -14,7 +14,9 @@ electron-to-non-metal-phonon channel at an interface is explicit in both
 variants. With `temperature_update="energy"` the new temperatures come from
 the energy E^{m+1} = E^m + C dT through the exact inverse of E(T), so that the
 discrete energy balance (absorbed = stored + lost at the walls) holds to
-round-off even for Ce = gamma Te.
+round-off even for Ce = gamma Te. The source term <S>_dt is the source averaged
+exactly over the step (`jaxtherm.sources.step_cell_mean`): a pulse shorter than the
+step deposits its whole energy, wherever its peak falls.
 """
 
 from __future__ import annotations
@@ -23,11 +25,17 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._layers import Geometry, layer_geometry, layer_slices
 from .._pytree import pytree_dataclass
-from .grid import make_grid
+from ..sources import step_cell_mean, step_mean_power_density
+from ._boundaries import wall_conductances
+from ._linear_solvers import (
+    solve_coupled_tridiagonal,
+    solve_periodic_coupled_tridiagonal,
+    solve_tridiagonal_thomas,
+)
 
-__all__ = ["State", "step", "initial_state", "cell_properties", "solve_coupled_tridiagonal", "solve_tridiagonal_thomas",
-           "solve_periodic_coupled_tridiagonal", "stored_energy"]
+__all__ = ["CellProperties", "State", "cell_properties", "electron_mask", "initial_state", "make_geometry", "step", "stored_energy"]
 
 
 @pytree_dataclass
@@ -35,20 +43,20 @@ class State:
     """The `lax.scan` carry of the TTM.
 
     **Fields:** `electron_temperature`, `phonon_temperature`: per cell (K); `time` (s);
-    `absorbed_energy`: source energy deposited so far (J/m^2); `wall_energy`: net
-    energy that entered through the walls so far (J/m^2).
+    `absorbed_energy`: source energy deposited so far (J/m^2); `wall_heat_out`: energy
+    that left through each wall so far, (2 walls, 2 carriers) (J/m^2).
     """
 
     electron_temperature: jnp.ndarray
     phonon_temperature: jnp.ndarray
     time: jnp.ndarray
     absorbed_energy: jnp.ndarray
-    wall_energy: jnp.ndarray
+    wall_heat_out: jnp.ndarray
 
 
-def _layer_slices(config):
-    bounds = np.concatenate([[0], np.cumsum(config.cells_per_layer)])
-    return [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])]
+def make_geometry(params, config) -> Geometry:
+    """The cells of `params.layers` discretised as `config` says (differentiable in thicknesses)."""
+    return layer_geometry(params.layers, config.cells_per_layer, config.cell_growth)
 
 
 def electron_mask(params, config) -> np.ndarray:
@@ -58,14 +66,27 @@ def electron_mask(params, config) -> np.ndarray:
     ])
 
 
-def cell_properties(params, config, electron_temperature, phonon_temperature):
-    """Per-cell Ce, Cp (J m^-3 K^-1), kappa_e, kappa_p (W m^-1 K^-1), G (W m^-3 K^-1).
+@pytree_dataclass
+class CellProperties:
+    """Per-cell material properties, each (n,).
 
+    **Fields:** `electron_heat_capacity`, `phonon_heat_capacity` (J m^-3 K^-1);
+    `electron_conductivity`, `phonon_conductivity` (W m^-1 K^-1); `coupling` G (W m^-3 K^-1).
     Non-metal cells get placeholder electron values (Ce = 1, kappa_e = 1, G = 0); their
     electron rows are decoupled (zero conductance, zero source) and never change.
     """
+
+    electron_heat_capacity: jnp.ndarray
+    phonon_heat_capacity: jnp.ndarray
+    electron_conductivity: jnp.ndarray
+    phonon_conductivity: jnp.ndarray
+    coupling: jnp.ndarray
+
+
+def cell_properties(params, config, electron_temperature, phonon_temperature) -> CellProperties:
+    """`CellProperties` of every cell at the given temperatures (K)."""
     ce, cp, ke, kp, g = [], [], [], [], []
-    for layer, sl in zip(params.layers, _layer_slices(config)):
+    for layer, sl in zip(params.layers, layer_slices(config.cells_per_layer)):
         material = layer.material
         te, tp = electron_temperature[sl], phonon_temperature[sl]
         if material.has_electrons:
@@ -79,13 +100,14 @@ def cell_properties(params, config, electron_temperature, phonon_temperature):
         cp.append(material.phonon_heat_capacity(tp))
         kp.append(material.phonon_conductivity(te, tp))
     cat = jnp.concatenate
-    return cat(ce), cat(cp), cat(ke), cat(kp), cat(g)
+    return CellProperties(electron_heat_capacity=cat(ce), phonon_heat_capacity=cat(cp),
+                          electron_conductivity=cat(ke), phonon_conductivity=cat(kp), coupling=cat(g))
 
 
 def _temperature_after_energy(params, config, temperature, energy_increment, carrier):
     """Exact inverse of E(T): temperature after adding `energy_increment` (J/m^3) at `temperature` (K)."""
     out = []
-    for layer, sl in zip(params.layers, _layer_slices(config)):
+    for layer, sl in zip(params.layers, layer_slices(config.cells_per_layer)):
         material = layer.material
         t, de = temperature[sl], energy_increment[sl]
         if carrier == "electron":
@@ -99,7 +121,7 @@ def stored_energy(params, config, grid, electron_temperature, phonon_temperature
                   phonon_reference):
     """Energy per unit area (J/m^2) stored above the reference fields (K), electrons of metals + phonons."""
     total = 0.0
-    for layer, sl in zip(params.layers, _layer_slices(config)):
+    for layer, sl in zip(params.layers, layer_slices(config.cells_per_layer)):
         material = layer.material
         w = grid.widths[sl]
         if material.has_electrons:
@@ -112,10 +134,26 @@ def _interface_face_indices(config):
     return np.cumsum(config.cells_per_layer)[:-1] - 1
 
 
-def face_conductances(params, config, grid, kappa_e, kappa_p):
+@pytree_dataclass
+class FaceConductances:
+    """Interior-face conductances (W m^-2 K^-1), each (n-1,).
+
+    **Fields:** `electron`, `phonon`: carrier conductances (half cells in series with the
+    interface resistance); `electron_to_right_phonon`, `electron_to_left_phonon`: the direct
+    channel from the electrons of the metal cell to the phonons of the non-metal cell across
+    a metal/non-metal interface (zero elsewhere).
+    """
+
+    electron: jnp.ndarray
+    phonon: jnp.ndarray
+    electron_to_right_phonon: jnp.ndarray
+    electron_to_left_phonon: jnp.ndarray
+
+
+def face_conductances(params, config, grid, kappa_e, kappa_p) -> FaceConductances:
     """Interior-face conductances (W m^-2 K^-1).
 
-    **Returns:** `(k_electron, k_phonon, k_ep_right, k_ep_left)`, each (n-1,): electron and
+    **Returns:** `FaceConductances`: electron and
     phonon conductances; the direct channel electrons(left cell) -> phonons(right cell) and
     electrons(right cell) -> phonons(left cell) at metal/non-metal interfaces.
     """
@@ -144,119 +182,13 @@ def face_conductances(params, config, grid, kappa_e, kappa_p):
     electron_face = jnp.asarray(mask[:-1] & mask[1:], dtype=half_e.dtype)
     k_e = electron_face / (half_e[:-1] + half_e[1:] + resist_e)
     k_p = 1.0 / (half_p[:-1] + half_p[1:] + resist_p)
-    return k_e, k_p, k_ep_right, k_ep_left
+    return FaceConductances(electron=k_e, phonon=k_p, electron_to_right_phonon=k_ep_right,
+                            electron_to_left_phonon=k_ep_left)
 
 
-def solve_tridiagonal_thomas(lower, diag, upper, rhs):
-    """Scalar tridiagonal solve (Thomas algorithm in `lax.scan`) for stacked systems.
-
-    Under `vmap` one sweep serves every batch member at once, which beats the per-system
-    LAPACK calls of `lax.linalg.tridiagonal_solve` for large batches on a CPU.
-
-    **Arguments:** `lower`, `diag`, `upper`, `rhs`: (..., n) (`lower[..., 0]` and
-    `upper[..., -1]` ignored).
-
-    **Returns:** x (..., n).
-    """
-    n = diag.shape[-1]
-    low = jnp.moveaxis(lower.at[..., 0].set(0.0), -1, 0)
-    up = jnp.moveaxis(upper.at[..., n - 1].set(0.0), -1, 0)
-    dia, right = jnp.moveaxis(diag, -1, 0), jnp.moveaxis(rhs, -1, 0)
-
-    def forward(carry, inputs):
-        c_prev, e_prev = carry
-        lo, di, u, b = inputs
-        denominator = di - lo * c_prev
-        c, e = u / denominator, (b - lo * e_prev) / denominator
-        return (c, e), (c, e)
-
-    zero = jnp.zeros_like(dia[0])
-    _, (c, e) = jax.lax.scan(forward, (zero, zero), (low, dia, up, right))
-
-    def backward(x_next, inputs):
-        ci, ei = inputs
-        x = ei - ci * x_next
-        return x, x
-
-    _, x = jax.lax.scan(backward, zero, (c, e), reverse=True)
-    return jnp.moveaxis(x, 0, -1)
-
-
-def solve_coupled_tridiagonal(lower, diag, upper, coupling_electron, coupling_phonon, rhs):
-    """Solve the coupled electron-phonon system of variant B (2x2-block tridiagonal).
-
-    Row i of carrier c: `lower[c,i] x[c,i-1] + diag[c,i] x[c,i] + upper[c,i] x[c,i+1]`
-    plus the local coupling `coupling_electron[i] x[p,i]` (electron rows) or
-    `coupling_phonon[i] x[e,i]` (phonon rows) equals `rhs[c,i]`. Block Thomas
-    algorithm written on scalars (one sweep down, one up, inside `lax.scan`): stable
-    without pivoting for the block diagonally dominant TTM matrices.
-
-    **Arguments:** `lower`, `diag`, `upper`: (2,n) (`lower[:,0]`, `upper[:,-1]` ignored);
-    `coupling_electron`, `coupling_phonon`: (n,); `rhs`: (2,n) or (2,n,k).
-
-    **Returns:** x with the shape of `rhs`.
-    """
-    n = diag.shape[1]
-    low = lower.at[:, 0].set(0.0)
-    up = upper.at[:, n - 1].set(0.0)
-    right = rhs if rhs.ndim == 3 else rhs[..., None]
-
-    def forward(carry, inputs):
-        c00, c01, c10, c11, d0_prev, d1_prev = carry
-        le, lp, de, dp, ae, ap, ue, upp, re, rp = inputs
-        m00, m01 = de - le * c00, ae - le * c01
-        m10, m11 = ap - lp * c10, dp - lp * c11
-        det = m00 * m11 - m01 * m10
-        i00, i01, i10, i11 = m11 / det, -m01 / det, -m10 / det, m00 / det
-        r0, r1 = re - le * d0_prev, rp - lp * d1_prev
-        out = (i00 * ue, i01 * upp, i10 * ue, i11 * upp, i00 * r0 + i01 * r1, i10 * r0 + i11 * r1)
-        return out, out
-
-    zero_block = jnp.zeros((), diag.dtype)
-    zero_vec = jnp.zeros(right.shape[2:], right.dtype)
-    init = (zero_block,) * 4 + (zero_vec, zero_vec)
-    _, (c00, c01, c10, c11, d0, d1) = jax.lax.scan(
-        forward, init, (low[0], low[1], diag[0], diag[1], coupling_electron, coupling_phonon, up[0], up[1],
-                        right[0], right[1]))
-
-    def backward(carry, inputs):
-        x0_next, x1_next = carry
-        a00, a01, a10, a11, e0, e1 = inputs
-        x0 = e0 - (a00 * x0_next + a01 * x1_next)
-        x1 = e1 - (a10 * x0_next + a11 * x1_next)
-        return (x0, x1), (x0, x1)
-
-    _, (x0, x1) = jax.lax.scan(backward, (zero_vec, zero_vec), (c00, c01, c10, c11, d0, d1), reverse=True)
-    x = jnp.stack([x0, x1])
-    return x if rhs.ndim == 3 else x[..., 0]
-
-
-def solve_periodic_coupled_tridiagonal(lower, diag, upper, coupling_electron, coupling_phonon, corner, rhs):
-    """Cyclic version of `solve_coupled_tridiagonal`: `corner[c]` couples cells 0 and n-1 of carrier c.
-
-    Woodbury identity with a rank-4 correction (both corners, both carriers).
-
-    **Arguments:** as `solve_coupled_tridiagonal`, plus `corner` (2,); `rhs` (2,n).
-
-    **Returns:** x (2,n).
-    """
-    n = diag.shape[1]
-    columns = jnp.zeros((2, n, 4), diag.dtype)
-    columns = columns.at[0, 0, 0].set(corner[0]).at[1, 0, 1].set(corner[1])
-    columns = columns.at[0, n - 1, 2].set(corner[0]).at[1, n - 1, 3].set(corner[1])
-    solved = solve_coupled_tridiagonal(lower, diag, upper, coupling_electron, coupling_phonon,
-                                       jnp.concatenate([rhs[..., None], columns], axis=-1))
-    y, z = solved[..., 0], solved[..., 1:]
-    # V^T picks (electron, phonon) of cell n-1 for the first two columns, of cell 0 for the last two.
-    v_y = jnp.stack([y[0, n - 1], y[1, n - 1], y[0, 0], y[1, 0]])
-    v_z = jnp.stack([z[0, n - 1], z[1, n - 1], z[0, 0], z[1, 0]])
-    correction = jnp.linalg.solve(jnp.eye(4, dtype=diag.dtype) + v_z, v_y)
-    return y - z @ correction
-
-
-def initial_state(params, config, grid=None) -> State:
-    """State at the start: uniform `initial_temperature`, a grating, or given per-cell arrays."""
-    grid = make_grid(params, config) if grid is None else grid
+def initial_state(params, config, time=0.0, geometry=None) -> State:
+    """State at `time` (s): uniform `initial_temperature`, a grating, or given per-cell arrays."""
+    grid = make_geometry(params, config) if geometry is None else geometry
     n = config.n_cells
     condition = params.initial_condition
     if condition is None:
@@ -267,18 +199,19 @@ def initial_state(params, config, grid=None) -> State:
     else:
         te, tp = condition.cell_average(grid.faces)
     zero = jnp.zeros((), dtype=te.dtype)
-    return State(electron_temperature=te, phonon_temperature=tp, time=zero, absorbed_energy=zero,
-                 wall_energy=zero)
+    return State(electron_temperature=te, phonon_temperature=tp, time=zero + time, absorbed_energy=zero,
+                 wall_heat_out=jnp.zeros((2, 2), dtype=te.dtype))
 
 
-def _source_density(params, config, grid, t, mask):
+def _source_mean(params, config, grid, start, end, mask):
+    """Source averaged over the cells (or at the centres) and exactly over the step (W/m^3)."""
     source = params.source
     if source is None:
         return jnp.zeros(config.n_cells)
     if config.source_sampling == "centre" and hasattr(source, "power_density"):
-        values = source.power_density(grid.centres, t)
+        values = step_mean_power_density(source, grid.centres, start, end)
     else:
-        values = source.cell_average(grid.faces, t)
+        values = step_cell_mean(source, grid.faces, start, end)
     return jnp.where(mask, values, 0.0)
 
 
@@ -290,15 +223,20 @@ def _increment(params, config, grid, te, tp, coeff_te, coeff_tp, dt, source_mean
     """
     n = config.n_cells
     w = grid.widths
-    ce, cp, ke, kp, g = cell_properties(params, config, coeff_te, coeff_tp)
-    k_e, k_p, k_ep_right, k_ep_left = face_conductances(params, config, grid, ke, kp)
+    props = cell_properties(params, config, coeff_te, coeff_tp)
+    ce, cp, g = props.electron_heat_capacity, props.phonon_heat_capacity, props.coupling
+    ke, kp = props.electron_conductivity, props.phonon_conductivity
+    conductance = face_conductances(params, config, grid, ke, kp)
+    k_e, k_p = conductance.electron, conductance.phonon
+    k_ep_right, k_ep_left = conductance.electron_to_right_phonon, conductance.electron_to_left_phonon
     temps = jnp.stack([te, tp])  # (2, n)
     k = jnp.stack([k_e, k_p])  # (2, n-1)
     flux = k * (temps[:, 1:] - temps[:, :-1])  # into the left cell from the right one
     divergence = jnp.pad(flux, ((0, 0), (0, 1))) - jnp.pad(flux, ((0, 0), (1, 0)))
     diag = w * jnp.stack([ce, cp]) / dt + 0.5 * (jnp.pad(k, ((0, 0), (0, 1))) + jnp.pad(k, ((0, 0), (1, 0))))
     # Walls: fixed temperature through the half cell next to the wall.
-    k_left, k_right, t_left, t_right = walls(jnp.stack([ke, kp]))
+    k_left, k_right = walls.left_conductance(ke, kp), walls.right_conductance(ke, kp)
+    t_left, t_right = walls.temperatures[0], walls.temperatures[1]
     divergence = divergence.at[:, 0].add(k_left * (t_left - temps[:, 0]))
     divergence = divergence.at[:, n - 1].add(k_right * (t_right - temps[:, n - 1]))
     diag = diag.at[:, 0].add(0.5 * k_left).at[:, n - 1].add(0.5 * k_right)
@@ -334,43 +272,26 @@ def _increment(params, config, grid, te, tp, coeff_te, coeff_tp, dt, source_mean
                                                           -0.5 * k_wrap, rhs)
         else:
             solution = solve_coupled_tridiagonal(lower, diag, upper, -half_coupling, -half_coupling, rhs)
-    wall_power = jnp.sum(k_left * (t_left - temps[:, 0] - 0.5 * solution[:, 0])) + jnp.sum(
-        k_right * (t_right - temps[:, n - 1] - 0.5 * solution[:, n - 1]))
-    return solution, ce, cp, wall_power
+    # Heat leaving through each wall per carrier (W/m^2), at the Crank-Nicolson midpoint.
+    wall_out = -jnp.stack([k_left * (t_left - temps[:, 0] - 0.5 * solution[:, 0]),
+                           k_right * (t_right - temps[:, n - 1] - 0.5 * solution[:, n - 1])])
+    return solution, ce, cp, wall_out
 
 
-def _wall_function(params, config, grid):
-    w = grid.widths
-    left_fixed = jnp.asarray([k == "fixed" for k in config.left_boundary], float)
-    right_fixed = jnp.asarray([k == "fixed" for k in config.right_boundary], float)
-    mask = electron_mask(params, config)
-    # A fixed electron temperature is meaningless at a non-metal wall cell.
-    left_fixed = left_fixed * jnp.asarray([float(mask[0]), 1.0])
-    right_fixed = right_fixed * jnp.asarray([float(mask[-1]), 1.0])
-
-    def walls(kappa):
-        k_left = left_fixed * 2.0 * kappa[:, 0] / w[0]
-        k_right = right_fixed * 2.0 * kappa[:, -1] / w[-1]
-        return k_left, k_right, params.left_temperature, params.right_temperature
-
-    return walls
-
-
-def step(params, config, state: State, dt, grid=None) -> State:
+def step(params, config, state: State, dt, geometry=None) -> State:
     """Advance the TTM by one step `dt` (s); pure, jit/vmap/grad-compatible.
 
     **Arguments:** `params`: `Params`; `config`: `Config` (static); `state`: `State`;
-    `dt`: step (s); `grid`: optional precomputed `make_grid(params, config)`.
+    `dt`: step (s); `geometry`: optional precomputed `Geometry` of (params, config).
 
     **Returns:** the new `State` at `state.time + dt`.
     """
-    grid = make_grid(params, config) if grid is None else grid
+    grid = make_geometry(params, config) if geometry is None else geometry
     mask = electron_mask(params, config)
-    walls = _wall_function(params, config, grid)
+    walls = wall_conductances(params, config, grid, mask)
     te, tp = state.electron_temperature, state.phonon_temperature
     t0, t1 = state.time, state.time + dt
-    source_mean = 0.5 * (_source_density(params, config, grid, t0, mask) + _source_density(params, config, grid, t1,
-                                                                                             mask))
+    source_mean = _source_mean(params, config, grid, t0, t1, mask)
     delta, ce, cp, wall_power = _increment(params, config, grid, te, tp, te, tp, dt, source_mean, mask, walls)
     if config.coefficients == "midpoint":
         mid_te, mid_tp = te + 0.5 * delta[0], tp + 0.5 * delta[1]
@@ -386,4 +307,4 @@ def step(params, config, state: State, dt, grid=None) -> State:
     new_te = jnp.where(mask, new_te, te)
     absorbed = dt * jnp.sum(grid.widths * source_mean)
     return State(electron_temperature=new_te, phonon_temperature=new_tp, time=t1,
-                 absorbed_energy=state.absorbed_energy + absorbed, wall_energy=state.wall_energy + dt * wall_power)
+                 absorbed_energy=state.absorbed_energy + absorbed, wall_heat_out=state.wall_heat_out + dt * wall_power)

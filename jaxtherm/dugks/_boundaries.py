@@ -1,4 +1,4 @@
-"""Wall boundary conditions of the DUGKS (DUGKS paper Appendix B, SPEC section 2.3).
+"""Wall boundary conditions of the DUGKS (DUGKS paper Appendix B).
 
 Per wall and per carrier:
 
@@ -17,28 +17,22 @@ Per wall and per carrier:
 
 from __future__ import annotations
 
-import math
-
 import jax.numpy as jnp
 
-__all__ = ["wall_equilibrium", "extend", "apply_isothermal"]
+from .._layers import wall_temperature_array
+from ..constants import FOUR_PI
+from ._collision import electron_temperature_from_energy, equilibrium_energy
 
-FOUR_PI = 4.0 * math.pi
-
-
-def _point(coeffs, index):
-    return {k: (v[index] if k != "slices" else v) for k, v in coeffs.items()}
+__all__ = ["apply_isothermal", "extend", "wall_equilibrium", "wall_ghosts"]
 
 
-def wall_equilibrium(setup, wall_temperatures):
+def wall_equilibrium(disc, params):
     """u_eq(T_wall) per steradian, shape (2 walls, 2 carriers) (J m^-3 sr^-1)."""
-    from .step import equilibrium_energy
-
-    t_ref = setup.params.initial_temperature
-    walls = jnp.asarray(wall_temperatures, dtype=float)
+    t_ref = params.initial_temperature
+    walls = wall_temperature_array(params.wall_temperatures)
     out = []
     for wall, index in ((0, 0), (1, -1)):
-        coeffs = _point(setup.face_coefficients, index)
+        coeffs = disc.face.at(index)
         out.append(equilibrium_energy(coeffs, walls[wall, 0], walls[wall, 1], t_ref) / FOUR_PI)
     return jnp.stack(out)
 
@@ -68,19 +62,19 @@ def wall_ghosts(config, values, mirror_sign: float, isothermal_values):
     return ghosts[0], ghosts[1]
 
 
-def extend(setup, config, bar_plus, wall_eq):
+def extend(disc, config, bar_plus, wall_eq):
     """Add one ghost cell on each side of I-bar+ according to the wall kinds.
 
     **Returns:** `(extended (2, M, N+2), widths (N+2,), centres (N+2,), speeds (2, N+2))`.
     """
-    widths = setup.widths
-    centres = setup.centres
-    speeds = setup.speed_cell
-    length = setup.faces[-1]
+    widths = disc.geometry.widths
+    centres = disc.geometry.centres
+    speeds = disc.speed_cell
+    length = disc.geometry.faces[-1]
     m = bar_plus.shape[1]
     left, right = wall_ghosts(config, bar_plus, 1.0, lambda wall, carrier: jnp.broadcast_to(wall_eq[wall, carrier], (m,)))
     extended = jnp.concatenate([left, bar_plus, right], axis=-1)
-    periodic = config.boundaries[0][0] == "periodic"
+    periodic = config.periodic
     left_width = widths[-1] if periodic else widths[0]
     right_width = widths[0] if periodic else widths[-1]
     widths_ext = jnp.concatenate([left_width[None], widths, right_width[None]])
@@ -91,17 +85,15 @@ def extend(setup, config, bar_plus, wall_eq):
     return extended, widths_ext, centres_ext, speeds_ext
 
 
-def apply_isothermal(setup, config, bar_face, u_face, tau_face, q_face, wall_eq, te_face, tp_face, quarter):
+def apply_isothermal(disc, params, config, bar_face, u_face, tau_face, q_face, wall_eq, te_face, tp_face, quarter):
     """Impose eq. 61 exactly at isothermal walls; returns (u_face, wall temperatures (2, 2) K).
 
     **Arguments:** face I-bar and u (2, M, N+1), face tau and Q (2, N+1), u_eq(T_wall)
     (2, 2), face temperatures (N+1,) each, `quarter` = dt/4 (s).
     """
-    from .step import electron_temperature_from_energy
-
     m_half = bar_face.shape[1] // 2
-    weights = setup.weights
-    t_ref = setup.params.initial_temperature
+    weights = disc.weights
+    t_ref = params.initial_temperature
     wall_temps = []
     for wall, index in ((0, 0), (1, -1)):
         outgoing = slice(0, m_half) if wall == 0 else slice(m_half, None)
@@ -119,11 +111,11 @@ def apply_isothermal(setup, config, bar_face, u_face, tau_face, q_face, wall_eq,
             u_out = (bar_face[carrier, outgoing, index] + a * e_face + quarter * q) / (1.0 + a)
             u_face = u_face.at[carrier, outgoing, index].set(u_out)
             u_face = u_face.at[carrier, entering, index].set(jnp.broadcast_to(e_wall, (m_half,)))
-            coeffs = _point(setup.face_coefficients, index)
+            coeffs = disc.face.at(index)
             energy = FOUR_PI * e_face
             if carrier == 0:
                 temps[0] = electron_temperature_from_energy(coeffs, energy, t_ref)
             else:
-                temps[1] = t_ref + energy / coeffs["cp"]
+                temps[1] = t_ref + energy / coeffs.phonon_capacity
         wall_temps.append(jnp.stack(temps))
     return u_face, jnp.stack(wall_temps)

@@ -1,9 +1,10 @@
 """Parameters (pytrees) and configuration (static) of the two-temperature model.
 
-* `Layer`, `Interface`, `Params`: float leaves in SI units - what you fit, sweep
-  and differentiate (G, thicknesses, interface conductances, source fields...).
+* `Interface`, `Params` (with `jaxtherm.ttm.Layer`s): float leaves in SI units - what
+  you fit, sweep and differentiate (G, thicknesses, interface conductances, source
+  fields, wall temperatures...).
 * `Config`: frozen and hashable - cell counts, grid grading, scheme variant,
-  boundary kinds. Changing it recompiles; changing `Params` never does.
+  boundary kinds per wall and carrier. Changing it recompiles; changing `Params` never does.
 """
 
 from __future__ import annotations
@@ -14,6 +15,12 @@ from typing import Any
 
 import numpy as np
 
+from .._layers import (
+    Layer,
+    check_wall_temperatures,
+    normalise_boundaries,
+    validate_batch,
+)
 from .._pytree import pytree_dataclass
 from .._validation import (
     check_choice,
@@ -24,10 +31,22 @@ from .._validation import (
     check_positive,
     is_concrete,
 )
-from ..materials import Metal, NonMetal, validate_material
+from ..materials import Metal, validate_material
 
-__all__ = ["Layer", "Interface", "Params", "Config", "VARIANTS", "BOUNDARY_KINDS", "COEFFICIENT_SCHEMES",
-           "TEMPERATURE_UPDATES", "SOURCE_SAMPLINGS", "TRIDIAGONAL_SOLVERS", "single_layer"]
+__all__ = [
+    "BOUNDARY_KINDS",
+    "COEFFICIENT_SCHEMES",
+    "SOURCE_SAMPLINGS",
+    "TEMPERATURE_UPDATES",
+    "TRIDIAGONAL_SOLVERS",
+    "VARIANTS",
+    "Config",
+    "Interface",
+    "Layer",
+    "Params",
+    "single_layer",
+    "validate_params",
+]
 
 #: ``"A"``: DUGKS eq. 57-58 (Crank-Nicolson diffusion, explicit coupling, two
 #: tridiagonal solves); ``"B"``: eq. 59-60 (coupling semi-implicit too, one coupled
@@ -47,17 +66,6 @@ TRIDIAGONAL_SOLVERS = ("lapack", "thomas")
 #: ``"cell_average"``: exact cell averages of the source (energy-exact on coarse cells);
 #: ``"centre"``: point values at the cell centres.
 SOURCE_SAMPLINGS = ("cell_average", "centre")
-
-
-@pytree_dataclass
-class Layer:
-    """One layer of the stack.
-
-    **Fields:** `material`: `jaxtherm.materials.Metal` or `NonMetal`; `thickness`: (m).
-    """
-
-    material: Any
-    thickness: Any
 
 
 @pytree_dataclass
@@ -94,8 +102,9 @@ class Params:
       `initial_condition` is None.
     - `initial_condition`: None, a `jaxtherm.sources.GratingInitialCondition`, or a
       pair `(Te0, Tp0)` of per-cell arrays (K).
-    - `left_temperature`, `right_temperature`: wall temperatures (K) used by
-      ``"fixed"`` boundaries (both carriers).
+    - `wall_temperatures`: wall temperatures (K) used by ``"fixed"`` boundaries, a
+      scalar, (2 walls,) or (2 walls, 2 carriers) array, order (left, right) x
+      (electron, phonon).
     """
 
     layers: tuple
@@ -103,8 +112,14 @@ class Params:
     source: Any = None
     initial_temperature: Any = 300.0
     initial_condition: Any = None
-    left_temperature: Any = 300.0
-    right_temperature: Any = 300.0
+    wall_temperatures: Any = 300.0
+
+    def validate_batch(self) -> None:
+        """Validate a concrete batch (leading axis on the leaves) on the host.
+
+        Raises `ValueError`/`TypeError` naming the batch member index and the field.
+        """
+        validate_batch(self, _validate_member)
 
 
 def single_layer(material, thickness, source=None, initial_temperature=300.0, **kwargs) -> Params:
@@ -124,14 +139,17 @@ class Config:
     - `cell_growth`: per layer, ratio of consecutive cell widths going away from the
       heated surface (1 = uniform; 1.05 = 5 % wider each cell). None: uniform.
     - `variant`: ``"A"`` or ``"B"`` (see `VARIANTS`).
-    - `left_boundary`, `right_boundary`: (electron, phonon) kinds from `BOUNDARY_KINDS`;
-      ``"periodic"`` must be used on both sides for both carriers.
+    - `boundaries`: ((left electron, left phonon), (right electron, right phonon)) kinds
+      from `BOUNDARY_KINDS`; a single kind or a (left, right) pair is expanded.
+      ``"periodic"`` must be used on both walls for both carriers.
     - `coefficients`: ``"lagged"`` or ``"midpoint"`` (`COEFFICIENT_SCHEMES`).
     - `temperature_update`: ``"energy"`` or ``"temperature"`` (`TEMPERATURE_UPDATES`).
     - `source_sampling`: ``"cell_average"`` or ``"centre"`` (`SOURCE_SAMPLINGS`).
     - `tridiagonal_solver`: ``"lapack"`` or ``"thomas"`` (`TRIDIAGONAL_SOLVERS`, variant A).
-    - `check_stability`: refuse variant-A time steps beyond the explicit-coupling
-      stability limit dt G (1/Ce + 1/Cp) < 2 (set False to demonstrate the blow-up).
+    - `check_stability`: refuse time steps beyond the limits of `max_stable_step` (variant-A
+      coupling dt G (1/Ce + 1/Cp) < 2, first step next to a fixed-wall temperature jump) and
+      runs that end with non-positive or non-finite temperatures (set False to
+      demonstrate a blow-up).
     - `progress`: draw a progress bar on stderr (terminal only) while the scan runs,
       reported from the compiled loop about every 1 % of the steps (`jaxtherm.progress`).
     """
@@ -139,8 +157,7 @@ class Config:
     cells_per_layer: tuple
     cell_growth: tuple | None = None
     variant: str = "B"
-    left_boundary: tuple = ("insulated", "insulated")
-    right_boundary: tuple = ("insulated", "insulated")
+    boundaries: tuple = (("insulated", "insulated"), ("insulated", "insulated"))
     coefficients: str = "lagged"
     temperature_update: str = "energy"
     source_sampling: str = "cell_average"
@@ -149,13 +166,14 @@ class Config:
     progress: bool = False
 
     def __post_init__(self):
-        if isinstance(self.cells_per_layer, int):
-            object.__setattr__(self, "cells_per_layer", (self.cells_per_layer,))
-        object.__setattr__(self, "cells_per_layer", tuple(self.cells_per_layer))
+        cells = self.cells_per_layer
+        cells = tuple(cells) if isinstance(cells, (tuple, list, np.ndarray)) else (cells,)
+        object.__setattr__(self, "cells_per_layer", cells)
         if self.cell_growth is not None:
-            object.__setattr__(self, "cell_growth", tuple(float(g) for g in self.cell_growth))
-        object.__setattr__(self, "left_boundary", _as_pair(self.left_boundary, "left_boundary"))
-        object.__setattr__(self, "right_boundary", _as_pair(self.right_boundary, "right_boundary"))
+            growth = self.cell_growth
+            growth = tuple(growth) if isinstance(growth, (tuple, list, np.ndarray)) else (growth,)
+            object.__setattr__(self, "cell_growth", tuple(float(g) for g in growth))
+        object.__setattr__(self, "boundaries", normalise_boundaries(self.boundaries, BOUNDARY_KINDS))
         self.validate()
 
     @property
@@ -166,9 +184,9 @@ class Config:
     @property
     def periodic(self) -> bool:
         """True for a periodic domain."""
-        return self.left_boundary[0] == "periodic"
+        return self.boundaries[0][0] == "periodic"
 
-    def validate(self) -> "Config":
+    def validate(self) -> Config:
         """Check the configuration; raises ValueError/TypeError naming the field."""
         for i, n in enumerate(self.cells_per_layer):
             check_integer(f"cells_per_layer[{i}]", n, minimum=1)
@@ -188,23 +206,7 @@ class Config:
         check_choice("temperature_update", self.temperature_update, TEMPERATURE_UPDATES)
         check_choice("source_sampling", self.source_sampling, SOURCE_SAMPLINGS)
         check_choice("tridiagonal_solver", self.tridiagonal_solver, TRIDIAGONAL_SOLVERS)
-        kinds = self.left_boundary + self.right_boundary
-        for k in kinds:
-            check_choice("boundary kind", k, BOUNDARY_KINDS)
-        if "periodic" in kinds and any(k != "periodic" for k in kinds):
-            raise ValueError(
-                "a periodic domain needs left_boundary = right_boundary = ('periodic', 'periodic'), got "
-                f"{self.left_boundary} and {self.right_boundary}")
         return self
-
-
-def _as_pair(value, name):
-    if isinstance(value, str):
-        return (value, value)
-    value = tuple(value)
-    if len(value) != 2:
-        raise ValueError(f"{name} must be a kind or an (electron, phonon) pair of kinds, got {value!r}")
-    return value
 
 
 def validate_params(params: Params, config: Config) -> Params:
@@ -239,10 +241,7 @@ def validate_params(params: Params, config: Config) -> Params:
             check_positive(name, arr, "K")
             if is_concrete(arr) and np.shape(arr) != (config.n_cells,):
                 raise ValueError(f"{name} must have shape ({config.n_cells},), got {np.shape(arr)}")
-    if "fixed" in config.left_boundary:
-        check_positive("left_temperature", params.left_temperature, "K")
-    if "fixed" in config.right_boundary:
-        check_positive("right_temperature", params.right_temperature, "K")
+    check_wall_temperatures(params.wall_temperatures)
     if params.source is not None:
         validate = getattr(params.source, "validate", None)
         if validate is not None and is_concrete(params.source):
@@ -254,6 +253,13 @@ def validate_params(params: Params, config: Config) -> Params:
     return params
 
 
-def material_of(layer) -> Metal | NonMetal:
-    """The material of a layer (helper for type checks)."""
-    return layer.material
+def _validate_member(params: Params) -> None:
+    """Config-independent checks of one batch member."""
+    for i, layer in enumerate(params.layers):
+        validate_material(layer.material, f"layers[{i}].material")
+        check_length(f"layers[{i}].thickness", layer.thickness, 1e-1)
+    check_positive("initial_temperature", params.initial_temperature, "K")
+    check_finite("initial_temperature", params.initial_temperature, "K")
+    check_wall_temperatures(params.wall_temperatures)
+    if params.source is not None and hasattr(params.source, "validate"):
+        params.source.validate()

@@ -1,4 +1,4 @@
-"""Face reconstruction of the DUGKS (paper eq. 34-43, SPEC section 2.2 step 3-4).
+"""Face reconstruction of the DUGKS (DUGKS paper eq. 34-43).
 
 The face value of I-bar at t + dt/2 is the upwind cell's I-bar+ carried back along
 the characteristic: `I-bar(x_f) = I-bar+(x_c) + (x_f - v mu dt/2 - x_c) sigma_c`, with
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from .boundaries import wall_ghosts
+from ._boundaries import wall_ghosts
 
-__all__ = ["van_leer", "slopes", "face_values"]
+__all__ = ["face_values", "slopes", "van_leer"]
 
 
 def van_leer(left, right):

@@ -1,53 +1,14 @@
-"""Spatial grid (non-uniform, per layer) and time grids with growing steps."""
+"""Time grids for `simulate`: fine steps during a pulse, growing steps after."""
 
 from __future__ import annotations
 
 import math
 
-import jax.numpy as jnp
 import numpy as np
 
-from .._pytree import pytree_dataclass
 from .._validation import check_finite, check_positive
 
-__all__ = ["Grid", "make_grid", "time_grid"]
-
-
-@pytree_dataclass
-class Grid:
-    """Cell-centred finite-volume grid; depth x measured from the heated surface.
-
-    **Fields:** `faces` (n+1,), `centres` (n,), `widths` (n,) - all in m.
-    """
-
-    faces: jnp.ndarray
-    centres: jnp.ndarray
-    widths: jnp.ndarray
-
-
-def _relative_widths(n: int, growth: float) -> np.ndarray:
-    """Cell widths of one layer as fractions of its thickness (geometric grading)."""
-    weights = growth ** np.arange(n, dtype=float)
-    return weights / weights.sum()
-
-
-def make_grid(params, config) -> Grid:
-    """Cell geometry of the stack described by `params.layers` and `config`.
-
-    Differentiable in the layer thicknesses (the cell counts and grading are static).
-
-    **Arguments:** `params`: `jaxtherm.ttm.Params`; `config`: `jaxtherm.ttm.Config`.
-
-    **Returns:** `Grid` with faces, centres and widths (m).
-    """
-    growth = config.cell_growth or (1.0,) * len(config.cells_per_layer)
-    widths = jnp.concatenate([
-        jnp.asarray(layer.thickness) * jnp.asarray(_relative_widths(n, g))
-        for layer, n, g in zip(params.layers, config.cells_per_layer, growth)
-    ])
-    faces = jnp.concatenate([jnp.zeros(1, widths.dtype), jnp.cumsum(widths)])
-    centres = 0.5 * (faces[:-1] + faces[1:])
-    return Grid(faces=faces, centres=centres, widths=widths)
+__all__ = ["time_grid", "uniform_time_grid"]
 
 
 def time_grid(start, end, fine_step, *, fine_until=None, max_step=None, growth=1.0, output_times=None,
