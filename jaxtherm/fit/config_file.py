@@ -51,7 +51,7 @@ import warnings
 import numpy as np
 
 from .io import DELAY_UNITS, load_trace_file
-from .least_squares import DegeneracyWarning
+from ._result import DegeneracyWarning
 
 __all__ = ["run_config", "load_config", "ConfigError"]
 
