@@ -49,8 +49,9 @@ def main(quick: bool = False) -> dict:
     """Run the fitting benchmarks; print a table and write JSON. Returns the numbers."""
     from scipy.optimize import least_squares as scipy_least_squares
 
-    from jaxtherm.demo import FR_INTERFACES, RF_INTERFACES, TABLE3_300K, itr_paper_sample
-    from jaxtherm.fit import DegeneracyWarning, TdtrModel, Trace, fit_traces, fit_traces_batched
+    from jaxtherm.app.demo import FR_INTERFACES, RF_INTERFACES, TABLE3_300K, itr_paper_sample
+    from jaxtherm.fit import DegeneracyWarning, Trace, fit_traces, fit_traces_batched
+    from jaxtherm.tdtr import TdtrModel
     from jaxtherm.fit.paths import set_path
 
     warnings.simplefilter("ignore", DegeneracyWarning)

@@ -26,7 +26,7 @@ def _tdtr_problem(n_delays=30, n_sidebands=None):
     import jax.numpy as jnp
 
     import jaxtherm as jt
-    from jaxtherm.demo import itr_paper_sample
+    from jaxtherm.app.demo import itr_paper_sample
 
     truth, setups = itr_paper_sample()
     setup = setups["FR"] if n_sidebands is None else setups["FR"].replace(n_sidebands=n_sidebands)

@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 import jaxtherm.tdtr as tdtr
-from jaxtherm.demo import FR_INTERFACES, RF_INTERFACES, TABLE3_300K, _sensitivity_parameters, itr_paper_sample
-from jaxtherm.fit import TdtrModel, Trace, fit_traces_batched
+from jaxtherm.app.demo import FR_INTERFACES, RF_INTERFACES, TABLE3_300K, _sensitivity_parameters, itr_paper_sample
+from jaxtherm.fit import Trace, fit_traces_batched
+from jaxtherm.tdtr import TdtrModel
 from jaxtherm.fit.sensitivity import log_sensitivity, log_sensitivity_finite_difference
 
 GW = 1e-9

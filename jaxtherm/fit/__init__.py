@@ -5,7 +5,6 @@
 * `Trace`, `fit_traces`, `fit_traces_batched` - named parameters of a pytree (paths like
   `"stack.layers[1].thickness"`) fitted to several traces that share parameters, with
   propagation of fixed-parameter uncertainties (`uncertainty`).
-* `TdtrModel`, `tdtr_trace` - TDTR observables (phase, ratio, V_in, V_out, ...) as trace models.
 * Honesty of a fit: `converged` (criteria met at a finite point), `p_value` and
   `poor_fit` from chi^2, and the warnings `ConvergenceWarning`, `PoorFitWarning`,
   `AtBoundWarning`, `UnconstrainedParameterWarning`, `DegeneracyWarning`,
@@ -39,5 +38,3 @@ from .io import load_trace_file as load_trace_file
 from .sensitivity import log_sensitivity as log_sensitivity
 from .sensitivity import log_sensitivity_finite_difference as log_sensitivity_finite_difference
 from .sensitivity import plot_sensitivities as plot_sensitivities
-from .traces import TdtrModel as TdtrModel
-from .traces import tdtr_trace as tdtr_trace

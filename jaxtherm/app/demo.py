@@ -28,9 +28,18 @@ import os
 import time
 import warnings
 
+from typing import NamedTuple
+
+import jax
 import numpy as np
 
-__all__ = ["run_demo", "itr_paper_sample", "TABLE3_300K", "NOISE_PHASE"]
+from .. import circuit, tdtr
+from ..fit import DegeneracyWarning, Trace, fit_traces, log_sensitivity, plot_sensitivities
+from ..fit.io import write_trace_file
+from ..tdtr import TdtrModel
+from ._output import prepare_output_dir, subplots
+
+__all__ = ["run_demo", "itr_paper_sample", "TABLE3_300K", "NOISE_PHASE", "DEMO_OUTPUTS"]
 
 GW = 1e-9  # 1 m^2 K/GW in m^2 K/W
 
@@ -74,8 +83,6 @@ def itr_paper_sample():
     Layer properties from Table 1 (kappa = C alpha), quartz from Table 4's effusivity
     e = sqrt(kappa C) = 1510 J s^-1/2 m^-2 K^-1 with C = 1.66e6 J/m^3K.
     """
-    from . import tdtr
-
     quartz_heat_capacity = 1.66e6
     layers = [
         tdtr.Layer(thickness=104e-9, heat_capacity=2.55e6, conductivity=2.55e6 * 6.2e-5),  # W
@@ -113,39 +120,36 @@ def _fmt(value, error=None, scale=GW, digits=2):
     return f"{value / scale:.{digits}f} ± {error / scale:.{digits}f}"
 
 
-def run_demo(out_dir: str = "jaxtherm-demo", seed: int = 0, quick: bool = False, noise: float = NOISE_PHASE, verbose: bool = True) -> dict:
-    """Synthesise, fit and report the ITR paper's bidirectional TDTR experiment.
+#: Files `run_demo` writes into its output folder.
+DEMO_OUTPUTS = ("traces_fit.png", "sensitivity.png", "circuit.png", "traces.csv", "demo_results.json", "demo_report.txt")
 
-    **Arguments:**
 
-    - `out_dir`: output folder (created); receives `demo_results.json`, `traces.csv`,
-      `traces_fit.png`, `sensitivity.png`, `circuit.png`.
-    - `seed`: seed of the synthetic phase noise.
-    - `quick`: fewer delays (250 instead of 500), for smoke tests; fewer than ~250 log-spaced
-      delays let noise flip the weakly determined ITR split into its second basin.
-    - `noise`: 1-sigma phase noise (rad).
-    - `verbose`: print the report.
+class _Report:
+    """The demo's text report: printed as it goes (if verbose) and kept for demo_report.txt."""
 
-    **Returns:** the dict written to `demo_results.json`.
-    """
-    import jax
+    def __init__(self, verbose: bool):
+        self.lines, self.verbose = [], verbose
 
-    if not jax.config.jax_enable_x64:
-        raise RuntimeError("run_demo needs float64: call jax.config.update('jax_enable_x64', True) first (the CLI does)")
-    from . import circuit
-    from .fit import DegeneracyWarning, fit_traces, log_sensitivity, tdtr_trace
-    from .fit.io import write_trace_file
-    from .fit.traces import TdtrModel
-
-    t_start = time.perf_counter()
-    os.makedirs(out_dir, exist_ok=True)
-    log_lines = []
-
-    def say(text=""):
-        log_lines.append(text)
-        if verbose:
+    def __call__(self, text=""):
+        self.lines.append(text)
+        if self.verbose:
             print(text, flush=True)
 
+
+class _Synthetic(NamedTuple):
+    """The synthetic experiment: true parameters, setups, delays (s), models and traces per direction."""
+
+    truth: dict
+    setups: dict
+    delays: np.ndarray
+    interfaces: dict
+    models: dict
+    clean: dict
+    measured: dict
+    traces: dict
+
+
+def _synthesise(seed, quick, noise) -> _Synthetic:
     truth, setups = itr_paper_sample()
     n_delays = 250 if quick else 500
     delays = np.geomspace(10e-12, 49e-9, n_delays)
@@ -154,30 +158,23 @@ def run_demo(out_dir: str = "jaxtherm-demo", seed: int = 0, quick: bool = False,
     clean = {d: np.asarray(models[d](truth)) for d in models}
     rng = np.random.default_rng(seed)
     measured = {d: clean[d] + noise * rng.standard_normal(n_delays) for d in ("FR", "RF")}
-    traces = {
-        d: tdtr_trace(setups[d], delays, measured[d], noise, name=d, resistance_names=interfaces[d]) for d in ("FR", "RF")
-    }
-    # Reuse the model objects of the synthesis (one compilation per direction).
-    traces = {d: type(traces[d])(model=models[d], data=measured[d], sigma=noise, name=d, x=delays) for d in traces}
+    # The model objects of the synthesis are reused (one compilation per direction).
+    traces = {d: Trace(model=models[d], data=measured[d], sigma=noise, name=d, x=delays) for d in ("FR", "RF")}
+    return _Synthetic(truth, setups, delays, interfaces, models, clean, measured, traces)
 
-    say("jaxtherm demo - bidirectional TDTR of W/Al2O3/Ni/quartz at 300 K (ITR paper, Tables 1, 3, 6)")
-    say(f"  1-D conduction, f_rep 20 MHz, f_mod 200 kHz, {n_delays} delays 10 ps - 49 ns, "
-        f"synthetic phase noise {noise * 1e3:.2f} mrad (seed {seed})")
-    say(f"  FR = heat W front, probe Ni/quartz rear; RF = heat rear, probe W front. Ni/quartz R = "
-        f"{NI_QUARTZ_RESISTANCE / GW:.1f} m^2K/GW (not in the paper)")
-    say("")
 
-    start = {"stack": truth["stack"], "itr": {k: (5.0 * GW if k in TABLE3_300K else v) for k, v in truth["itr"].items()}}
+def _run_fits(data: _Synthetic, t_start):
+    """Per-direction, joint and direction-independent fits; returns `(fits, timing, degeneracy messages)`."""
+    start = {"stack": data.truth["stack"], "itr": {k: (5.0 * GW if k in TABLE3_300K else v) for k, v in data.truth["itr"].items()}}
     # Three starts along each direction's series valley, run at once under vmap: the split
     # between the two interfaces is weakly determined and the valley is not quadratic.
     split_starts = [2.5 * GW, 5.0 * GW, 7.5 * GW]
-    caught = []
-    fits = {}
-    timing = {}
+    fits, timing = {}, {}
+    traces = data.traces
     with warnings.catch_warnings(record=True) as records:
         warnings.simplefilter("always", DegeneracyWarning)
         for d in ("FR", "RF"):
-            a, b = interfaces[d][:2]
+            a, b = data.interfaces[d][:2]
             fits[d] = fit_traces(
                 start, [traces[d]], {a: f"itr['{a}']", b: f"itr['{b}']"}, starts={a: split_starts, b: split_starts[::-1]}
             )
@@ -200,16 +197,18 @@ def run_demo(out_dir: str = "jaxtherm-demo", seed: int = 0, quick: bool = False,
             "W|Al2O3 (both directions)": 0.5 * (joint_start["W/Al2O3"] + joint_start["Al2O3/W"]),
             "Al2O3|Ni (both directions)": 0.5 * (joint_start["Al2O3/Ni"] + joint_start["Ni/Al2O3"]),
         }
+        # Meant to fail (that is the point of the comparison): no poor-fit warning.
         fits["reciprocal"] = fit_traces(
-            start, [traces["FR"], traces["RF"]], reciprocal_free, initial=reciprocal_start, warn_degenerate=False
+            start, [traces["FR"], traces["RF"]], reciprocal_free, initial=reciprocal_start, warn_degenerate=False,
+            warn=False,
         )
         timing["fit_reciprocal"] = time.perf_counter() - t_start
-    for record in records:
-        if issubclass(record.category, DegeneracyWarning):
-            caught.append(str(record.message))
-    t_fit = time.perf_counter()
+    caught = [str(r.message) for r in records if issubclass(r.category, DegeneracyWarning)]
+    return fits, timing, caught
 
-    # ---------------------------------------------------------------- Table 3 shape
+
+def _report_table3(say, fits, truth):
+    """Table 3-shaped report; returns `(rows, effusivity, effusivity_err, fixed_contributions)`."""
     columns = list(TABLE3_300K)
     header = f"{'ITR (m^2K/GW)':22s}" + "".join(f"{c:>16s}" for c in columns) + f"{'chi2_red':>10s}"
     say("Interfacial thermal resistances (heat-flow direction), 300 K")
@@ -238,6 +237,12 @@ def run_demo(out_dir: str = "jaxtherm-demo", seed: int = 0, quick: bool = False,
         fixed_contributions[path] = contrib
         say(f"    {path:32s}" + "".join(f"{contrib[c] / GW:>9.3f}" for c in columns))
     say("")
+    return rows, effusivity, effusivity_err, fixed_contributions
+
+
+def _report_correlations(say, fits, rows, caught):
+    """Correlations, series sums and second minima of the per-direction fits; returns the correlations."""
+    joint = fits["joint"]
     say("Correlations of the fitted ITRs (each direction crosses two interfaces in series through 9.66 nm Al2O3):")
     correlations = {}
     for key in ("FR", "RF"):
@@ -270,7 +275,12 @@ def run_demo(out_dir: str = "jaxtherm-demo", seed: int = 0, quick: bool = False,
             say("   - " + text.split(";")[0])
     say("")
 
-    # ---------------------------------------------------------------- reciprocity
+    return correlations
+
+
+def _report_reciprocity(say, fits, clean):
+    """Why one direction-independent ITR set cannot fit both traces; returns the numbers."""
+    joint = fits["joint"]
     rec = fits["reciprocal"]
     delta_chi2 = rec.chi2 - joint.chi2
     fr_rf_difference = float(np.max(np.abs(clean["FR"] - clean["RF"])))
@@ -286,7 +296,19 @@ def run_demo(out_dir: str = "jaxtherm-demo", seed: int = 0, quick: bool = False,
     say("  the small heat capacity of 9.66 nm Al2O3): the fits warn that the pair is nearly degenerate.")
     say("")
 
-    # ---------------------------------------------------------------- circuit (Table 6)
+    return {
+        "max_abs_phase_difference_FR_minus_RF_rad": fr_rf_difference,
+        "reduced_chi2_direction_dependent": joint.reduced_chi2,
+        "reduced_chi2_reciprocal": rec.reduced_chi2,
+        "delta_chi2": delta_chi2,
+        "statement": "In the linear diffusive model heating A/probing B equals heating B/probing A; one ITR set "
+        "cannot produce different FR and RF traces. The direction-independent fit is rejected.",
+    }
+
+
+def _report_circuit(say, joint):
+    """Table 6 thermal circuit from the joint fit; returns `(circuit_rows, table6)`."""
+    names = joint.names
     circuit_rows = {}
     say("Thermal circuit (ITR paper §4.3, Table 6) from the joint fit, m^2K/GW:")
     say(f"  {'interface':10s} {'R_pp':>14s} {'R_ep':>6s} {'R_ei':>16s}   paper R_pp / R_ei")
@@ -308,12 +330,17 @@ def run_demo(out_dir: str = "jaxtherm-demo", seed: int = 0, quick: bool = False,
             circuit_rows[label] = {"error": str(exc)}
             say(f"  {label:10s} no positive R_ei: {exc}")
     ni = table6["Ni/Al2O3"]
-    say(f"  Note (SPEC §7): Table 6's Ni row is inconsistent - R_I = 3.7 / 6.9 give R_ei = {ni['r_ei_computed']:.2f}, "
+    say(f"  Note: Table 6's Ni row is inconsistent - R_I = 3.7 / 6.9 give R_ei = {ni['r_ei_computed']:.2f}, "
         f"the printed {ni['r_ei_paper']:.2f} needs R_I,1->2 = {ni['metal_to_nonmetal_required_by_printed_r_ei']:.2f}. "
         f"The W row is consistent (R_ei {table6['W/Al2O3']['r_ei_computed']:.2f}).")
     say("")
 
-    # ---------------------------------------------------------------- sensitivities (Fig. 4)
+    return circuit_rows, table6
+
+
+def _report_sensitivities(say, data: _Synthetic):
+    """Fig. 4 sensitivities per direction (forward-mode AD); returns them."""
+    delays, models, interfaces, truth = data.delays, data.models, data.interfaces, data.truth
     sensitivities = {}
     for d in ("FR", "RF"):
         sensitivities[d] = log_sensitivity(models[d], truth, _sensitivity_parameters(interfaces[d]))
@@ -321,77 +348,110 @@ def run_demo(out_dir: str = "jaxtherm-demo", seed: int = 0, quick: bool = False,
     say("Phase sensitivities S_p = dln(phi)/dln(p) (forward-mode AD), max |S| for 0.1-10 ns:")
     for d in ("FR", "RF"):
         say(f"  {d}: " + ", ".join(f"{k} {np.max(np.abs(v[window])):.3f}" for k, v in sensitivities[d].items()))
-    t_analysis = time.perf_counter()
+    return sensitivities
 
-    # ---------------------------------------------------------------- outputs
-    _write_figures(out_dir, delays, measured, fits, traces, sensitivities, circuit_rows, table6, noise)
+
+def _fit_record(fit) -> dict:
+    return {
+        "values": fit.values,
+        "standard_errors": fit.standard_errors,
+        "statistical_errors": fit.statistical_errors,
+        "correlation": {"names": list(fit.names), "matrix": np.asarray(fit.correlation).tolist()},
+        "chi2": fit.chi2,
+        "reduced_chi2": fit.reduced_chi2,
+        "p_value": fit.p_value,
+        "converged": fit.converged,
+        "poor_fit": fit.poor_fit,
+        "n_iterations": fit.n_iterations,
+        "degenerate_pairs": [list(p) for p in fit.degenerate_pairs],
+    }
+
+
+def run_demo(
+    out_dir: str = "jaxtherm-demo", seed: int = 0, quick: bool = False, noise: float = NOISE_PHASE,
+    verbose: bool = True, force: bool = False,
+) -> dict:
+    """Synthesise, fit and report the ITR paper's bidirectional TDTR experiment.
+
+    **Arguments:**
+
+    - `out_dir`: output folder (created; refused if it holds an earlier run's files unless
+      `force`); receives `DEMO_OUTPUTS`.
+    - `seed`: seed of the synthetic phase noise.
+    - `quick`: fewer delays (250 instead of 500), for smoke tests; fewer than ~250 log-spaced
+      delays let noise flip the weakly determined ITR split into its second basin.
+    - `noise`: 1-sigma phase noise (rad).
+    - `verbose`: print the report.
+    - `force`: replace an earlier run's files in `out_dir`.
+
+    **Returns:** the dict written to `demo_results.json`.
+    """
+    if not jax.config.jax_enable_x64:
+        raise RuntimeError("run_demo needs float64: call jax.config.update('jax_enable_x64', True) first (the CLI does)")
+    out_dir = prepare_output_dir(out_dir, DEMO_OUTPUTS, force=force)
+    t_start = time.perf_counter()
+    say = _Report(verbose)
+    data = _synthesise(seed, quick, noise)
+    n_delays = data.delays.size
+    say("jaxtherm demo - bidirectional TDTR of W/Al2O3/Ni/quartz at 300 K (ITR paper, Tables 1, 3, 6)")
+    say(f"  1-D conduction, f_rep 20 MHz, f_mod 200 kHz, {n_delays} delays 10 ps - 49 ns, "
+        f"synthetic phase noise {noise * 1e3:.2f} mrad (seed {seed})")
+    say(f"  FR = heat W front, probe Ni/quartz rear; RF = heat rear, probe W front. Ni/quartz R = "
+        f"{NI_QUARTZ_RESISTANCE / GW:.1f} m^2K/GW (not in the paper)")
+    say("")
+    fits, timing, caught = _run_fits(data, t_start)
+    t_fit = time.perf_counter()
+    rows, effusivity, effusivity_err, fixed_contributions = _report_table3(say, fits, data.truth)
+    correlations = _report_correlations(say, fits, rows, caught)
+    reciprocity = _report_reciprocity(say, fits, data.clean)
+    circuit_rows, table6 = _report_circuit(say, fits["joint"])
+    sensitivities = _report_sensitivities(say, data)
+    t_analysis = time.perf_counter()
+    _write_figures(out_dir, data, fits, sensitivities, circuit_rows, table6, noise)
     write_trace_file(
-        os.path.join(out_dir, "traces.csv"), delays,
-        {"phase_FR_rad": measured["FR"], "phase_RF_rad": measured["RF"],
+        os.path.join(out_dir, "traces.csv"), data.delays,
+        {"phase_FR_rad": data.measured["FR"], "phase_RF_rad": data.measured["RF"],
          "fit_FR_rad": fits["joint"].trace_models[0], "fit_RF_rad": fits["joint"].trace_models[1]},
         delay_unit="ps", comment=f"jaxtherm demo synthetic traces, seed {seed}, noise {noise} rad",
     )
+    window = (data.delays >= 0.1e-9) & (data.delays <= 10e-9)
     elapsed = time.perf_counter() - t_start
     results = {
         "sample": "W(104 nm)/Al2O3(9.66 nm)/Ni(82 nm)/quartz, 300 K, 1-D, f_rep 20 MHz, f_mod 200 kHz",
         "units": "ITRs in m^2 K/W (SI); *_GW keys in m^2 K/GW",
-        "seed": seed,
-        "quick": quick,
-        "n_delays": n_delays,
-        "phase_noise_rad": noise,
-        "true_itr": dict(truth["itr"]),
-        "fits": {
-            key: {
-                "values": fit.values,
-                "standard_errors": fit.standard_errors,
-                "statistical_errors": fit.statistical_errors,
-                "correlation": {"names": list(fit.names), "matrix": np.asarray(fit.correlation).tolist()},
-                "chi2": fit.chi2,
-                "reduced_chi2": fit.reduced_chi2,
-                "converged": fit.converged,
-                "n_iterations": fit.n_iterations,
-                "degenerate_pairs": [list(p) for p in fit.degenerate_pairs],
-            }
-            for key, fit in fits.items()
+        "seed": seed, "quick": quick, "n_delays": n_delays, "phase_noise_rad": noise,
+        "true_itr": dict(data.truth["itr"]),
+        "fits": {key: _fit_record(fit) for key, fit in fits.items()},
+        "series_sums": {
+            key: dict(zip(("value", "error", "true"), rows[key]["series_sum"])) for key in ("FR", "RF")
         },
-        "series_sums": {key: {"value": rows[key]["series_sum"][0], "error": rows[key]["series_sum"][1], "true": rows[key]["series_sum"][2]} for key in ("FR", "RF")},
         "second_minimum_of_split": {key: rows[key].get("second_minimum") for key in ("FR", "RF")},
+        "correlations": correlations,
         "fixed_uncertainties": FIXED_UNCERTAINTIES,
         "fixed_uncertainty_contributions": fixed_contributions,
         "quartz_effusivity_joint_fit": {"value": effusivity, "error": effusivity_err, "true": 1510.0},
-        "reciprocity": {
-            "max_abs_phase_difference_FR_minus_RF_rad": fr_rf_difference,
-            "reduced_chi2_direction_dependent": joint.reduced_chi2,
-            "reduced_chi2_reciprocal": rec.reduced_chi2,
-            "delta_chi2": delta_chi2,
-            "statement": "In the linear diffusive model heating A/probing B equals heating B/probing A; one ITR set "
-            "cannot produce different FR and RF traces. The direction-independent fit is rejected.",
-        },
+        "reciprocity": reciprocity,
         "circuit_from_joint_fit_GW": circuit_rows,
         "table6_check": table6,
-        "sensitivity_max_abs_0p1_to_10ns": {d: {k: float(np.max(np.abs(v[window]))) for k, v in s.items()} for d, s in sensitivities.items()},
+        "sensitivity_max_abs_0p1_to_10ns": {
+            d: {k: float(np.max(np.abs(v[window]))) for k, v in sens.items()} for d, sens in sensitivities.items()
+        },
         "degeneracy_warnings": caught,
         "timing_s": {**timing, "fits": t_fit - t_start, "analysis": t_analysis - t_start, "total": elapsed},
     }
     with open(os.path.join(out_dir, "demo_results.json"), "w", encoding="utf-8") as handle:
         json.dump(results, handle, indent=2, default=float)
+    say(f"Wrote {', '.join(DEMO_OUTPUTS)} to {out_dir} ({elapsed:.1f} s)")
     with open(os.path.join(out_dir, "demo_report.txt"), "w", encoding="utf-8") as handle:
-        handle.write("\n".join(log_lines) + "\n")
-    say(f"Wrote traces_fit.png, sensitivity.png, circuit.png, traces.csv, demo_results.json to {out_dir} "
-        f"({elapsed:.1f} s)")
+        handle.write("\n".join(say.lines) + "\n")
     return results
 
 
-def _write_figures(out_dir, delays, measured, fits, traces, sensitivities, circuit_rows, table6, noise):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from .fit.sensitivity import plot_sensitivities
+def _write_figures(out_dir, data: _Synthetic, fits, sensitivities, circuit_rows, table6, noise):
+    delays, measured = data.delays, data.measured
 
     ns = delays / 1e-9
-    fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    fig, axes = subplots(2, 2, figsize=(11, 7), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
     for col, (d, index) in enumerate((("FR", 0), ("RF", 1))):
         ax, axr = axes[0, col], axes[1, col]
         ax.plot(ns, measured[d], ".", ms=2, color="0.5", label=f"synthetic {d} (noise {noise * 1e3:.1f} mrad)")
@@ -411,9 +471,8 @@ def _write_figures(out_dir, delays, measured, fits, traces, sensitivities, circu
         axr.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(os.path.join(out_dir, "traces_fit.png"), dpi=110)
-    plt.close(fig)
 
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), sharey=True)
+    fig, axes = subplots(1, 2, figsize=(12, 4.5), sharey=True)
     for ax, d in zip(axes, ("FR", "RF")):
         styles = {}
         for label in sensitivities[d]:
@@ -426,9 +485,8 @@ def _write_figures(out_dir, delays, measured, fits, traces, sensitivities, circu
         plot_sensitivities(delays, sensitivities[d], ax=ax, title=f"{d} (cf. ITR paper Fig. 4{'a' if d == 'FR' else 'b'})", styles=styles)
     fig.tight_layout()
     fig.savefig(os.path.join(out_dir, "sensitivity.png"), dpi=110)
-    plt.close(fig)
 
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig, ax = subplots(figsize=(7, 4))
     labels, ours, paper, errs = [], [], [], []
     for interface in ("W/Al2O3", "Ni/Al2O3"):
         row = circuit_rows.get(interface, {})
@@ -448,4 +506,3 @@ def _write_figures(out_dir, delays, measured, fits, traces, sensitivities, circu
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(os.path.join(out_dir, "circuit.png"), dpi=110)
-    plt.close(fig)
