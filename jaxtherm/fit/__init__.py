@@ -22,6 +22,7 @@ from ._result import DegeneracyWarning as DegeneracyWarning
 from ._result import FitResult as FitResult
 from ._result import PoorFitWarning as PoorFitWarning
 from ._result import UnconstrainedParameterWarning as UnconstrainedParameterWarning
+from .paths import ParameterPathError as ParameterPathError
 from .paths import get_path as get_path
 from .paths import set_path as set_path
 from .problem import PostFitWarning as PostFitWarning

@@ -14,7 +14,14 @@ import re
 import jax.numpy as jnp
 import numpy as np
 
-__all__ = ["parse_path", "get_path", "set_path", "named_paths"]
+__all__ = ["parse_path", "get_path", "set_path", "named_paths", "ParameterPathError"]
+
+
+class ParameterPathError(KeyError, ValueError):
+    """A parameter path names no leaf of the tree (a `KeyError` and a `ValueError`)."""
+
+    def __str__(self) -> str:  # the message itself, not KeyError's repr of it
+        return str(self.args[0]) if self.args else ""
 
 _TOKEN = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[\s*(-?\d+)\s*\]|\[\s*['\"]([^'\"]+)['\"]\s*\]")
 
@@ -43,17 +50,17 @@ def _child(node, token, path):
     kind, name = token
     if isinstance(node, dict):
         if name not in node:
-            raise KeyError(f"parameter path {path!r}: key {name!r} not found (available: {sorted(map(str, node))})")
+            raise ParameterPathError(f"parameter path {path!r}: key {name!r} not found (available: {sorted(map(str, node))})")
         return node[name]
     if kind == "index":
         try:
             return node[name]
         except (IndexError, TypeError) as exc:
-            raise KeyError(f"parameter path {path!r}: cannot index {type(node).__name__} with [{name}]") from exc
+            raise ParameterPathError(f"parameter path {path!r}: cannot index {type(node).__name__} with [{name}]") from exc
     if kind == "key":
-        raise KeyError(f"parameter path {path!r}: ['{name}'] used on a {type(node).__name__}, not a dict")
+        raise ParameterPathError(f"parameter path {path!r}: ['{name}'] used on a {type(node).__name__}, not a dict")
     if not hasattr(node, name):
-        raise KeyError(f"parameter path {path!r}: {type(node).__name__} has no field {name!r}")
+        raise ParameterPathError(f"parameter path {path!r}: {type(node).__name__} has no field {name!r}")
     return getattr(node, name)
 
 
