@@ -51,8 +51,8 @@ def main(quick: bool = False) -> dict:
 
     from jaxtherm.app.demo import FR_INTERFACES, RF_INTERFACES, TABLE3_300K, itr_paper_sample
     from jaxtherm.fit import DegeneracyWarning, Trace, fit_traces, fit_traces_batched
-    from jaxtherm.tdtr import TdtrModel
     from jaxtherm.fit.paths import set_path
+    from jaxtherm.tdtr import TdtrModel
 
     warnings.simplefilter("ignore", DegeneracyWarning)
     repeats = 2 if quick else 5

@@ -105,7 +105,7 @@ def print_headline(rows: list[dict]) -> None:
         speedup = row.get("speedup")
         print(
             f"{row['suite']:8s} {row['case'][:52]:52s} {row.get('jaxtherm', ''):>14s} "
-            f"{row.get('baseline', ''):>14s} {('%.1fx' % speedup) if speedup else '':>9s}"
+            f"{row.get('baseline', ''):>14s} {f'{speedup:.1f}x' if speedup else '':>9s}"
         )
 
 

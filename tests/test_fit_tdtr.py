@@ -13,8 +13,8 @@ import pytest
 import jaxtherm.tdtr as tdtr
 from jaxtherm.app.demo import FR_INTERFACES, RF_INTERFACES, TABLE3_300K, _sensitivity_parameters, itr_paper_sample
 from jaxtherm.fit import Trace, fit_traces_batched
-from jaxtherm.tdtr import TdtrModel
 from jaxtherm.fit.sensitivity import log_sensitivity, log_sensitivity_finite_difference
+from jaxtherm.tdtr import TdtrModel
 
 GW = 1e-9
 SIGMA = 1e-4  # rad (as run_demo)

@@ -30,7 +30,7 @@ def test_cli_lists_reproductions_and_rejects_unknown_case(tmp_path):
     listing = subprocess.run([sys.executable, "-m", "jaxtherm.app.cli", "reproduce", "list"], capture_output=True,
                              text=True, timeout=300)
     assert listing.returncode == 0, listing.stderr
-    for case in ["dugks-fig%d" % i for i in (2, 3, 4, 5, 6, 7, 8, 10, 11, 12)] + ["itr-fig5"]:
+    for case in [f"dugks-fig{i}" for i in (2, 3, 4, 5, 6, 7, 8, 10, 11, 12)] + ["itr-fig5"]:
         assert case in listing.stdout, case
     bad = subprocess.run([sys.executable, "-m", "jaxtherm.app.cli", "reproduce", "dugks-fig99", "--out", str(tmp_path)],
                          capture_output=True, text=True, timeout=300)

@@ -7,6 +7,7 @@ import pytest
 import scipy.integrate
 
 import jaxtherm as jt
+
 from helpers import itr_stack
 
 L = jt.tdtr.Layer

@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 import jaxtherm as jt
-import helpers
 from jaxtherm.tdtr.lockin import _signal_jit
+
+import helpers
 
 L = jt.tdtr.Layer
 DELAYS = np.array([1e-12, 10e-12, 100e-12, 1e-9, 49e-9])

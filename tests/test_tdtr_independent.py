@@ -16,6 +16,7 @@ import pytest
 import scipy.linalg
 
 import jaxtherm as jt
+
 import helpers
 
 # ITR paper sample W/Al2O3/Ni/quartz (Table 1 at 300 K, Table 3 ITRs).

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import jaxtherm as jt
+
 import helpers
 
 L = jt.tdtr.Layer

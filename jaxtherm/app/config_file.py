@@ -52,8 +52,8 @@ import tomllib
 import warnings
 
 import jax
-from matplotlib.figure import Figure
 import numpy as np
+from matplotlib.figure import Figure
 
 from .. import tdtr
 from ..fit import DegeneracyWarning, fit_traces

@@ -27,7 +27,6 @@ import json
 import os
 import time
 import warnings
-
 from typing import NamedTuple
 
 import jax

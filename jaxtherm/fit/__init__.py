@@ -22,6 +22,9 @@ from ._result import DegeneracyWarning as DegeneracyWarning
 from ._result import FitResult as FitResult
 from ._result import PoorFitWarning as PoorFitWarning
 from ._result import UnconstrainedParameterWarning as UnconstrainedParameterWarning
+from .io import TraceFile as TraceFile
+from .io import TraceFileError as TraceFileError
+from .io import load_trace_file as load_trace_file
 from .paths import ParameterPathError as ParameterPathError
 from .paths import get_path as get_path
 from .paths import set_path as set_path
@@ -31,11 +34,8 @@ from .problem import TraceFitResult as TraceFitResult
 from .problem import fit_traces as fit_traces
 from .problem import fit_traces_batched as fit_traces_batched
 from .problem import predict as predict
-from .uncertainty import implicit_jacobian as implicit_jacobian
-from .uncertainty import propagate_fixed_uncertainty as propagate_fixed_uncertainty
-from .io import TraceFile as TraceFile
-from .io import TraceFileError as TraceFileError
-from .io import load_trace_file as load_trace_file
 from .sensitivity import log_sensitivity as log_sensitivity
 from .sensitivity import log_sensitivity_finite_difference as log_sensitivity_finite_difference
 from .sensitivity import plot_sensitivities as plot_sensitivities
+from .uncertainty import implicit_jacobian as implicit_jacobian
+from .uncertainty import propagate_fixed_uncertainty as propagate_fixed_uncertainty

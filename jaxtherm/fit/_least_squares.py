@@ -23,7 +23,8 @@ trust the given uncertainties and use `s^2 = 1`).
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import jax
 import jax.numpy as jnp

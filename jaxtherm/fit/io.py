@@ -136,7 +136,7 @@ def _data_line_numbers(path, layout: _Layout, n_rows: int, comment: str) -> np.n
         n_lines += handle.read(1) != b"\n"
     if n_lines - first + 1 == n_rows:
         return np.arange(first, first + n_rows)
-    with open(path, "r", encoding="utf-8-sig") as handle:
+    with open(path, encoding="utf-8-sig") as handle:
         numbers = [i for i, line in enumerate(handle, 1) if i >= first and (s := line.strip()) and not s.startswith(comment)]
     return np.asarray(numbers)
 
@@ -144,7 +144,7 @@ def _data_line_numbers(path, layout: _Layout, n_rows: int, comment: str) -> np.n
 def _read_table(path, delimiter, comment):
     """Fast path: numpy's parser on the data lines. `None` if anything is off (the careful
     reader then finds the line and says what is wrong)."""
-    with open(path, "r", encoding="utf-8-sig") as handle:  # read-only; never modified
+    with open(path, encoding="utf-8-sig") as handle:  # read-only; never modified
         layout = _layout(path, handle, delimiter, comment)
         handle.seek(layout.data_offset)
         try:
@@ -161,7 +161,7 @@ def _read_table(path, delimiter, comment):
 def _careful_rows(path, layout: _Layout, comment):
     """Line-by-line reader: raises `TraceFileError` naming the line and column of the first problem."""
     try:
-        with open(path, "r", encoding="utf-8-sig") as handle:
+        with open(path, encoding="utf-8-sig") as handle:
             lines = handle.read().splitlines()
     except UnicodeDecodeError as exc:
         raise TraceFileError(f"{path}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from exc

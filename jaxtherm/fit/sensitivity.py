@@ -14,7 +14,7 @@ version (central by default) for comparison.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import jax
 import jax.numpy as jnp

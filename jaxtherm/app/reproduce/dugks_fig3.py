@@ -17,7 +17,6 @@ paper's numbers at the high fluence, which is what singles out eq. 49 + eq. 50.
 
 from __future__ import annotations
 
-
 import numpy as np
 
 from ... import ttm
