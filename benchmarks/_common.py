@@ -76,6 +76,31 @@ def time_call(fn, *args, repeats: int = 5, min_time: float = 0.2) -> tuple[float
     return first, best
 
 
+def best_of(fn, repeats: int) -> float:
+    """Minimum wall time (s) of `repeats` blocked calls `fn()` (warm `fn` first yourself)."""
+    return best_and_output(fn, repeats)[0]
+
+
+def best_and_output(fn, repeats: int) -> tuple[float, object]:
+    """`(minimum wall time (s), output of the last call)` over `repeats` blocked calls `fn()`."""
+    best, out = float("inf"), None
+    for _ in range(max(int(repeats), 1)):
+        t0 = time.perf_counter()
+        out = block(fn())
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def best_and_compile(fn, repeats: int) -> tuple[float, float]:
+    """`(best_s, compile_s)`: the first blocked call of `fn()` is timed apart; compile time is
+    that first call minus the best of `repeats` further calls."""
+    t0 = time.perf_counter()
+    block(fn())
+    first = time.perf_counter() - t0
+    best = best_of(fn, repeats)
+    return best, max(first - best, 0.0)
+
+
 def write_json(name: str, payload: dict) -> Path:
     """Write `payload` (+ machine info) to benchmarks/results/<name>.json."""
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)

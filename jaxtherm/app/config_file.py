@@ -60,6 +60,9 @@ from ..fit import DegeneracyWarning, fit_traces
 from ..fit.io import DELAY_UNITS, load_trace_file
 from ..tdtr.stack import validate_stack
 from ._output import prepare_output_dir
+from ._toml import ConfigError as ConfigError
+from ._toml import ConfigTypeError as ConfigTypeError
+from ._toml import Reader
 
 __all__ = ["run_config", "load_config", "ConfigError", "ConfigTypeError", "FIT_OUTPUTS"]
 
@@ -83,72 +86,6 @@ _FIT_KEYS = {"free", "starts", "lower", "upper", "fixed_uncertainties", "max_ite
 _TOP_KEYS = {"setup", "layers", "resistances", "traces", "fit", "title"}
 
 
-class ConfigError(ValueError):
-    """The TOML configuration is invalid; the message names the file and the key."""
-
-
-class ConfigTypeError(ConfigError, TypeError):
-    """A TOML value has the wrong type (e.g. a string where a number or a boolean belongs)."""
-
-
-class _Reader:
-    """Typed access to the values of one TOML file, every error naming the file, the table and the key."""
-
-    def __init__(self, path):
-        self.path = path
-
-    def error(self, where, message, kind=ConfigError):
-        return kind(f"{self.path}: {where}: {message}")
-
-    def unknown(self, where, given, allowed):
-        extra = set(given) - set(allowed)
-        if extra:
-            raise ConfigError(f"{self.path}: unknown key(s) {sorted(extra)} in {where}; allowed: {sorted(allowed)}")
-
-    def require(self, where, table, key):
-        if key not in table:
-            raise ConfigError(f"{self.path}: missing required key {key!r} in {where}")
-        return table[key]
-
-    def table(self, where, value):
-        if not isinstance(value, dict):
-            raise self.error(where, f"must be a table, got {value!r}", ConfigTypeError)
-        return dict(value)
-
-    def number(self, where, key, value, unit=""):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            unit_text = f" ({unit})" if unit else ""
-            raise self.error(where, f"{key!r} must be a number{unit_text}, got {value!r}", ConfigTypeError)
-        return float(value)
-
-    def string(self, where, key, value):
-        if not isinstance(value, str):
-            raise self.error(where, f"{key!r} must be a string, got {value!r}", ConfigTypeError)
-        return value
-
-    def boolean(self, where, key, value):
-        if not isinstance(value, bool):
-            raise self.error(where, f"{key!r} must be true or false (a TOML boolean, no quotes), got {value!r}", ConfigTypeError)
-        return value
-
-    def integer(self, where, key, value):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.error(where, f"{key!r} must be an integer, got {value!r}", ConfigTypeError)
-        return value
-
-    def column(self, where, key, value):
-        if isinstance(value, bool) or not isinstance(value, (int, str)):
-            raise self.error(where, f"{key!r} must be a column name or a 0-based index, got {value!r}", ConfigTypeError)
-        return value
-
-    def typed(self, where, key, value, kind, unit=""):
-        if kind == "number":
-            return self.number(where, key, value, unit)
-        if kind == "boolean":
-            return self.boolean(where, key, value)
-        return self.string(where, key, value)
-
-
 def _read_toml(path) -> dict:
     if not os.path.exists(path):
         raise FileNotFoundError(f"configuration file not found: {path}")
@@ -163,7 +100,7 @@ def _read_toml(path) -> dict:
         raise ConfigError(f"{path}: not a UTF-8 text file") from exc
 
 
-def _layers(r: _Reader, config) -> tuple:
+def _layers(r: Reader, config) -> tuple:
     layers_table = r.require("the top level", config, "layers")
     if not isinstance(layers_table, list) or not layers_table:
         raise ConfigError(f"{r.path}: [[layers]] must list at least one layer")
@@ -190,7 +127,7 @@ def _layers(r: _Reader, config) -> tuple:
     return layers, names
 
 
-def _resistances(r: _Reader, config) -> dict:
+def _resistances(r: Reader, config) -> dict:
     table = r.table("[resistances]", config.get("resistances", {}))
     out = {}
     for name, value in table.items():
@@ -201,13 +138,13 @@ def _resistances(r: _Reader, config) -> dict:
     return out
 
 
-def _setup_values(r: _Reader, where, table) -> dict:
+def _setup_values(r: Reader, where, table) -> dict:
     return {
         key: r.typed(where, key, table[key], *_SETUP_TYPES[key]) for key in _SETUP_KEYS if key in table
     }
 
 
-def _interfaces(r: _Reader, where, entry, resistances, n_interfaces) -> list:
+def _interfaces(r: Reader, where, entry, resistances, n_interfaces) -> list:
     interfaces = entry.get("interfaces", [])
     if not isinstance(interfaces, list) or len(interfaces) != n_interfaces:
         raise ConfigError(
@@ -220,7 +157,7 @@ def _interfaces(r: _Reader, where, entry, resistances, n_interfaces) -> list:
     return interfaces
 
 
-def _trace_data(r: _Reader, where, entry, base) -> tuple:
+def _trace_data(r: Reader, where, entry, base) -> tuple:
     """Delays (s), values and sigma of one [[traces]] entry, cut to [min_delay, max_delay]."""
     delay_unit = r.string(where, "delay_unit", r.require(where, entry, "delay_unit"))
     if delay_unit not in DELAY_UNITS:
@@ -247,7 +184,7 @@ def _trace_data(r: _Reader, where, entry, base) -> tuple:
     return delays[keep], values[keep], (sigma[keep] if np.ndim(sigma) else sigma)
 
 
-def _trace(r: _Reader, i, entry, setup_table, resistances, n_interfaces, base, amplitudes):
+def _trace(r: Reader, i, entry, setup_table, resistances, n_interfaces, base, amplitudes):
     """One `Trace` from a [[traces]] entry (adds its amplitude factor to `amplitudes` if it needs one)."""
     entry = r.table(f"[[traces]] #{i + 1}", entry)
     name = r.string(f"[[traces]] #{i + 1}", "name", entry.get("name", f"trace{i + 1}"))
@@ -275,7 +212,7 @@ def _trace(r: _Reader, i, entry, setup_table, resistances, n_interfaces, base, a
         raise ConfigError(f"{r.path}: {where}: {exc}") from exc
 
 
-def _traces(r: _Reader, config, resistances, n_interfaces) -> tuple:
+def _traces(r: Reader, config, resistances, n_interfaces) -> tuple:
     setup_table = _setup_values(r, "[setup]", r.table("[setup]", config.get("setup", {})))
     r.unknown("[setup]", config.get("setup", {}), _SETUP_KEYS)
     traces_table = r.require("the top level", config, "traces")
@@ -311,7 +248,7 @@ class _Names:
         )
 
 
-def _fixed_uncertainties(r: _Reader, table, free, to_path) -> dict:
+def _fixed_uncertainties(r: Reader, table, free, to_path) -> dict:
     where = "[fit.fixed_uncertainties]"
     out = {}
     for key, value in r.table(where, table).items():
@@ -324,7 +261,7 @@ def _fixed_uncertainties(r: _Reader, table, free, to_path) -> dict:
     return out
 
 
-def _fit_options(r: _Reader, config, to_path) -> dict:
+def _fit_options(r: Reader, config, to_path) -> dict:
     fit_table = r.table("[fit]", r.require("the top level", config, "fit"))
     r.unknown("[fit]", fit_table, _FIT_KEYS)
     free_list = r.require("[fit]", fit_table, "free")
@@ -374,7 +311,7 @@ def load_config(path):
     """
     path = os.fspath(path)
     config = _read_toml(path)
-    r = _Reader(path)
+    r = Reader(path)
     r.unknown("the top level", config, _TOP_KEYS)
     if "title" in config:
         r.string("the top level", "title", config["title"])

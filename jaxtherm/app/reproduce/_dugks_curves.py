@@ -6,7 +6,7 @@ time or position axis it is plotted against (`"<name>"` -> values, `"time_ps"` /
 `"x_nm"` axes under their own keys); `headline` maps self-describing keys
 (``dugks_max_front_Te_K`` ...) to numbers. `write_outputs` writes PNG + CSV + JSON.
 
-Problem definitions follow the paper (section IV, SPEC section 2.6) and use the
+Problem definitions follow the paper (section IV) and use the
 shared `jaxtherm.materials` / `jaxtherm.sources`; where the paper leaves a
 choice open (time windows, wall temperature difference, penetration depth in the
 bilayer) the choice is stated in the docstring.
@@ -194,7 +194,7 @@ def bilayer_run(order: str, fast: bool = False):
     bottom wall specular for electrons and isothermal 300 K for phonons; DMM interface;
     1 nm cells (3 nm when fast), CFL 0.8, 40 ordinates (16 when fast), van Leer. The pulse
     peaks at t = 0; the run starts at -40 x 0.0294 ps and ends at 10000 x 0.0294 ps
-    (2000 x when fast). The paper's dt = 0.0294 ps violates the CFL condition (SPEC 7);
+    (2000 x when fast). The paper's dt = 0.0294 ps violates the CFL condition;
     dt here is CFL dx / v_e (0.588 fs for 1 nm cells) and 0.0294 ps is the output spacing.
 
     **Returns:** the `dugks.Solution`.
