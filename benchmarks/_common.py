@@ -13,13 +13,13 @@ import socket
 import time
 from pathlib import Path
 
+import jax
+
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
 def machine_info() -> dict:
     """Host, CPU count, platform and the JAX backend/devices in use."""
-    import jax
-
     devices = jax.devices()
     return {
         "hostname": socket.gethostname(),
@@ -35,8 +35,6 @@ def machine_info() -> dict:
 
 def machine_name() -> str:
     """Short name for result files: backend + device kind, e.g. 'cpu' or 'gpu-NVIDIA_H100'."""
-    import jax
-
     backend = jax.default_backend()
     if backend == "cpu":
         return f"cpu-{os.cpu_count()}core"
@@ -46,8 +44,6 @@ def machine_name() -> str:
 
 def block(tree):
     """Block until every array in `tree` is computed."""
-    import jax
-
     return jax.block_until_ready(tree)
 
 

@@ -31,6 +31,11 @@ jax.config.update("jax_enable_x64", True)
 
 import numpy as np  # noqa: E402
 
+from jaxtherm.app.demo import FR_INTERFACES, RF_INTERFACES, TABLE3_300K, itr_paper_sample  # noqa: E402
+from jaxtherm.fit import DegeneracyWarning, Trace, fit_traces, fit_traces_batched, least_squares, least_squares_batched  # noqa: E402
+from jaxtherm.fit.paths import set_path  # noqa: E402
+from jaxtherm.tdtr import TdtrModel  # noqa: E402
+
 try:  # run as part of the benchmarks package (python -m benchmarks)
     from ._common import best_and_output, machine_info  # noqa: E402
 except ImportError:  # run as a script (python benchmarks/bench_fit.py)
@@ -45,10 +50,6 @@ def main(quick: bool = False) -> dict:
     """Run the fitting benchmarks; print a table and write JSON. Returns the numbers."""
     from scipy.optimize import least_squares as scipy_least_squares
 
-    from jaxtherm.app.demo import FR_INTERFACES, RF_INTERFACES, TABLE3_300K, itr_paper_sample
-    from jaxtherm.fit import DegeneracyWarning, Trace, fit_traces, fit_traces_batched
-    from jaxtherm.fit.paths import set_path
-    from jaxtherm.tdtr import TdtrModel
 
     warnings.simplefilter("ignore", DegeneracyWarning)
     repeats = 2 if quick else 5
@@ -136,7 +137,6 @@ def main(quick: bool = False) -> dict:
 
     # 3b. the same comparison for a cheap model (exponential decay, 500 points), where the
     # per-fit work is small next to the Python/dispatch overhead of a loop of fits.
-    from jaxtherm.fit import least_squares, least_squares_batched
 
     times = jax.numpy.linspace(0.0, 5.0, 500)
 

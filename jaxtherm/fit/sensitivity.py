@@ -123,6 +123,8 @@ def plot_sensitivities(x, sensitivities: dict, *, ax=None, x_scale: float = 1e-9
 
     **Returns:** the axes.
     """
+    # pyplot is imported only when a new figure is wanted: importing jaxtherm must not
+    # select a matplotlib backend (a side effect for notebooks and headless runs).
     import matplotlib.pyplot as plt
 
     if ax is None:
