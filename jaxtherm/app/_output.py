@@ -11,8 +11,8 @@ class OutputExistsError(ValueError):
     """The output folder already holds results (or `--out` names a file); pass `force` to replace them."""
 
 
-def prepare_output_dir(out_dir, outputs=None, *, force: bool = False) -> str:
-    """Check `out_dir` before any work is done, then create it.
+def prepare_output_dir(out_dir, outputs=None, *, force: bool = False, create: bool = True) -> str:
+    """Check `out_dir` before any work is done, then create it (unless `create` is False).
 
     **Arguments:**
 
@@ -20,6 +20,7 @@ def prepare_output_dir(out_dir, outputs=None, *, force: bool = False) -> str:
     - `outputs`: file names the command writes there; if any exists the folder is
       refused. `None`: the folder is refused when it is not empty.
     - `force`: replace earlier results instead of refusing.
+    - `create`: create the folder now (False: only check; create it when writing).
 
     **Returns:** `out_dir` as a string. **Raises:** `OutputExistsError` with a one-line message.
     """
@@ -33,7 +34,8 @@ def prepare_output_dir(out_dir, outputs=None, *, force: bool = False) -> str:
             raise OutputExistsError(
                 f"--out {out_dir!r} already holds results ({shown}); choose a new folder or pass --force to replace them"
             )
-    os.makedirs(out_dir, exist_ok=True)
+    if create:
+        os.makedirs(out_dir, exist_ok=True)
     return out_dir
 
 

@@ -23,22 +23,19 @@ import jax
 from ..fit import TraceFileError
 from . import demo, reproduce
 from ._output import OutputExistsError, prepare_output_dir
-from .config_file import FIT_OUTPUTS, ConfigError, load_config, run_config
+from .config_file import ConfigError, run_config
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_POOR_FIT = 0, 2, 3
 
 
 def _cmd_demo(args) -> int:
-    prepare_output_dir(args.out, demo.DEMO_OUTPUTS, force=args.force)
-    demo.run_demo(out_dir=args.out, seed=args.seed, quick=args.quick, force=True)
+    demo.run_demo(out_dir=args.out, seed=args.seed, quick=args.quick, force=args.force)
     return EXIT_OK
 
 
 def _cmd_fit(args) -> int:
-    # Check the output folder and the whole configuration before the (long) fit.
-    prepare_output_dir(args.out, FIT_OUTPUTS, force=args.force)
-    load_config(args.config)
-    result = run_config(args.config, out_dir=args.out, force=True)
+    # run_config checks the output folder, then the whole configuration, before the fit.
+    result = run_config(args.config, out_dir=args.out, force=args.force)
     if result["ok"]:
         return EXIT_OK
     problems = [name for name, bad in (

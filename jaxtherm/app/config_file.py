@@ -344,13 +344,14 @@ def run_config(path, out_dir: str = "jaxtherm-fit", verbose: bool = True, force:
     """
     if not jax.config.jax_enable_x64:
         raise RuntimeError("run_config needs float64: call jax.config.update('jax_enable_x64', True) first (the CLI does)")
+    out_dir = prepare_output_dir(out_dir, FIT_OUTPUTS, force=force, create=False)
     params, traces, options, _ = load_config(path)
-    out_dir = prepare_output_dir(out_dir, FIT_OUTPUTS, force=force)
     free = options.pop("free")
     with warnings.catch_warnings(record=True) as records:
         warnings.simplefilter("always")
         result = fit_traces(params, traces, free, **options)
     out = _results_record(path, result, traces, options, records)
+    os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "fit_results.json"), "w", encoding="utf-8") as handle:
         json.dump(out, handle, indent=2, default=float)
     _plot(os.path.join(out_dir, "fit.png"), traces, result)
