@@ -2,6 +2,7 @@
 named error. Fits that end badly say so (converged, poor_fit, at_bound, unconstrained and the
 documented warning classes); a failure after the optimiser never loses its result."""
 
+import dataclasses
 import warnings
 
 import jax
@@ -9,6 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
+import jaxtherm as jt
 from jaxtherm.fit import (
     AtBoundWarning,
     ConvergenceWarning,
@@ -138,3 +140,25 @@ def test_least_squares_errors_name_the_parameter():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a good fit raises no warning at all
         least_squares(_decay, {"amplitude": 1.0, "rate": 2.0}, data=DATA)
+
+
+def test_tdtr_hopeless_start_is_flagged():
+    """The issue's example on a real TDTR model: W/quartz with the quartz conductivity started at
+    1e-6 W/mK and R at 1e-2 m^2K/W runs the conductivity off to > 1e20 W/mK at reduced chi2 ~ 4e5.
+    The result says so: poor_fit, the conductivity unconstrained, not ok, warnings naming it."""
+    layers = [jt.tdtr.Layer(104e-9, 2.55e6, 158.1), jt.tdtr.Layer(np.inf, 1.66e6, 1.3736)]
+    stack = jt.tdtr.Stack(layers=layers, resistances=[3e-9])
+    setup = jt.tdtr.Setup(modulation_frequency=200e3, repetition_rate=20e6, one_dimensional=True)
+    delays = np.geomspace(20e-12, 40e-9, 120)
+    model = jt.tdtr.TdtrModel(setup, delays, "phase", stack_path="")
+    data = np.asarray(model(stack)) + 1e-4 * np.random.default_rng(1).standard_normal(delays.size)
+    hopeless = dataclasses.replace(
+        stack, layers=[layers[0], dataclasses.replace(layers[1], conductivity=1e-6)], resistances=[1e-2]
+    )
+    free = {"quartz conductivity": "layers[1].conductivity", "R": "resistances[0]"}
+    with pytest.warns(UnconstrainedParameterWarning, match="'quartz conductivity'"):
+        result = fit_traces(hopeless, Trace(model=model, data=data, sigma=1e-4), free)
+    assert result.values["quartz conductivity"] > 1e20 and result.reduced_chi2 > 1e4
+    assert result.poor_fit and result.unconstrained == ("quartz conductivity",) and not result.ok
+    good = fit_traces(stack, Trace(model=model, data=data, sigma=1e-4), free)
+    assert good.ok and abs(good.values["quartz conductivity"] / 1.3736 - 1) < 0.01
