@@ -218,7 +218,8 @@ def warn_about_fit(result, context: str = "") -> None:
     for name in result.at_bound:
         warnings.warn(
             f"fitted parameter {name!r} = {result.values[name]:.6g} ended at its bound{where}; its standard "
-            f"error is meaningless - widen the bound, fix the parameter, or set positive={{{name!r}: False}}",
+            f"error is meaningless - widen or drop the bound (lower/upper, or positive={{{name!r}: False}} for the bound "
+            f"at 0), or fix the parameter",
             AtBoundWarning, stacklevel=4,
         )
     for name in result.unconstrained:
