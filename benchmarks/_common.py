@@ -13,13 +13,13 @@ import socket
 import time
 from pathlib import Path
 
+import jax
+
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
 def machine_info() -> dict:
     """Host, CPU count, platform and the JAX backend/devices in use."""
-    import jax
-
     devices = jax.devices()
     return {
         "hostname": socket.gethostname(),
@@ -35,8 +35,6 @@ def machine_info() -> dict:
 
 def machine_name() -> str:
     """Short name for result files: backend + device kind, e.g. 'cpu' or 'gpu-NVIDIA_H100'."""
-    import jax
-
     backend = jax.default_backend()
     if backend == "cpu":
         return f"cpu-{os.cpu_count()}core"
@@ -46,8 +44,6 @@ def machine_name() -> str:
 
 def block(tree):
     """Block until every array in `tree` is computed."""
-    import jax
-
     return jax.block_until_ready(tree)
 
 
@@ -74,6 +70,31 @@ def time_call(fn, *args, repeats: int = 5, min_time: float = 0.2) -> tuple[float
         if count > 1000:
             break
     return first, best
+
+
+def best_of(fn, repeats: int) -> float:
+    """Minimum wall time (s) of `repeats` blocked calls `fn()` (warm `fn` first yourself)."""
+    return best_and_output(fn, repeats)[0]
+
+
+def best_and_output(fn, repeats: int) -> tuple[float, object]:
+    """`(minimum wall time (s), output of the last call)` over `repeats` blocked calls `fn()`."""
+    best, out = float("inf"), None
+    for _ in range(max(int(repeats), 1)):
+        t0 = time.perf_counter()
+        out = block(fn())
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def best_and_compile(fn, repeats: int) -> tuple[float, float]:
+    """`(best_s, compile_s)`: the first blocked call of `fn()` is timed apart; compile time is
+    that first call minus the best of `repeats` further calls."""
+    t0 = time.perf_counter()
+    block(fn())
+    first = time.perf_counter() - t0
+    best = best_of(fn, repeats)
+    return best, max(first - best, 0.0)
 
 
 def write_json(name: str, payload: dict) -> Path:

@@ -42,6 +42,11 @@ import jax.numpy as jnp  # noqa: E402
 from jaxtherm import dugks, materials, sources, sweep as jt_sweep  # noqa: E402
 from jaxtherm.constants import BOLTZMANN, ELECTRON_VOLT  # noqa: E402
 
+try:  # run as part of the benchmarks package (python -m benchmarks)
+    from ._common import best_of  # noqa: E402
+except ImportError:  # run as a script (python benchmarks/bench_dugks.py)
+    from _common import best_of  # noqa: E402
+
 LENGTH = 1e-6
 CELLS = 80
 ORDINATES = 40
@@ -159,13 +164,6 @@ def numpy_dugks(fluence=17.6, cells=CELLS, ordinates=ORDINATES, cfl=0.4, n_outpu
 # ---------------------------------------------------------------------------
 
 
-def _best(fn, repeats):
-    best = math.inf
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def main(quick: bool = False) -> dict:
@@ -179,7 +177,7 @@ def main(quick: bool = False) -> dict:
     start = time.perf_counter()
     run(params).block_until_ready()
     compile_s = time.perf_counter() - start
-    single_s = _best(lambda: run(params).block_until_ready(), repeats)
+    single_s = best_of(lambda: run(params).block_until_ready(), repeats)
     jax_peak = float(run(params).max())
 
     # --- NumPy baseline ------------------------------------------------------------------
@@ -187,7 +185,7 @@ def main(quick: bool = False) -> dict:
     _, numpy_front = numpy_dugks()
     numpy_s = time.perf_counter() - start
     if not quick:
-        numpy_s = min(numpy_s, _best(numpy_dugks, 2))
+        numpy_s = min(numpy_s, best_of(numpy_dugks, 2))
     numpy_peak = float(numpy_front.max())
 
     updates = n_steps * CELLS * ORDINATES * 2
@@ -203,14 +201,14 @@ def main(quick: bool = False) -> dict:
     start = time.perf_counter()
     sweep(couplings).block_until_ready()
     sweep_compile_s = time.perf_counter() - start
-    sweep_s = _best(lambda: sweep(couplings).block_until_ready(), 2 if quick else 3)
+    sweep_s = best_of(lambda: sweep(couplings).block_until_ready(), 2 if quick else 3)
     # (2) the same kernel in cache-sized chunks of 8 members (jaxtherm.sweep, default device):
     # the per-member working set of this kernel is ~0.4 MB, so large batches spill the caches,
     # while a single run is too small for XLA to spread over both cores (1.1 cores busy);
     # chunks of 4-16 keep both cores busy from cache (1.9 cores).
     chunk = 8
     jt_sweep.sweep(one, couplings, chunk_size=chunk, devices=None, progress=False)
-    chunked_s = _best(lambda: jt_sweep.sweep(one, couplings, chunk_size=chunk, devices=None, progress=False),
+    chunked_s = best_of(lambda: jt_sweep.sweep(one, couplings, chunk_size=chunk, devices=None, progress=False),
                       2 if quick else 3)
     # (3) chunks sharded over the host devices (one per core) with jaxtherm.sweep
     n_devices = len(jax.devices())
@@ -218,7 +216,7 @@ def main(quick: bool = False) -> dict:
         start = time.perf_counter()
         jt_sweep.sweep(one, couplings, chunk_size=chunk * n_devices, devices="all", progress=False)
         sharded_compile_s = time.perf_counter() - start
-        sharded_s = _best(lambda: jt_sweep.sweep(one, couplings, chunk_size=chunk * n_devices, devices="all",
+        sharded_s = best_of(lambda: jt_sweep.sweep(one, couplings, chunk_size=chunk * n_devices, devices="all",
                                                  progress=False), 2 if quick else 3)
     else:
         sharded_compile_s = sharded_s = float("nan")

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import socket
 import sys
 import time
@@ -32,26 +31,25 @@ jax.config.update("jax_enable_x64", True)
 
 import numpy as np  # noqa: E402
 
+from jaxtherm.app.demo import FR_INTERFACES, RF_INTERFACES, TABLE3_300K, itr_paper_sample  # noqa: E402
+from jaxtherm.fit import DegeneracyWarning, Trace, fit_traces, fit_traces_batched, least_squares, least_squares_batched  # noqa: E402
+from jaxtherm.fit.paths import set_path  # noqa: E402
+from jaxtherm.tdtr import TdtrModel  # noqa: E402
+
+try:  # run as part of the benchmarks package (python -m benchmarks)
+    from ._common import best_and_output, machine_info  # noqa: E402
+except ImportError:  # run as a script (python benchmarks/bench_fit.py)
+    from _common import best_and_output, machine_info  # noqa: E402
+
 GW = 1e-9
 
 
-def _timed(fn, repeats):
-    times = []
-    out = None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
 
 
 def main(quick: bool = False) -> dict:
     """Run the fitting benchmarks; print a table and write JSON. Returns the numbers."""
     from scipy.optimize import least_squares as scipy_least_squares
 
-    from jaxtherm.demo import FR_INTERFACES, RF_INTERFACES, TABLE3_300K, itr_paper_sample
-    from jaxtherm.fit import DegeneracyWarning, TdtrModel, Trace, fit_traces, fit_traces_batched
-    from jaxtherm.fit.paths import set_path
 
     warnings.simplefilter("ignore", DegeneracyWarning)
     repeats = 2 if quick else 5
@@ -77,7 +75,7 @@ def main(quick: bool = False) -> dict:
     t0 = time.perf_counter()
     fit2 = fit_traces(start, [traces["FR"]], free2)
     first = time.perf_counter() - t0
-    floor, fit2 = _timed(lambda: fit_traces(start, [traces["FR"]], free2), repeats)
+    floor, fit2 = best_and_output(lambda: fit_traces(start, [traces["FR"]], free2), repeats)
     results["fit_2itr_500pt"] = {
         "floor_s": floor, "compile_s": first - floor, "n_iterations": fit2.n_iterations,
         "values_GW": {k: v / GW for k, v in fit2.values.items()}, "target_floor_s": 1.0,
@@ -95,7 +93,7 @@ def main(quick: bool = False) -> dict:
     t0 = time.perf_counter()
     scipy_fit()
     scipy_first = time.perf_counter() - t0
-    scipy_floor, sp = _timed(scipy_fit, repeats)
+    scipy_floor, sp = best_and_output(scipy_fit, repeats)
     results["scipy_least_squares_2itr_500pt"] = {
         "floor_s": scipy_floor, "compile_s": scipy_first - scipy_floor, "n_function_evaluations": int(sp.nfev),
         "values_GW": {"W/Al2O3": float(sp.x[0]), "Al2O3/Ni": float(sp.x[1])},
@@ -110,7 +108,7 @@ def main(quick: bool = False) -> dict:
     t0 = time.perf_counter()
     fit4 = fit_traces(start, [traces["FR"], traces["RF"]], free4, starts=starts4)
     first = time.perf_counter() - t0
-    floor4, fit4 = _timed(lambda: fit_traces(start, [traces["FR"], traces["RF"]], free4, starts=starts4), repeats)
+    floor4, fit4 = best_and_output(lambda: fit_traces(start, [traces["FR"], traces["RF"]], free4, starts=starts4), repeats)
     results["fit_joint_4itr_2x500pt"] = {
         "n_starts": 4, "floor_s": floor4, "compile_s": first - floor4, "n_iterations": fit4.n_iterations,
         "values_GW": {k: v / GW for k, v in fit4.values.items()}, "target_floor_s": 2.0,
@@ -121,13 +119,13 @@ def main(quick: bool = False) -> dict:
     t0 = time.perf_counter()
     fit_traces_batched(start, [traces["FR"]], free2, [batch])
     first = time.perf_counter() - t0
-    vmap_floor, fits = _timed(lambda: fit_traces_batched(start, [traces["FR"]], free2, [batch]), max(2, repeats - 2))
+    vmap_floor, fits = best_and_output(lambda: fit_traces_batched(start, [traces["FR"]], free2, [batch]), max(2, repeats - 2))
     loop_traces = [Trace(model=models["FR"], data=batch[i], sigma=sigma) for i in range(n_loop)]
 
     def loop():
         return [fit_traces(start, [loop_traces[i]], free2) for i in range(n_loop)]
 
-    loop_time, loop_fits = _timed(loop, 1)
+    loop_time, loop_fits = best_and_output(loop, 1)
     agree = max(abs(loop_fits[i].values[k] - fits.values[k][i]) / fits.standard_errors[k][i] for i in range(n_loop) for k in free2)
     results["vmap_64_fits"] = {
         "batch": n_batch, "vmapped_floor_s": vmap_floor, "vmapped_compile_s": first - vmap_floor,
@@ -139,7 +137,6 @@ def main(quick: bool = False) -> dict:
 
     # 3b. the same comparison for a cheap model (exponential decay, 500 points), where the
     # per-fit work is small next to the Python/dispatch overhead of a loop of fits.
-    from jaxtherm.fit import least_squares, least_squares_batched
 
     times = jax.numpy.linspace(0.0, 5.0, 500)
 
@@ -149,18 +146,15 @@ def main(quick: bool = False) -> dict:
     ys = 2.0 * np.exp(-0.7 * np.asarray(times)) + 0.01 * rng.standard_normal((n_batch, 500))
     initial = {"amplitude": 1.0, "rate": 2.0}
     least_squares_batched(decay_residuals, initial, ys)
-    toy_vmap, _ = _timed(lambda: least_squares_batched(decay_residuals, initial, ys), repeats)
+    toy_vmap, _ = best_and_output(lambda: least_squares_batched(decay_residuals, initial, ys), repeats)
     least_squares(decay_residuals, initial, data=ys[0])
-    toy_loop, _ = _timed(lambda: [least_squares(decay_residuals, initial, data=ys[i]) for i in range(n_batch)], 1)
+    toy_loop, _ = best_and_output(lambda: [least_squares(decay_residuals, initial, data=ys[i]) for i in range(n_batch)], 1)
     results["vmap_64_fits_cheap_model"] = {
         "model": "A exp(-k t), 500 points, 2 parameters", "vmapped_s": toy_vmap, "loop_s": toy_loop,
         "throughput_ratio": toy_loop / toy_vmap,
     }
 
-    results["machine"] = {
-        "hostname": socket.gethostname(), "platform": platform.platform(), "python": sys.version.split()[0],
-        "jax": jax.__version__, "devices": [str(d) for d in jax.devices()], "cpu_count": os.cpu_count(), "quick": quick,
-    }
+    results["machine"] = {**machine_info(), "quick": quick}
     _print(results)
     out_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
     os.makedirs(out_dir, exist_ok=True)

@@ -37,6 +37,11 @@ import numpy as np  # noqa: E402
 
 import jaxtherm as jt  # noqa: E402
 
+try:  # run as part of the benchmarks package (python -m benchmarks)
+    from ._common import best_and_compile  # noqa: E402
+except ImportError:  # run as a script (python benchmarks/bench_tdtr.py)
+    from _common import best_and_compile  # noqa: E402
+
 L = jt.tdtr.Layer
 
 
@@ -94,16 +99,6 @@ def numpy_signal(layers, resistances, f_mod, f_rep, delays, heat_plane, probe_pl
 
 
 # ----------------------------------------------------------------------------- helpers
-def _time(fn, repeats):
-    t0 = time.perf_counter()
-    jax.block_until_ready(fn())
-    first = time.perf_counter() - t0
-    best = np.inf
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        jax.block_until_ready(fn())
-        best = min(best, time.perf_counter() - t0)
-    return best, max(first - best, 0.0)
 
 
 def _numpy_until_accurate(run, reference, tolerance, start, cap, repeats):
@@ -147,9 +142,9 @@ def case_80mhz(quick):
     repeats = 5 if quick else 20
     # The floor is for a jitted curve; the eager public call adds input validation on the host.
     jitted = jax.jit(lambda s: jt.tdtr.signal(s, setup, delays))
-    per_curve, compile_s = _time(lambda: jitted(stack), repeats)
-    per_curve_eager, _ = _time(lambda: jt.tdtr.signal(stack, setup, delays), repeats)
-    per_curve_default, _ = _time(lambda: jt.tdtr.signal(stack, default, delays), repeats)
+    per_curve, compile_s = best_and_compile(lambda: jitted(stack), repeats)
+    per_curve_eager, _ = best_and_compile(lambda: jt.tdtr.signal(stack, setup, delays), repeats)
+    per_curve_default, _ = best_and_compile(lambda: jt.tdtr.signal(stack, default, delays), repeats)
     jax_error = float(np.max(np.abs(np.asarray(jt.tdtr.ratio(jitted(stack))) / reference - 1)))
     default_error = float(
         np.max(np.abs(np.asarray(jt.tdtr.ratio(jt.tdtr.signal(stack, default, delays))) / reference - 1))
@@ -164,12 +159,12 @@ def case_80mhz(quick):
         resistances=rng.uniform(2e-9, 2e-8, (batch, 1)),
     )
     mapped = jax.jit(jax.vmap(lambda s: jt.tdtr.signal(s, setup, delays)))
-    batch_s, batch_compile = _time(lambda: mapped(batched), 3 if quick else 10)
+    batch_s, batch_compile = best_and_compile(lambda: mapped(batched), 3 if quick else 10)
     # The same batch mapped in vmapped chunks of 16 (lax.map(batch_size=16)): keeps the
     # per-chunk working set in cache on a CPU, which a single 64-wide vmap does not.
     chunk = 16
     chunked = jax.jit(lambda b: jax.lax.map(lambda s: jt.tdtr.signal(s, setup, delays), b, batch_size=chunk))
-    chunked_s, _ = _time(lambda: chunked(batched), 3 if quick else 10)
+    chunked_s, _ = best_and_compile(lambda: chunked(batched), 3 if quick else 10)
     batch_reference = np.asarray(jax.jit(jax.vmap(lambda s: jt.tdtr.ratio(jt.tdtr.signal(s, tight, delays))))(batched))
     batch_error = float(np.max(np.abs(np.asarray(jt.tdtr.ratio(chunked(batched))) / batch_reference - 1)))
 
@@ -206,7 +201,7 @@ def case_itr(quick):
     out = {}
     for name, heat, probe in (("FR", "front", "rear"), ("RF", "rear", "front")):
         setup = jt.tdtr.Setup(200e3, 20e6, 26e-6, 12.5e-6, heat_at=heat, probe_at=probe)
-        per_curve, compile_s = _time(lambda: jt.tdtr.signal(stack, setup, delays), 3 if quick else 10)
+        per_curve, compile_s = best_and_compile(lambda: jt.tdtr.signal(stack, setup, delays), 3 if quick else 10)
         reference = np.asarray(
             jt.tdtr.ratio(jt.tdtr.signal(stack, setup.replace(n_sidebands=256, n_hankel=64), delays))
         )
@@ -247,8 +242,8 @@ def case_jacobian(quick):
     forward = jax.jit(ratio_of)
     jacobian = jax.jit(jax.jacfwd(ratio_of))
     repeats = 3 if quick else 10
-    t_forward, c_forward = _time(lambda: forward(p0), repeats)
-    t_jacobian, c_jacobian = _time(lambda: jacobian(p0), repeats)
+    t_forward, c_forward = best_and_compile(lambda: forward(p0), repeats)
+    t_jacobian, c_jacobian = best_and_compile(lambda: jacobian(p0), repeats)
     return {
         "case": "jacfwd of the FR ratio (500 delays) w.r.t. 10 parameters",
         "forward_s": t_forward,

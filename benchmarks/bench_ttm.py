@@ -44,6 +44,11 @@ import numpy as np  # noqa: E402
 from jaxtherm import materials, sources, ttm  # noqa: E402
 from jaxtherm.sweep import sweep as jaxtherm_sweep  # noqa: E402
 
+try:  # run as part of the benchmarks package (python -m benchmarks)
+    from ._common import best_of  # noqa: E402
+except ImportError:  # run as a script (python benchmarks/bench_ttm.py)
+    from _common import best_of  # noqa: E402
+
 REFERENCE = {"peak_front_Te_K": 647.9, "front_Te_at_1ps_K": 407.40, "front_Tp_at_5ps_K": 303.02}
 ABSORBED = 0.699
 THICKNESS = 100e-9
@@ -51,13 +56,6 @@ DEPTH = 15.3e-9
 FWHM = 96e-15
 
 
-def _best_of(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 # ---------------------------------------------------------------------------------
@@ -93,7 +91,7 @@ def bench_jaxtherm(quick):
     solution = ttm.simulate(params, config, edges, positions=[0.0])
     jax.block_until_ready(solution)
     compile_and_first = time.perf_counter() - start
-    per_solve = _best_of(lambda: jax.block_until_ready(ttm.simulate(params, config, edges, positions=[0.0])),
+    per_solve = best_of(lambda: jax.block_until_ready(ttm.simulate(params, config, edges, positions=[0.0])),
                          3 if quick else 10)
     result = {"code": "jaxtherm", "version": "0.1.0", "n_steps": int(len(edges) - 1),
               "compile_plus_first_solve_s": compile_and_first, "per_solve_s": per_solve}
@@ -119,11 +117,11 @@ def bench_jaxtherm(quick):
     start = time.perf_counter()
     peaks = np.asarray(jaxtherm_sweep(member, couplings, chunk_size=chunk, devices=None, progress=False))
     sweep_compile = time.perf_counter() - start
-    sweep_time = _best_of(lambda: jaxtherm_sweep(member, couplings, chunk_size=chunk, devices=None,
+    sweep_time = best_of(lambda: jaxtherm_sweep(member, couplings, chunk_size=chunk, devices=None,
                                                  progress=False), 1 if quick else 2)
     plain = jax.jit(jax.vmap(member))
     jax.block_until_ready(plain(couplings))
-    plain_time = _best_of(lambda: jax.block_until_ready(plain(couplings)), 1)
+    plain_time = best_of(lambda: jax.block_until_ready(plain(couplings)), 1)
     loop_check = float(peak(couplings[n_members // 2], config))
     result.update({
         "vmap_members": n_members,
@@ -177,7 +175,7 @@ def bench_udkm1dsim(quick):
     start = time.perf_counter()
     temp_map = solve()
     first = time.perf_counter() - start
-    per_solve = _best_of(solve, 2 if quick else 3)
+    per_solve = best_of(solve, 2 if quick else 3)
     d = delays.to("s").magnitude
     te, tp = temp_map[:, 0, 0], temp_map[:, 0, 1]
     return {"code": "udkm1Dsim", "version": ud.__version__, "first_solve_s": first, "per_solve_s": per_solve,
@@ -206,7 +204,7 @@ def bench_laserttm(quick):
     start = time.perf_counter()
     out = solve()
     first = time.perf_counter() - start
-    per_solve = _best_of(solve, 2 if quick else 5)
+    per_solve = best_of(solve, 2 if quick else 5)
     shutil.rmtree(cfg["outputDir"], ignore_errors=True)
     centre = 5 * FWHM
     t = np.asarray(out["time_s"]) - centre

@@ -20,6 +20,8 @@ import json
 import time
 import traceback
 
+import jax
+
 from ._common import RESULTS_DIR, machine_info, machine_name
 
 SUITES = ("tdtr", "fit", "ttm", "dugks", "scaling")
@@ -105,7 +107,7 @@ def print_headline(rows: list[dict]) -> None:
         speedup = row.get("speedup")
         print(
             f"{row['suite']:8s} {row['case'][:52]:52s} {row.get('jaxtherm', ''):>14s} "
-            f"{row.get('baseline', ''):>14s} {('%.1fx' % speedup) if speedup else '':>9s}"
+            f"{row.get('baseline', ''):>14s} {f'{speedup:.1f}x' if speedup else '':>9s}"
         )
 
 
@@ -114,8 +116,6 @@ def main(argv=None) -> dict:
     parser.add_argument("--quick", action="store_true", help="smaller problems (smoke test)")
     parser.add_argument("--only", default=",".join(SUITES), help="comma-separated suites: " + ",".join(SUITES))
     args = parser.parse_args(argv)
-
-    import jax
 
     jax.config.update("jax_enable_x64", True)
     selected = [s.strip() for s in args.only.split(",") if s.strip()]

@@ -17,17 +17,23 @@ from __future__ import annotations
 import dataclasses
 import time
 
-import numpy as np
+import jax
 
-from ._common import RESULTS_DIR, machine_name, time_call, write_json
+# Benchmarks run in float64; set before any jaxtherm array exists.
+jax.config.update("jax_enable_x64", True)
+
+import jax.numpy as jnp  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+import jaxtherm as jt  # noqa: E402
+from jaxtherm import dugks, materials, sources, ttm  # noqa: E402
+from jaxtherm.app.demo import itr_paper_sample  # noqa: E402
+
+from ._common import RESULTS_DIR, machine_name, time_call, write_json  # noqa: E402
 
 
 def _tdtr_problem(n_delays=30, n_sidebands=None):
-    import jax.numpy as jnp
-
-    import jaxtherm as jt
-    from jaxtherm.demo import itr_paper_sample
-
     truth, setups = itr_paper_sample()
     setup = setups["FR"] if n_sidebands is None else setups["FR"].replace(n_sidebands=n_sidebands)
     delays = jnp.asarray(np.geomspace(10e-12, 49e-9, n_delays))
@@ -40,10 +46,6 @@ def _tdtr_problem(n_delays=30, n_sidebands=None):
 
 
 def _ttm_problem(n_cells=100):
-    import jax.numpy as jnp
-
-    from jaxtherm import materials, sources, ttm
-
     source = sources.PulseSource(incident_fluence=0.699, pulse_duration=96e-15, penetration_depth=15.3e-9,
                                  film_thickness=100e-9, normalisation="energy")
     config = ttm.Config(cells_per_layer=(n_cells,))
@@ -58,10 +60,6 @@ def _ttm_problem(n_cells=100):
 
 
 def _dugks_problem(n_cells=20, n_ordinates=16):
-    import jax.numpy as jnp
-
-    from jaxtherm import dugks, materials, sources
-
     source = sources.PulseSource(incident_fluence=0.699, pulse_duration=96e-15, penetration_depth=15.3e-9,
                                  film_thickness=100e-9, normalisation="energy")
     config = dugks.Config(cells_per_layer=n_cells, n_ordinates=n_ordinates, max_speed=float(materials.GOLD.electron_speed))
@@ -76,9 +74,6 @@ def _dugks_problem(n_cells=20, n_ordinates=16):
 
 
 def _batch_curve(fn, centre, sizes):
-    import jax
-    import jax.numpy as jnp
-
     batched = jax.jit(jax.vmap(fn))
     rows = []
     for size in sizes:
@@ -90,8 +85,6 @@ def _batch_curve(fn, centre, sizes):
 
 
 def _size_curve(make, centre_kw, sizes, label):
-    import jax
-
     rows = []
     for size in sizes:
         fn, centre = make(**{label: size, **centre_kw})
@@ -102,9 +95,6 @@ def _size_curve(make, centre_kw, sizes, label):
 
 
 def main(quick: bool = False) -> dict:
-    import jax
-
-    jax.config.update("jax_enable_x64", True)
     t0 = time.perf_counter()
     on_cpu = jax.default_backend() == "cpu"
     results = {"batch": {}, "size": {}}
@@ -139,12 +129,8 @@ def main(quick: bool = False) -> dict:
 
 
 def _plot(results: dict, path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4))
+    fig = Figure(figsize=(15, 4))
+    axes = fig.subplots(1, 3)
     ax = axes[0]
     for solver, rows in results["batch"].items():
         ax.loglog([r["batch"] for r in rows], [r["seconds"] for r in rows], "o-", label=solver)
@@ -169,7 +155,6 @@ def _plot(results: dict, path) -> None:
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 if __name__ == "__main__":

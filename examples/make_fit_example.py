@@ -13,9 +13,9 @@ import numpy as np
 
 jax.config.update("jax_enable_x64", True)
 
-from jaxtherm.demo import FR_INTERFACES, RF_INTERFACES, itr_paper_sample  # noqa: E402
+from jaxtherm.app.demo import FR_INTERFACES, RF_INTERFACES, itr_paper_sample  # noqa: E402
 from jaxtherm.fit.io import write_trace_file  # noqa: E402
-from jaxtherm.fit.traces import TdtrModel  # noqa: E402
+from jaxtherm.tdtr import TdtrModel  # noqa: E402
 
 if __name__ == "__main__":
     truth, setups = itr_paper_sample()

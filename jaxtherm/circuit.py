@@ -15,7 +15,7 @@ Given the two measured ITRs, `R_pp = R_I,2->1 - R_ep` and
 `R_ei = 1/(1/R_I,1->2 - 1/R_I,2->1)`.
 
 All resistances in m^2 K/W (the paper's tables use m^2 K/GW = 1e-9 m^2 K/W).
-Table 6's W row follows from Table 3; its Ni row does not (SPEC §7): with
+Table 6's W row follows from Table 3; its Ni row does not: with
 R_I = 3.7 and 6.9 m^2K/GW one gets R_ei = 7.98, and the printed 8.46 follows
 from R_I,1->2 = 3.8. `table6_check()` reports both.
 """

@@ -67,8 +67,9 @@ quartz effusivity from Table 4) with the Table 3 ITRs as *named*, direction-depe
 and the two `Setup`s: 1-D conduction, 20 MHz repetition, 200 kHz modulation, probe on the delay line.
 """),
     code('''
-from jaxtherm.demo import itr_paper_sample, TABLE3_300K, FR_INTERFACES, RF_INTERFACES
-from jaxtherm.fit import TdtrModel, Trace, fit_traces, load_trace_file
+from jaxtherm.app.demo import itr_paper_sample, TABLE3_300K, FR_INTERFACES, RF_INTERFACES
+from jaxtherm.fit import Trace, fit_traces, load_trace_file
+from jaxtherm.tdtr import TdtrModel
 from jaxtherm.fit.io import write_trace_file
 
 truth, setups = itr_paper_sample()
@@ -204,7 +205,7 @@ The FR phase (heat the W front, probe the Ni/quartz rear) at three delays, for a
 W/Al$_2$O$_3$ resistance and the quartz effusivity $e = \sqrt{\kappa C}$.
 """),
     code('''
-from jaxtherm.demo import itr_paper_sample
+from jaxtherm.app.demo import itr_paper_sample
 truth, setups = itr_paper_sample()
 stack0, setup = truth["stack"], setups["FR"]
 quartz_c = float(stack0.layers[3].heat_capacity)
@@ -260,7 +261,7 @@ script = textwrap.dedent(f"""
     import json, jax, numpy as np
     jax.config.update("jax_enable_x64", True)
     import jax.numpy as jnp, jaxtherm as jt
-    from jaxtherm.demo import itr_paper_sample
+    from jaxtherm.app.demo import itr_paper_sample
     truth, setups = itr_paper_sample()
     stack0, setup = truth["stack"], setups["FR"]
     delays = jnp.array({[float(d) for d in delays]})
@@ -367,8 +368,9 @@ With a differentiable model, forward-mode AD gives all $S_p(t)$ in one pass, exa
 """),
     code(PREAMBLE),
     code('''
-from jaxtherm.demo import itr_paper_sample, FR_INTERFACES, RF_INTERFACES
-from jaxtherm.fit import TdtrModel, log_sensitivity, log_sensitivity_finite_difference, plot_sensitivities
+from jaxtherm.app.demo import itr_paper_sample, FR_INTERFACES, RF_INTERFACES
+from jaxtherm.fit import log_sensitivity, log_sensitivity_finite_difference, plot_sensitivities
+from jaxtherm.tdtr import TdtrModel
 truth, setups = itr_paper_sample()
 delays = np.geomspace(10e-12, 49e-9, 60 if FAST else 200)
 layers = {0: "W", 1: "Al2O3", 2: "Ni"}

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from jaxtherm.demo import TABLE3_300K, run_demo
+from jaxtherm.app.demo import TABLE3_300K, run_demo
 
 EXPECTED_FILES = ("traces_fit.png", "sensitivity.png", "circuit.png", "traces.csv", "demo_results.json", "demo_report.txt")
 

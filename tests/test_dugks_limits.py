@@ -174,7 +174,7 @@ def test_small_grating_shows_temperature_wave_and_reverse_flow(length, t_end):
 def test_steady_slab_grid_independence_fig6():
     """Fig. 6a: the steady Te*, Tp* of a 100 nm Au slab (temperature slip at the walls, the
     electron slip larger) agree within 1 % between M = 40 and M = 100 cells."""
-    from jaxtherm.reproduce._dugks_curves import steady_slab
+    from jaxtherm.app.reproduce._dugks_curves import steady_slab
 
     x40, te40, tp40, _ = steady_slab(100e-9, 40, ordinates=16)
     x100, te100, tp100, _ = steady_slab(100e-9, 100, ordinates=16)

@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from jaxtherm.cli import main
-from jaxtherm.fit.config_file import ConfigError, load_config, run_config
+from jaxtherm.app.cli import main
+from jaxtherm.app.config_file import ConfigError, load_config, run_config
 
 EXAMPLES = os.path.join(os.path.dirname(__file__), "..", "examples")
 TRUTH = {"W/Al2O3": 4.2e-9, "Al2O3/Ni": 6.9e-9, "Al2O3/W": 6.6e-9, "Ni/Al2O3": 3.7e-9, "quartz.conductivity": 1510.0**2 / 1.66e6}

@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 
 import jaxtherm.tdtr as tdtr
-from jaxtherm.demo import FR_INTERFACES, RF_INTERFACES, TABLE3_300K, _sensitivity_parameters, itr_paper_sample
-from jaxtherm.fit import TdtrModel, Trace, fit_traces_batched
+from jaxtherm.app.demo import FR_INTERFACES, RF_INTERFACES, TABLE3_300K, itr_paper_sample, sensitivity_parameters
+from jaxtherm.fit import Trace, fit_traces_batched
 from jaxtherm.fit.sensitivity import log_sensitivity, log_sensitivity_finite_difference
+from jaxtherm.tdtr import TdtrModel
 
 GW = 1e-9
 SIGMA = 1e-4  # rad (as run_demo)
@@ -86,7 +87,7 @@ def test_sensitivities_ad_vs_one_percent_differences_and_shapes(sample):
     sign and varies less, relative to its size, than the ITRs."""
     truth, _, models, _, _ = sample
     # The demo's Fig. 4 set (C at fixed alpha, alpha, ITRs, substrate effusivity): shares its compiled Jacobian.
-    parameters = _sensitivity_parameters(FR_INTERFACES)
+    parameters = sensitivity_parameters(FR_INTERFACES)
     assert parameters["C W"] == ["stack.layers[0].heat_capacity", "stack.layers[0].conductivity"]
     assert parameters["e quartz"] == ["stack.layers[3].heat_capacity", "stack.layers[3].conductivity"]
     ad = log_sensitivity(models["FR"], truth, parameters)

@@ -27,12 +27,12 @@ def test_public_modules_are_reexported():
 
 def test_cli_lists_reproductions_and_rejects_unknown_case(tmp_path):
     """`jaxtherm reproduce list` names every paper figure; an unknown case exits 2 with a clear message."""
-    listing = subprocess.run([sys.executable, "-m", "jaxtherm.cli", "reproduce", "list"], capture_output=True,
+    listing = subprocess.run([sys.executable, "-m", "jaxtherm.app.cli", "reproduce", "list"], capture_output=True,
                              text=True, timeout=300)
     assert listing.returncode == 0, listing.stderr
-    for case in ["dugks-fig%d" % i for i in (2, 3, 4, 5, 6, 7, 8, 10, 11, 12)] + ["itr-fig5"]:
+    for case in [f"dugks-fig{i}" for i in (2, 3, 4, 5, 6, 7, 8, 10, 11, 12)] + ["itr-fig5"]:
         assert case in listing.stdout, case
-    bad = subprocess.run([sys.executable, "-m", "jaxtherm.cli", "reproduce", "dugks-fig99", "--out", str(tmp_path)],
+    bad = subprocess.run([sys.executable, "-m", "jaxtherm.app.cli", "reproduce", "dugks-fig99", "--out", str(tmp_path)],
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2
     assert "unknown reproduction case" in bad.stderr

@@ -144,7 +144,7 @@ CHUNKED_TDTR_SCRIPT = textwrap.dedent(
     import jax.numpy as jnp
     import numpy as np
     import jaxtherm as jt
-    from jaxtherm.demo import itr_paper_sample
+    from jaxtherm.app.demo import itr_paper_sample
 
     truth, setups = itr_paper_sample()
     stack0, setup = truth["stack"], setups["FR"]

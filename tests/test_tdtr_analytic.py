@@ -8,6 +8,8 @@ import scipy.integrate
 
 import jaxtherm as jt
 
+from helpers import itr_stack
+
 L = jt.tdtr.Layer
 
 
@@ -86,10 +88,7 @@ def test_radial_single_layer_matches_direct_hankel_integral(thickness):
 
 
 def _itr_stack():
-    return jt.tdtr.Stack(
-        layers=[L(104e-9, 2.55e6, 158.1), L(9.66e-9, 2.21e6, 9.724), L(82e-9, 3.98e6, 83.58), L(np.inf, 1.6e6, 1.4)],
-        resistances=[4.2e-9, 6.9e-9, 1e-9],
-    )
+    return itr_stack()
 
 
 def _random_stack(rng, n_layers, finite_last):

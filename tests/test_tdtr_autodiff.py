@@ -9,16 +9,15 @@ import pytest
 import jaxtherm as jt
 from jaxtherm.tdtr.lockin import _signal_jit
 
+import helpers
+
 L = jt.tdtr.Layer
 DELAYS = np.array([1e-12, 10e-12, 100e-12, 1e-9, 49e-9])
 SETUP_FR = jt.tdtr.Setup(200e3, 20e6, heat_at="front", probe_at="rear", one_dimensional=True)
 
 
 def _stack(resistances=(4.2e-9, 6.9e-9, 1e-9), conductivities=(158.1, 9.724, 83.58, 1.4)):
-    thickness = [104e-9, 9.66e-9, 82e-9, np.inf]
-    heat_capacity = [2.55e6, 2.21e6, 3.98e6, 1.6e6]
-    layers = [L(d, c, k) for d, c, k in zip(thickness, heat_capacity, conductivities)]
-    return jt.tdtr.Stack(layers=layers, resistances=list(resistances))
+    return helpers.itr_stack(resistances=resistances, conductivities=conductivities)
 
 
 def _ratio_of(params):
@@ -75,9 +74,9 @@ def test_vmap_over_stacks_equals_loop():
     looped = np.array([np.asarray(jt.tdtr.signal(s, SETUP_FR, DELAYS)) for s in stacks])
     np.testing.assert_allclose(mapped, looped, rtol=1e-12)
     arrays = jt.tdtr.Stack.from_arrays(
-        thickness=[[104e-9, 9.66e-9, 82e-9, np.inf]] * 3,
-        heat_capacity=[[2.55e6, 2.21e6, 3.98e6, 1.6e6]] * 3,
-        conductivity=[[158.1, 9.724, 83.58, 1.4]] * 3,
+        thickness=[list(helpers.THICKNESS)] * 3,
+        heat_capacity=[list(helpers.HEAT_CAPACITY)] * 3,
+        conductivity=[list(helpers.CONDUCTIVITY)] * 3,
         resistances=[[r, 6.9e-9, 1e-9] for r in (2e-9, 4.2e-9, 9e-9)],
     )
     mapped2 = np.asarray(jax.vmap(lambda s: jt.tdtr.signal(s, SETUP_FR, DELAYS))(arrays))

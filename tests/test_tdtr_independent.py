@@ -17,18 +17,17 @@ import scipy.linalg
 
 import jaxtherm as jt
 
-# ITR paper sample W/Al2O3/Ni/quartz (Table 1 at 300 K, Table 3 ITRs; SPEC §4).
-THICKNESS = [104e-9, 9.66e-9, 82e-9, np.inf]
-HEAT_CAPACITY = [2.55e6, 2.21e6, 3.98e6, 1.6e6]
-CONDUCTIVITY = [2.55e6 * 6.2e-5, 2.21e6 * 4.4e-6, 3.98e6 * 2.1e-5, 1.4]
-RESISTANCES = [4.2e-9, 6.9e-9, 1.0e-9]
+import helpers
+
+# ITR paper sample W/Al2O3/Ni/quartz (Table 1 at 300 K, Table 3 ITRs).
+THICKNESS, HEAT_CAPACITY = list(helpers.THICKNESS), list(helpers.HEAT_CAPACITY)
+CONDUCTIVITY, RESISTANCES = list(helpers.CONDUCTIVITY), list(helpers.RESISTANCES)
 PUMP_RADIUS, PROBE_RADIUS = 26e-6, 12.5e-6
 FREQUENCIES = np.array([200e3, 20.2e6, 1.0e9])
 
 
 def _itr_stack():
-    layers = [jt.tdtr.Layer(d, c, k) for d, c, k in zip(THICKNESS, HEAT_CAPACITY, CONDUCTIVITY)]
-    return jt.tdtr.Stack(layers=layers, resistances=list(RESISTANCES))
+    return helpers.itr_stack()
 
 
 def _grid(refine):

@@ -6,6 +6,8 @@ import pytest
 
 import jaxtherm as jt
 
+import helpers
+
 L = jt.tdtr.Layer
 F_MOD, F_REP = 200e3, 20e6
 PERIOD = 1.0 / F_REP
@@ -15,10 +17,7 @@ CLAIM_DELAYS = np.array([1e-12, 10e-12, 100e-12, 1e-9, 49e-9])
 @pytest.fixture(scope="module")
 def itr_stack():
     """W/Al2O3/Ni/quartz of the ITR paper (Table 1 properties, Table 3 ITRs at 300 K)."""
-    return jt.tdtr.Stack(
-        layers=[L(104e-9, 2.55e6, 158.1), L(9.66e-9, 2.21e6, 9.724), L(82e-9, 3.98e6, 83.58), L(np.inf, 1.6e6, 1.4)],
-        resistances=[4.2e-9, 6.9e-9, 1e-9],
-    )
+    return helpers.itr_stack()
 
 
 def _filtered_sideband_sum(stack, setup, delays, n_sidebands):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from jaxtherm import materials, sources, ttm
-from jaxtherm.reproduce import dugks_fig3
+from jaxtherm.app.reproduce import dugks_fig3
 
 
 def test_dugks_fig3_ttm_maxima():
@@ -39,7 +39,7 @@ def test_benchmark_problem_converged_values():
 def test_itr_fig5_writes_outputs_and_equilibrates(tmp_path):
     """ITR Fig. 5 (fast): files written; after ~10 ps both films reach the uniform rise
     F / (L (Ce + Cp)) (0.835 K Ni, 1.084 K W); the rear heats less than the front."""
-    from jaxtherm.reproduce import run_case
+    from jaxtherm.app.reproduce import run_case
 
     headline = run_case("itr-fig5", tmp_path, fast=True)
     for suffix in (".png", ".csv", ".json", "_maps.npz"):

@@ -25,7 +25,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .least_squares import least_squares_batched
+from ._batch import least_squares_batched
 from .paths import get_path, set_path
 from .problem import Trace
 

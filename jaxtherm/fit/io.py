@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import warnings
+from typing import NamedTuple
 
 import numpy as np
 
@@ -77,6 +79,123 @@ def _is_number(text: str) -> bool:
     return True
 
 
+class _Layout(NamedTuple):
+    """What the lines before the data say: delimiter, column names, where the data start."""
+
+    delimiter: str | None
+    names: tuple
+    has_header: bool
+    header_line: int  # 1-based line number of the header (or of the first data line)
+    data_offset: int  # text-stream position of the first data line
+
+
+def _check_arguments(path, delay_unit) -> str:
+    path = os.fspath(path)
+    if delay_unit not in DELAY_UNITS:
+        raise ValueError(f"unknown delay_unit {delay_unit!r}; expected one of {list(DELAY_UNITS)}")
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"trace file not found: {path}")
+    if os.path.isdir(path):
+        raise TraceFileError(f"{path}: is a directory, not a trace file")
+    return path
+
+
+def _layout(path, handle, delimiter, comment) -> _Layout:
+    """Read up to the first data line (skipping blank and comment lines) and decide the layout."""
+    line_no = 0
+    while True:
+        offset = handle.tell()
+        raw = handle.readline()
+        if not raw:
+            raise TraceFileError(f"{path}: the file is empty (no data lines)")
+        line_no += 1
+        line = raw.strip()
+        if line and not line.startswith(comment):
+            break
+    sep = _detect_delimiter(line) if delimiter == "auto" else delimiter
+    fields = _split(line, sep)
+    has_header = not any(_is_number(f) for f in fields)
+    n_columns = len(fields)
+    names = tuple(fields) if has_header else tuple(["delay"] + [f"column_{i}" for i in range(1, n_columns)])
+    if has_header and len(set(names)) != len(names):
+        raise TraceFileError(f"{path}, line {line_no}: duplicate column names in header {list(names)}")
+    if n_columns < 2:
+        raise TraceFileError(
+            f"{path}, line {line_no}: found {n_columns} column; a trace file needs a delay column and at "
+            f"least one signal column (delimiter {'whitespace' if sep is None else repr(sep)})"
+        )
+    return _Layout(sep, names, has_header, line_no, handle.tell() if has_header else offset)
+
+
+def _data_line_numbers(path, layout: _Layout, n_rows: int, comment: str) -> np.ndarray:
+    """1-based line numbers of the data rows: contiguous unless blank or comment lines interrupt them."""
+    first = layout.header_line + 1 if layout.has_header else layout.header_line
+    with open(path, "rb") as handle:
+        n_lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+        handle.seek(-1, os.SEEK_END)
+        n_lines += handle.read(1) != b"\n"
+    if n_lines - first + 1 == n_rows:
+        return np.arange(first, first + n_rows)
+    with open(path, encoding="utf-8-sig") as handle:
+        numbers = [i for i, line in enumerate(handle, 1) if i >= first and (s := line.strip()) and not s.startswith(comment)]
+    return np.asarray(numbers)
+
+
+def _read_table(path, delimiter, comment):
+    """Fast path: numpy's parser on the data lines. `None` if anything is off (the careful
+    reader then finds the line and says what is wrong)."""
+    with open(path, encoding="utf-8-sig") as handle:  # read-only; never modified
+        layout = _layout(path, handle, delimiter, comment)
+        handle.seek(layout.data_offset)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # "input contained no data" is reported below
+                table = np.loadtxt(handle, delimiter=layout.delimiter, comments=comment, ndmin=2, dtype=float)
+        except (ValueError, UnicodeDecodeError):
+            return layout, None
+    if table.shape[0] == 0 or table.shape[1] != len(layout.names) or not np.all(np.isfinite(table)):
+        return layout, None
+    return layout, table
+
+
+def _careful_rows(path, layout: _Layout, comment):
+    """Line-by-line reader: raises `TraceFileError` naming the line and column of the first problem."""
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            lines = handle.read().splitlines()
+    except UnicodeDecodeError as exc:
+        raise TraceFileError(f"{path}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from exc
+    names, sep, first = layout.names, layout.delimiter, layout.header_line
+    rows, line_numbers = [], []
+    for line_no in range(first + 1 if layout.has_header else first, len(lines) + 1):
+        line = lines[line_no - 1].strip()
+        if not line or line.startswith(comment):
+            continue
+        fields = _split(line, sep)
+        if len(fields) != len(names):
+            raise TraceFileError(
+                f"{path}, line {line_no}: found {len(fields)} columns, expected {len(names)} "
+                f"({'header' if layout.has_header else 'first data line'} at line {first})"
+            )
+        rows.append([_field_value(path, line_no, j, names[j], field) for j, field in enumerate(fields)])
+        line_numbers.append(line_no)
+    if not rows:
+        raise TraceFileError(f"{path}: header at line {first} but no data rows")
+    return np.asarray(rows, dtype=float), np.asarray(line_numbers)
+
+
+def _field_value(path, line_no, j, name, field) -> float:
+    if field == "":
+        raise TraceFileError(f"{path}, line {line_no}, column {j + 1} ({name}): empty field")
+    try:
+        value = float(field)
+    except ValueError:
+        raise TraceFileError(f"{path}, line {line_no}, column {j + 1} ({name}): {field!r} is not a number") from None
+    if not np.isfinite(value):
+        raise TraceFileError(f"{path}, line {line_no}, column {j + 1} ({name}): non-finite value {field!r}")
+    return value
+
+
 def load_trace_file(
     path,
     *,
@@ -101,69 +220,23 @@ def load_trace_file(
     - `comment`: lines starting with this are skipped.
 
     **Returns:** a `TraceFile` with delays in seconds.
+
+    The data lines go through numpy's parser (`np.loadtxt`); only a file it refuses is
+    read again line by line to name the offending line and column.
     """
-    path = os.fspath(path)
-    if delay_unit not in DELAY_UNITS:
-        raise ValueError(f"unknown delay_unit {delay_unit!r}; expected one of {list(DELAY_UNITS)}")
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"trace file not found: {path}")
-    if os.path.isdir(path):
-        raise TraceFileError(f"{path}: is a directory, not a trace file")
+    path = _check_arguments(path, delay_unit)
     try:
-        with open(path, "r", encoding="utf-8-sig") as handle:  # read-only; never modified
-            lines = handle.read().splitlines()
+        layout, table = _read_table(path, delimiter, comment)
     except UnicodeDecodeError as exc:
         raise TraceFileError(f"{path}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from exc
-
-    content = [(i + 1, line.strip()) for i, line in enumerate(lines)]
-    content = [(n, line) for n, line in content if line and not line.startswith(comment)]
-    if not content:
-        raise TraceFileError(f"{path}: the file is empty (no data lines)")
-
-    first_line_no, first_line = content[0]
-    sep = _detect_delimiter(first_line) if delimiter == "auto" else delimiter
-    header_fields = _split(first_line, sep)
-    has_header = not any(_is_number(f) for f in header_fields)
-    n_columns = len(header_fields)
-    names = tuple(header_fields) if has_header else tuple(["delay"] + [f"column_{i}" for i in range(1, n_columns)])
-    if has_header and len(set(names)) != len(names):
-        raise TraceFileError(f"{path}, line {first_line_no}: duplicate column names in header {list(names)}")
-    if n_columns < 2:
-        raise TraceFileError(
-            f"{path}, line {first_line_no}: found {n_columns} column; a trace file needs a delay column and at "
-            f"least one signal column (delimiter {'whitespace' if sep is None else repr(sep)})"
-        )
-
-    rows, line_numbers = [], []
-    for line_no, line in content[1:] if has_header else content:
-        fields = _split(line, sep)
-        if len(fields) != n_columns:
-            raise TraceFileError(
-                f"{path}, line {line_no}: found {len(fields)} columns, expected {n_columns} "
-                f"({'header' if has_header else 'first data line'} at line {first_line_no})"
-            )
-        values = []
-        for j, field in enumerate(fields):
-            if field == "":
-                raise TraceFileError(f"{path}, line {line_no}, column {j + 1} ({names[j]}): empty field")
-            try:
-                value = float(field)
-            except ValueError:
-                raise TraceFileError(
-                    f"{path}, line {line_no}, column {j + 1} ({names[j]}): {field!r} is not a number"
-                ) from None
-            if not np.isfinite(value):
-                raise TraceFileError(f"{path}, line {line_no}, column {j + 1} ({names[j]}): non-finite value {field!r}")
-            values.append(value)
-        rows.append(values)
-        line_numbers.append(line_no)
-    if not rows:
-        raise TraceFileError(f"{path}: header at line {first_line_no} but no data rows")
-
-    table = np.asarray(rows, dtype=float)
+    if table is None:
+        table, line_numbers = _careful_rows(path, layout, comment)
+    else:
+        line_numbers = _data_line_numbers(path, layout, table.shape[0], comment)
+    names = layout.names
     delay_index = _column_index(path, delay_column, names)
     if columns is None:
-        keep = [j for j in range(n_columns) if j != delay_index]
+        keep = [j for j in range(len(names)) if j != delay_index]
     else:
         keep = [_column_index(path, c, names) for c in columns]
         if delay_index in keep:
@@ -173,7 +246,7 @@ def load_trace_file(
         delays=table[:, delay_index] * DELAY_UNITS[delay_unit],
         columns={names[j]: table[:, j] for j in keep},
         column_names=names,
-        line_numbers=np.asarray(line_numbers),
+        line_numbers=line_numbers,
     )
 
 

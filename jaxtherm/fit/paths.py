@@ -14,7 +14,14 @@ import re
 import jax.numpy as jnp
 import numpy as np
 
-__all__ = ["parse_path", "get_path", "set_path", "set_paths"]
+__all__ = ["parse_path", "get_path", "set_path", "named_paths", "ParameterPathError"]
+
+
+class ParameterPathError(KeyError, ValueError):
+    """A parameter path names no leaf of the tree (a `KeyError` and a `ValueError`)."""
+
+    def __str__(self) -> str:  # the message itself, not KeyError's repr of it
+        return str(self.args[0]) if self.args else ""
 
 _TOKEN = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[\s*(-?\d+)\s*\]|\[\s*['\"]([^'\"]+)['\"]\s*\]")
 
@@ -43,17 +50,17 @@ def _child(node, token, path):
     kind, name = token
     if isinstance(node, dict):
         if name not in node:
-            raise KeyError(f"parameter path {path!r}: key {name!r} not found (available: {sorted(map(str, node))})")
+            raise ParameterPathError(f"parameter path {path!r}: key {name!r} not found (available: {sorted(map(str, node))})")
         return node[name]
     if kind == "index":
         try:
             return node[name]
         except (IndexError, TypeError) as exc:
-            raise KeyError(f"parameter path {path!r}: cannot index {type(node).__name__} with [{name}]") from exc
+            raise ParameterPathError(f"parameter path {path!r}: cannot index {type(node).__name__} with [{name}]") from exc
     if kind == "key":
-        raise KeyError(f"parameter path {path!r}: ['{name}'] used on a {type(node).__name__}, not a dict")
+        raise ParameterPathError(f"parameter path {path!r}: ['{name}'] used on a {type(node).__name__}, not a dict")
     if not hasattr(node, name):
-        raise KeyError(f"parameter path {path!r}: {type(node).__name__} has no field {name!r}")
+        raise ParameterPathError(f"parameter path {path!r}: {type(node).__name__} has no field {name!r}")
     return getattr(node, name)
 
 
@@ -105,13 +112,6 @@ def set_path(tree, path: str, value):
     return rec(tree, 0)
 
 
-def set_paths(tree, assignments: dict):
-    """Apply `set_path` for every `path -> value` of `assignments`."""
-    for path, value in assignments.items():
-        tree = set_path(tree, path, value)
-    return tree
-
-
 def leaf_value(tree, path: str) -> float:
     """Concrete float value of the scalar leaf at `path` (validates that it is a scalar)."""
     value = np.asarray(get_path(tree, path), dtype=float)
@@ -121,3 +121,27 @@ def leaf_value(tree, path: str) -> float:
             f"(index into it, e.g. {path}[0])"
         )
     return float(value)
+
+
+def named_paths(spec, argument: str = "free") -> dict:
+    """Normalise a parameter specification to a dict name -> tuple of paths.
+
+    `spec` is a path, a list of paths (each its own name), or a dict name -> path or
+    name -> list of paths that share one value. `argument` names the caller's
+    argument in error messages.
+    """
+    if isinstance(spec, str):
+        spec = [spec]
+    if isinstance(spec, (list, tuple)):
+        spec = {path: path for path in spec}
+    if not isinstance(spec, dict) or not spec:
+        raise TypeError(f"{argument} must be a non-empty dict name -> path (or list of paths), or a list of paths")
+    out = {}
+    for name, paths in spec.items():
+        paths = (paths,) if isinstance(paths, str) else tuple(paths)
+        if not paths:
+            raise ValueError(f"{argument}: parameter {name!r} maps to no path")
+        for path in paths:
+            parse_path(path)
+        out[str(name)] = paths
+    return out

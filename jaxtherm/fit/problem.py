@@ -21,17 +21,32 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from typing import Any, Callable, Sequence
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .least_squares import FitResult, _degenerate_pairs, least_squares, least_squares_batched, warn_if_degenerate
-from .paths import leaf_value, parse_path, set_path
-from .uncertainty import correlation_from_covariance, propagate_fixed_uncertainty
+from ._batch import least_squares_batched
+from ._covariance import correlation_from_covariance, standard_errors_of
+from ._jacobian import as_float_tree
+from ._least_squares import least_squares
+from ._result import BatchFitResult, FitResult, degenerate_pairs, diagnostic_lines, warn_if_degenerate
+from .paths import leaf_value, named_paths, set_path
+from .uncertainty import propagate_fixed_uncertainty
 
-__all__ = ["Trace", "TraceFitResult", "fit_traces", "fit_traces_batched", "predict"]
+__all__ = ["Trace", "TraceFitResult", "PostFitWarning", "fit_traces", "fit_traces_batched", "predict"]
+
+
+class PostFitWarning(UserWarning):
+    """A step after the optimiser (model prediction, fixed-parameter propagation) failed.
+
+    The optimiser's result is still returned; `TraceFitResult.post_fit_error` holds
+    the message (typically: the best values are unphysical for the model, e.g. a
+    negative resistance fitted with `positive=False`).
+    """
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -92,8 +107,11 @@ class TraceFitResult:
       or None; `fixed_names`: its column order (paths).
     - `trace_residuals`: list of per-trace weighted residuals; `trace_models`: list of
       per-trace model predictions at the optimum.
-    - `chi2`, `reduced_chi2`, `converged`, `n_iterations`, `degenerate_pairs`: copied
-      from `fit` (degenerate pairs judged on the total correlation).
+    - `chi2`, `reduced_chi2`, `converged`, `n_iterations`, `p_value`, `poor_fit`,
+      `at_bound`, `unconstrained`: copied from `fit`; `degenerate_pairs`: judged on the
+      total correlation.
+    - `post_fit_error`: None, or the message of a step after the optimiser that failed
+      (then `trace_models` holds None and/or the covariance is the statistical one).
     """
 
     fit: FitResult
@@ -113,6 +131,16 @@ class TraceFitResult:
     converged: bool
     n_iterations: int
     degenerate_pairs: tuple
+    p_value: float = float("nan")
+    poor_fit: bool = False
+    at_bound: tuple = ()
+    unconstrained: tuple = ()
+    post_fit_error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Converged, a good fit, every parameter constrained and off its bounds, nothing failed after."""
+        return self.fit.ok and self.post_fit_error is None
 
     @property
     def names(self) -> tuple:
@@ -126,29 +154,22 @@ class TraceFitResult:
                 f"{name:24s} {self.values[name]:13.6g} {self.standard_errors[name]:11.4g} "
                 f"{self.statistical_errors[name]:11.4g}"
             )
-        lines.append(f"chi2 = {self.chi2:.6g}, reduced chi2 = {self.reduced_chi2:.4g}, converged = {self.converged}")
-        for a, b, rho in self.degenerate_pairs:
-            lines.append(f"WARNING: {a} and {b} are nearly degenerate (correlation {rho:+.4f})")
+        lines.append(
+            f"chi2 = {self.chi2:.6g}, reduced chi2 = {self.reduced_chi2:.4g} (p = {self.p_value:.3g}), "
+            f"converged = {self.converged}"
+        )
+        lines.extend(diagnostic_lines(self))
+        if self.post_fit_error is not None:
+            lines.append(f"WARNING: after the fit: {self.post_fit_error}")
         return "\n".join(lines)
 
 
 def _normalise_free(params, free) -> dict:
-    if isinstance(free, str):
-        free = [free]
-    if isinstance(free, (list, tuple)):
-        free = {path: path for path in free}
-    if not isinstance(free, dict) or not free:
-        raise TypeError("free must be a non-empty dict name -> path (or list of paths), or a list of paths")
-    out = {}
-    for name, paths in free.items():
-        paths = (paths,) if isinstance(paths, str) else tuple(paths)
-        if not paths:
-            raise ValueError(f"free parameter {name!r} maps to no path")
+    free_map = named_paths(free, "free")
+    for paths in free_map.values():
         for path in paths:
-            parse_path(path)
             leaf_value(params, path)  # raises a clear KeyError/ValueError if missing or not scalar
-        out[str(name)] = paths
-    return out
+    return free_map
 
 
 def _initial_values(params, free: dict, initial: dict | None) -> dict:
@@ -198,15 +219,11 @@ def _fixed_residual_builder(models: tuple, free_spec: tuple, fixed_paths: tuple)
     return residual_fn
 
 
-def _as_float_tree(params):
-    return jax.tree_util.tree_map(lambda leaf: jnp.asarray(leaf, dtype=float), params)
-
-
 def _dynamic(params, traces, datas=None):
     datas = [jnp.asarray(t.data, dtype=float) for t in traces] if datas is None else datas
     sigmas = [jnp.broadcast_to(jnp.asarray(t.sigma, dtype=float), np.shape(t.data)) for t in traces]
     sqrt_weights = [jnp.asarray(np.sqrt(t.weight), dtype=float) for t in traces]
-    return (_as_float_tree(params), datas, sigmas, sqrt_weights)
+    return (as_float_tree(params), datas, sigmas, sqrt_weights)
 
 
 def _check_traces(traces) -> tuple:
@@ -237,6 +254,7 @@ def fit_traces(
     warn_degenerate: bool = True,
     exact_hessian: bool = False,
     tolerance: float = 1e-8,
+    warn: bool = True,
 ) -> TraceFitResult:
     """Fit named scalars of a parameter pytree to one or several traces.
 
@@ -257,69 +275,84 @@ def fit_traces(
       (nested forward mode; slower to compile) instead of its Gauss-Newton part
       `J_x^T J_x`, `J_x^T J_q` (default; exact when the residuals vanish and
       accurate when they are small compared with the model's curvature).
+    - `warn`: issue the fit-quality warnings (see `least_squares`); a failure after the
+      optimiser (e.g. the model refuses the best values) is a `PostFitWarning`, and the
+      result is returned with `post_fit_error` set.
 
     **Returns:** a `TraceFitResult`.
     """
     traces = _check_traces(traces)
     free_map = _normalise_free(params, free)
+    fixed_sd = _check_fixed_uncertainties(params, free_map, fixed_uncertainties)
     free_spec = tuple(free_map.items())
     models = tuple(t.model for t in traces)
-    residual_fn = _residual_builder(models, free_spec)
-    data = _dynamic(params, traces)
-    start = _initial_values(params, free_map, initial)
     fit = least_squares(
-        residual_fn, start, positive=positive, lower=lower, upper=upper, max_iterations=max_iterations,
-        data=data, starts=starts, absolute_sigma=absolute_sigma, warn_degenerate=False, tolerance=tolerance,
+        _residual_builder(models, free_spec), _initial_values(params, free_map, initial), positive=positive,
+        lower=lower, upper=upper, max_iterations=max_iterations, data=_dynamic(params, traces), starts=starts,
+        absolute_sigma=absolute_sigma, warn_degenerate=False, tolerance=tolerance, warn=warn,
     )
-    best_params = _insert(_as_float_tree(params), free_spec, {k: jnp.asarray(v) for k, v in fit.values.items()})
-
-    covariance = fit.covariance
-    fixed_jacobian, fixed_names = None, ()
-    if fixed_uncertainties:
-        fixed_names = tuple(fixed_uncertainties)
-        free_paths = {p for paths in free_map.values() for p in paths}
-        for path in fixed_names:
-            if path in free_paths:
-                raise ValueError(f"fixed_uncertainties names {path!r}, which is being fitted")
-        fixed_values = {path: leaf_value(params, path) for path in fixed_names}
-        fixed_fn = _fixed_residual_builder(models, free_spec, fixed_names)
-        best_data = _dynamic(best_params, traces)
-        fixed_jacobian, extra = propagate_fixed_uncertainty(
-            fixed_fn, fit.values, fixed_values, {k: float(v) for k, v in fixed_uncertainties.items()}, data=best_data,
-            exact_hessian=exact_hessian,
+    best_params = _insert(as_float_tree(params), free_spec, {k: jnp.asarray(v) for k, v in fit.values.items()})
+    errors = []
+    fixed_jacobian, extra = None, 0.0
+    if fixed_sd:
+        fixed_fn = _fixed_residual_builder(models, free_spec, tuple(fixed_sd))
+        fixed_values = {path: leaf_value(params, path) for path in fixed_sd}
+        fixed_jacobian, extra = _guarded(
+            errors, "propagating fixed_uncertainties", (None, 0.0), propagate_fixed_uncertainty,
+            fixed_fn, fit.values, fixed_values, fixed_sd, data=_dynamic(best_params, traces), exact_hessian=exact_hessian,
         )
-        covariance = covariance + extra
-
+    covariance = fit.covariance + extra
     correlation = correlation_from_covariance(covariance)
-    sd = np.sqrt(np.abs(np.diagonal(covariance)))
-    pairs = warn_if_degenerate(fit.names, correlation) if warn_degenerate else _degenerate_pairs(fit.names, correlation)
-
-    models_at_best = predict(best_params, traces)
-    residual_parts = []
-    offset = 0
-    for t in traces:
-        n = np.size(t.data)
-        residual_parts.append(fit.residuals[offset : offset + n])
-        offset += n
+    pairs = warn_if_degenerate(fit.names, correlation) if warn_degenerate else degenerate_pairs(fit.names, correlation)
+    models_at_best = _guarded(errors, "predicting the traces at the best values", [None] * len(traces), predict, best_params, traces)
+    post_fit_error = "; ".join(errors) or None
+    if post_fit_error is not None:
+        warnings.warn(f"the fit finished but {post_fit_error}; the optimiser's result is returned", PostFitWarning, stacklevel=2)
     return TraceFitResult(
-        fit=fit,
-        params=best_params,
-        free=free_map,
-        values=dict(fit.values),
-        standard_errors={k: float(v) for k, v in zip(fit.names, sd)},
-        statistical_errors=dict(fit.standard_errors),
-        covariance=covariance,
-        correlation=correlation,
-        fixed_jacobian=fixed_jacobian,
-        fixed_names=fixed_names,
-        trace_residuals=residual_parts,
-        trace_models=models_at_best,
-        chi2=fit.chi2,
-        reduced_chi2=fit.reduced_chi2,
-        converged=fit.converged,
-        n_iterations=fit.n_iterations,
-        degenerate_pairs=pairs,
+        fit=fit, params=best_params, free=free_map, values=dict(fit.values),
+        standard_errors={k: float(v) for k, v in zip(fit.names, standard_errors_of(covariance))},
+        statistical_errors=dict(fit.standard_errors), covariance=covariance, correlation=correlation,
+        fixed_jacobian=fixed_jacobian, fixed_names=tuple(fixed_sd), trace_residuals=_split(fit.residuals, traces),
+        trace_models=models_at_best, chi2=fit.chi2, reduced_chi2=fit.reduced_chi2, converged=fit.converged,
+        n_iterations=fit.n_iterations, degenerate_pairs=pairs, p_value=fit.p_value, poor_fit=fit.poor_fit,
+        at_bound=fit.at_bound, unconstrained=fit.unconstrained, post_fit_error=post_fit_error,
     )
+
+
+def _guarded(errors: list, what: str, fallback, fn, *args, **kwargs):
+    """`fn(*args, **kwargs)`, or `fallback` with the error recorded: never lose a finished fit."""
+    try:
+        return fn(*args, **kwargs)
+    except (ValueError, TypeError, ArithmeticError, np.linalg.LinAlgError) as exc:
+        errors.append(f"{what} failed ({type(exc).__name__}: {exc})")
+        return fallback
+
+
+def _split(residuals, traces) -> list:
+    bounds = np.cumsum([np.size(t.data) for t in traces])[:-1]
+    return np.split(np.asarray(residuals), bounds)
+
+
+def _check_fixed_uncertainties(params, free_map, fixed_uncertainties) -> dict:
+    """Validate `fixed_uncertainties` (path -> 1-sigma, SI) before any fitting work."""
+    if fixed_uncertainties is None:
+        return {}
+    if not isinstance(fixed_uncertainties, dict):
+        raise TypeError(f"fixed_uncertainties must be a dict path -> 1-sigma uncertainty (SI), got {fixed_uncertainties!r}")
+    free_paths = {p for paths in free_map.values() for p in paths}
+    out = {}
+    for path, sd in fixed_uncertainties.items():
+        if path in free_paths:
+            raise ValueError(f"fixed_uncertainties names {path!r}, which is being fitted")
+        leaf_value(params, path)
+        try:
+            value = float(sd)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"fixed_uncertainties[{path!r}] must be a number (SI units), got {sd!r}") from exc
+        if isinstance(sd, bool) or not np.isfinite(value) or value < 0:
+            raise ValueError(f"fixed_uncertainties[{path!r}] must be finite and >= 0 (SI units), got {sd!r}")
+        out[path] = value
+    return out
 
 
 def fit_traces_batched(
@@ -336,7 +369,7 @@ def fit_traces_batched(
     absolute_sigma: bool = False,
     tolerance: float = 1e-8,
     chunk_size: int | None = None,
-):
+) -> BatchFitResult:
     """Many fits of the same traces to different data at once (`vmap`): noise seeds, pixels.
 
     **Arguments:**

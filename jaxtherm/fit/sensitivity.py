@@ -14,14 +14,14 @@ version (central by default) for comparison.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .least_squares import value_and_jacfwd
-from .paths import get_path, set_path
+from ._jacobian import as_float_tree, value_and_jacfwd
+from .paths import get_path, named_paths, set_path
 
 __all__ = ["log_sensitivity", "log_sensitivity_finite_difference", "plot_sensitivities"]
 
@@ -44,10 +44,6 @@ def _check_leaves(params, spec):
                     f"sensitivity parameter {label!r}: path {path!r} has value {float(value)!r}; a logarithmic "
                     f"sensitivity needs a finite, nonzero value"
                 )
-
-
-def _as_float_tree(params):
-    return jax.tree_util.tree_map(lambda leaf: jnp.asarray(leaf, dtype=float), params)
 
 
 def _jacobian_log(fn, spec, params):
@@ -74,21 +70,11 @@ def log_sensitivity(fn: Callable, params, parameters) -> dict:
     **Returns:** dict label -> 1-D numpy array (`fn(params)` flattened): the dimensionless
     logarithmic sensitivity (fractional change of f per fractional change of p).
     """
-    spec = tuple(_normalise_spec(parameters).items())
+    spec = tuple(named_paths(parameters, "parameters").items())
     _check_leaves(params, spec)
-    values, jac = _jacobian_log_jit(fn, spec, _as_float_tree(params))
+    values, jac = _jacobian_log_jit(fn, spec, as_float_tree(params))
     values, jac = np.asarray(values), np.asarray(jac)
     return {label: jac[:, i] / values for i, (label, _) in enumerate(spec)}
-
-
-def _normalise_spec(parameters) -> dict:
-    if isinstance(parameters, str):
-        parameters = [parameters]
-    if isinstance(parameters, (list, tuple)):
-        parameters = {p: p for p in parameters}
-    if not isinstance(parameters, dict) or not parameters:
-        raise TypeError("parameters must be a non-empty dict label -> path (or list of paths), or a list of paths")
-    return {str(label): ((paths,) if isinstance(paths, str) else tuple(paths)) for label, paths in parameters.items()}
 
 
 def log_sensitivity_finite_difference(fn: Callable, params, parameters, *, relative_step: float = 0.01, central: bool = True) -> dict:
@@ -105,9 +91,9 @@ def log_sensitivity_finite_difference(fn: Callable, params, parameters, *, relat
     """
     if not 0 < relative_step < 0.5:
         raise ValueError(f"relative_step must be in (0, 0.5) (dimensionless), got {relative_step!r}")
-    spec = tuple(_normalise_spec(parameters).items())
+    spec = tuple(named_paths(parameters, "parameters").items())
     _check_leaves(params, spec)
-    params = _as_float_tree(params)
+    params = as_float_tree(params)
     base = np.log(np.abs(np.asarray(fn(params))))
     out = {}
     for i, (label, _) in enumerate(spec):
@@ -137,6 +123,8 @@ def plot_sensitivities(x, sensitivities: dict, *, ax=None, x_scale: float = 1e-9
 
     **Returns:** the axes.
     """
+    # pyplot is imported only when a new figure is wanted: importing jaxtherm must not
+    # select a matplotlib backend (a side effect for notebooks and headless runs).
     import matplotlib.pyplot as plt
 
     if ax is None:

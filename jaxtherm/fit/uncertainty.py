@@ -1,8 +1,6 @@
 """Uncertainty analysis at a least-squares optimum.
 
-* `covariance_from_jacobian` - `s^2 (J^T J)^-1` from the exact Jacobian (SVD, no NaN
-  for singular problems: a flat direction shows up as a huge variance);
-* `correlation_from_covariance`;
+* `correlation_from_covariance` - `cov_ij / (sd_i sd_j)`;
 * `implicit_jacobian` - how the fitted parameters move when a *fixed* parameter
   (a layer thickness, a heat capacity) is changed, from the implicit-function
   theorem applied to the optimality condition `grad_x cost(x, q) = 0`:
@@ -14,56 +12,20 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .least_squares import value_and_jacfwd
+from ._covariance import correlation_from_covariance as correlation_from_covariance
+from ._jacobian import value_and_jacfwd
 
 __all__ = [
-    "covariance_from_jacobian",
     "correlation_from_covariance",
     "implicit_jacobian",
     "propagate_fixed_uncertainty",
 ]
-
-
-def covariance_from_jacobian(jacobian, residuals=None, *, absolute_sigma: bool = False) -> np.ndarray:
-    """Parameter covariance from the weighted-residual Jacobian at the optimum.
-
-    **Arguments:**
-
-    - `jacobian`: (m, n) Jacobian of the weighted residuals w.r.t. the parameters (1/SI).
-    - `residuals`: (m,) weighted residuals at the optimum; required unless `absolute_sigma`.
-    - `absolute_sigma`: if False, scale by the residual variance `chi^2 / (m - n)`.
-
-    **Returns:** the (n, n) covariance in SI units squared.
-    """
-    jac = np.asarray(jacobian, dtype=float)
-    m, n = jac.shape
-    scale = np.linalg.norm(jac, axis=0)
-    scale = np.where(scale > 0, scale, 1.0)
-    _, sing, vt = np.linalg.svd(jac / scale, full_matrices=False)
-    floor = np.finfo(float).tiny ** 0.5 * max(sing[0], np.finfo(float).tiny ** 0.5)
-    cov = (vt.T / np.maximum(sing, floor) ** 2) @ vt
-    cov = cov / scale[:, None] / scale[None, :]
-    if not absolute_sigma:
-        if residuals is None:
-            raise ValueError("residuals are required to scale the covariance (or pass absolute_sigma=True)")
-        r = np.asarray(residuals, dtype=float)
-        cov = cov * (r @ r) / (m - n) if m > n else cov * np.nan
-    return cov
-
-
-def correlation_from_covariance(covariance) -> np.ndarray:
-    """Correlation matrix `cov_ij / (sd_i sd_j)`, clipped to [-1, 1]."""
-    cov = np.asarray(covariance, dtype=float)
-    sd = np.sqrt(np.abs(np.diagonal(cov, axis1=-2, axis2=-1)))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        corr = cov / (sd[..., :, None] * sd[..., None, :])
-    return np.clip(corr, -1.0, 1.0)
 
 
 def _scale_of(values):

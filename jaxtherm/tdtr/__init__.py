@@ -35,6 +35,8 @@ Submodules: `transfer` (stable per-wavenumber plane-to-plane response, depth pro
 full-period numerics, documented there), `stack`, `setup`.
 """
 
+from ._fit import TdtrModel as TdtrModel
+from ._fit import tdtr_trace as tdtr_trace
 from .lockin import fdtr_signal as fdtr_signal
 from .lockin import phase as phase
 from .lockin import ratio as ratio

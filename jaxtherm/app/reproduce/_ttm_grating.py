@@ -15,16 +15,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import materials, sources, ttm
+from ... import sources, ttm
+from ._problems import GRATING_CASES
+from ._ttm_figures import write_model_comparison
 
 __all__ = ["GRATING_CASES", "grating_params", "analytic_amplitudes", "grating_ttm_curves"]
-
-#: Tref (K) -> (material, ((period (m), end time (s)), ...)).
-GRATING_CASES = {
-    300: (materials.GOLD_300K, ((10e-9, 1e-12), (100e-9, 2e-12), (1e-6, 10e-12))),
-    25: (materials.GOLD_25K, ((100e-9, 4e-12), (1e-6, 20e-12), (10e-6, 100e-12))),
-}
-
 
 def grating_params(material, period, reference):
     """`ttm.Params` of one grating period `period` (m) at `reference` (K), dT = 1 K."""
@@ -90,8 +85,6 @@ def write_grating_figure(out_dir, name: str, reference: int, tags, kinetic_curve
 
     **Returns:** the headline numbers written to `<name>.json`.
     """
-    from ._ttm_figures import write_model_comparison
-
     spec = [(f"{tag} electrons", tag, "Te_star") for tag in tags] + [(f"{tag} phonons", tag, "Tp_star") for tag in tags]
     return write_model_comparison(out_dir, name, lambda fast: grating_ttm_curves(reference, fast), kinetic_curves,
                                   spec, fast, ["Te*"] * len(tags) + ["Tp*"] * len(tags))

@@ -26,8 +26,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._validation import check_choice, check_finite
-from .paths import get_path
-from .problem import Trace
+from ..fit import Trace, get_path
+from .lockin import phase, ratio
+from .lockin import signal as lockin_signal
 
 __all__ = ["TdtrModel", "tdtr_trace", "OBSERVABLES"]
 
@@ -123,18 +124,14 @@ class TdtrModel:
 
     def signal(self, params):
         """Complex lock-in signal Z(t) of this trace (K per W, or per W/m^2 in 1-D)."""
-        from .. import tdtr
-
-        return tdtr.signal(self.stack(params), self.setup, jnp.asarray(self.delays))
+        return lockin_signal(self.stack(params), self.setup, jnp.asarray(self.delays))
 
     def __call__(self, params):
-        from .. import tdtr
-
         z = self.signal(params)
         if self.observable == "phase":
-            return tdtr.phase(z)
+            return phase(z)
         if self.observable == "ratio":
-            return tdtr.ratio(z)
+            return ratio(z)
         if self.observable == "v_in_normalised":
             return jnp.real(z) / jnp.real(z[0])
         amplitude = 1.0 if self.amplitude_path is None else get_path(params, self.amplitude_path)

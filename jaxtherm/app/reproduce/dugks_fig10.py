@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._dugks_curves import bilayer_run, bilayer_signal, write_outputs
+from ._dugks_curves import bilayer_run, bilayer_signal
+from ._writing import write_outputs
 
 CASE = "dugks-fig10"
 DESCRIPTION = "Pt/Au bilayer (DUGKS, DMM interface): temperatures and dR = a dTe + b dTp (a/b = 0.25)"

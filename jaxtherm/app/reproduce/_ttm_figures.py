@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._writing import write_outputs
+
 __all__ = ["panels_for", "time_axis", "write_model_comparison"]
 
 
@@ -59,8 +61,6 @@ def write_model_comparison(out_dir, stem: str, ttm_curves, kinetic_curves, spec,
 
     **Returns:** the merged headline numbers written to `<stem>.json`.
     """
-    from ._dugks_curves import write_outputs
-
     curves, headline = ttm_curves(fast)
     other, other_headline = kinetic_curves(fast)
     headline.update(other_headline)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._dugks_curves import steady_slab, write_outputs
+from ._dugks_curves import steady_slab
+from ._writing import write_outputs
 
 CASE = "dugks-fig6"
 DESCRIPTION = "Steady Au slab (DUGKS): M = 40 vs M = 100 cells for L = 100 nm and 10 um"

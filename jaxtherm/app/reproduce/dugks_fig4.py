@@ -14,8 +14,8 @@ import dataclasses
 
 import numpy as np
 
-from .. import dugks, materials, reflectance, sources
-from ._dugks_curves import write_outputs
+from ... import dugks, materials, reflectance, sources
+from ._writing import write_outputs
 
 CASE = "dugks-fig4"
 DESCRIPTION = "Fit of G and t_h through the DUGKS to synthetic TDTR dR/R (Au 18.2 nm; measured data not public)"

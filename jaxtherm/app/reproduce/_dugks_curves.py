@@ -6,7 +6,7 @@ time or position axis it is plotted against (`"<name>"` -> values, `"time_ps"` /
 `"x_nm"` axes under their own keys); `headline` maps self-describing keys
 (``dugks_max_front_Te_K`` ...) to numbers. `write_outputs` writes PNG + CSV + JSON.
 
-Problem definitions follow the paper (section IV, SPEC section 2.6) and use the
+Problem definitions follow the paper (section IV) and use the
 shared `jaxtherm.materials` / `jaxtherm.sources`; where the paper leaves a
 choice open (time windows, wall temperature difference, penetration depth in the
 bilayer) the choice is stated in the docstring.
@@ -14,15 +14,15 @@ bilayer) the choice is stated in the docstring.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import functools
-import json
-import pathlib
 
 import numpy as np
 
-from .. import dugks, materials, sources
+from ... import dugks, materials, sources
+from ...reflectance import linear_reflectance_change
+from ._problems import FIG3_GOLD, GRATING_CASES, fig2_source, fig3_source
+from ._writing import write_outputs
 
 __all__ = [
     "write_outputs",
@@ -36,76 +36,9 @@ __all__ = [
     "BILAYER_GOLD",
 ]
 
-#: Au of Fig. 3: kappa_p = 0.311 W/m/K, G = 1.5e16 W m^-3 K^-1 (paper IV.1).
-FIG3_GOLD = dataclasses.replace(materials.GOLD, phonon_conductivity_constant=0.311, coupling_constant=1.5e16)
 #: Au of the bilayer (paper IV.5): Table 1 (300 K) with Ce = 71 Te.
 BILAYER_GOLD = dataclasses.replace(materials.GOLD_300K, electron_heat_capacity_model="linear",
                                    sommerfeld_coefficient=71.0)
-
-
-def write_outputs(out_dir, stem, panels, headline, xlabel, ylabel):
-    """Write `stem`.png (one subplot per panel), `stem`.csv (all curves) and `stem`.json (headline).
-
-    **Arguments:** `out_dir` (path); `stem` (file name stem); `panels`: list of
-    `(title, x_name, x_values, {curve_name: y_values})`; `headline`: dict of numbers;
-    `xlabel`, `ylabel`: axis labels (str or list per panel).
-
-    **Returns:** `headline` with float values.
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    out = pathlib.Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    n = len(panels)
-    cols = min(n, 3)
-    rows = (n + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.6 * rows), squeeze=False)
-    columns = {}
-    for k, (title, x_name, x_values, curves) in enumerate(panels):
-        ax = axes[k // cols][k % cols]
-        x_values = np.asarray(x_values, dtype=float)
-        columns[f"{x_name}__panel{k}"] = x_values
-        for name, values in curves.items():
-            values = np.asarray(values, dtype=float)
-            style = "--" if name.startswith("ttm") else ("o" if name.startswith("synthetic") else "-")
-            ax.plot(x_values, values, style, label=name, markersize=2.5)
-            columns[name] = values
-        ax.set_title(title, fontsize=9)
-        ax.set_xlabel(xlabel[k] if isinstance(xlabel, (list, tuple)) else xlabel)
-        ax.set_ylabel(ylabel[k] if isinstance(ylabel, (list, tuple)) else ylabel)
-        ax.legend(fontsize=6)
-    for k in range(n, rows * cols):
-        axes[k // cols][k % cols].axis("off")
-    fig.tight_layout()
-    fig.savefig(out / f"{stem}.png", dpi=130)
-    plt.close(fig)
-    length = max(len(v) for v in columns.values())
-    with open(out / f"{stem}.csv", "w", newline="") as handle:
-        writer = csv.writer(handle)
-        names = list(columns)
-        writer.writerow(names)
-        for i in range(length):
-            writer.writerow(["" if i >= len(columns[c]) else repr(float(columns[c][i])) for c in names])
-    def plain(value):
-        if isinstance(value, (bool, np.bool_)):
-            return bool(value)
-        if isinstance(value, (int, np.integer)):
-            return int(value)
-        if isinstance(value, (float, np.floating)):
-            return float(value)
-        return value
-
-    clean = {k: plain(v) for k, v in headline.items()}
-    (out / f"{stem}.json").write_text(json.dumps(clean, indent=2))
-    return clean
-
-
-# ---------------------------------------------------------------------------
-# Fig. 2 and 3: single Au film heated at the front (specular walls)
-# ---------------------------------------------------------------------------
 
 
 def _front_rear(solution):
@@ -119,8 +52,6 @@ def fig2_curves(fast: bool = False):
 
     Returns normalised Te* = (Te - Tref)/(Tmax - Tref) at the front and rear, per thickness.
     """
-    from .dugks_fig2 import fig2_source  # the TTM module's problem definition: the very same case
-
     curves, headline = {}, {}
     for length in (100e-9, 200e-9):
         tag = f"L{int(round(length * 1e9))}nm"
@@ -142,8 +73,6 @@ def fig2_curves(fast: bool = False):
 def fig3_params(fluence):
     """Fig. 3 problem: Au 1 um, eq. 50 (t_s 280 fs, d_pump 12.44 nm, d_ballistic 200 nm, R 0.970),
     the source of `dugks_fig3.fig3_source`; `fluence` P (J/m^2)."""
-    from .dugks_fig3 import fig3_source  # the TTM module's problem definition: the very same case
-
     return dugks.Params(layers=(dugks.Layer(FIG3_GOLD, 1e-6),), source=fig3_source(fluence))
 
 
@@ -177,8 +106,6 @@ def grating_curves(temperature: int, fast: bool = False):
     Cases and time windows (not given in the paper) from `_ttm_grating.GRATING_CASES`:
     1, 2, 10 ps (300 K: 10 nm, 100 nm, 1 um) and 4, 20, 100 ps (25 K: 100 nm, 1 um, 10 um).
     """
-    from ._ttm_grating import GRATING_CASES  # shared with the TTM curves: the very same cases
-
     material, cases = GRATING_CASES[temperature]
     curves, headline = {}, {}
     for length, t_end in cases:
@@ -266,7 +193,7 @@ def bilayer_run(order: str, fast: bool = False):
     bottom wall specular for electrons and isothermal 300 K for phonons; DMM interface;
     1 nm cells (3 nm when fast), CFL 0.8, 40 ordinates (16 when fast), van Leer. The pulse
     peaks at t = 0; the run starts at -40 x 0.0294 ps and ends at 10000 x 0.0294 ps
-    (2000 x when fast). The paper's dt = 0.0294 ps violates the CFL condition (SPEC 7);
+    (2000 x when fast). The paper's dt = 0.0294 ps violates the CFL condition;
     dt here is CFL dx / v_e (0.588 fs for 1 nm cells) and 0.0294 ps is the output spacing.
 
     **Returns:** the `dugks.Solution`.
@@ -288,7 +215,5 @@ def bilayer_run(order: str, fast: bool = False):
 
 def bilayer_signal(solution, ratio):
     """Linear thermoreflectance dR = a dTe + b dTp at the heated surface, with b = 1 and a = ratio b."""
-    from ..reflectance import linear_reflectance_change
-
     return np.asarray(linear_reflectance_change(solution.front_electron_temperature - 300.0,
                                                 solution.front_phonon_temperature - 300.0, ratio, 1.0))

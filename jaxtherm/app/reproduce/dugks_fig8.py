@@ -1,6 +1,6 @@
 """DUGKS paper Fig. 8: transient thermal grating in Au at 25 K, Te* and Tp* at x = L/4.
 
-Problem, discretisation and time windows: see `jaxtherm.reproduce._ttm_grating`
+Problem, discretisation and time windows: see `jaxtherm.app.reproduce._ttm_grating`
 (Table 1 constants at 25 K, dT = 1 K, periodic). Curves: TTM and the exact TTM
 solution (matrix exponential); the kinetic (DUGKS) curves are merged in by
 `kinetic_curves`. Te* = (Te - Tref)/dT, Tp* = (Tp - Tref)/dT.
@@ -8,6 +8,7 @@ solution (matrix exponential); the kinetic (DUGKS) curves are merged in by
 
 from __future__ import annotations
 
+from ._dugks_curves import fig8_curves
 from ._ttm_grating import grating_ttm_curves, write_grating_figure
 
 CASE = "dugks-fig8"
@@ -24,8 +25,6 @@ def ttm_curves(fast: bool = False):
 
 def kinetic_curves(fast: bool = False):
     """DUGKS curves and headline numbers for the same case (`_dugks_curves.fig8_curves`)."""
-    from ._dugks_curves import fig8_curves
-
     return fig8_curves(fast)
 
 

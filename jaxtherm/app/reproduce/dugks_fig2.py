@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import materials, sources, ttm
+from ... import materials, ttm
+from ._dugks_curves import fig2_curves
+from ._problems import fig2_source
 from ._ttm_figures import write_model_comparison
 
 CASE = "dugks-fig2"
@@ -21,12 +23,6 @@ DESCRIPTION = "Au 100/200 nm, eq. 48 pulse: normalised front/rear Te(t), TTM (DU
 THICKNESSES = (100e-9, 200e-9)
 T_START, T_END = -0.3e-12, 3e-12
 REFERENCE = 300.0
-
-
-def fig2_source():
-    """Eq. 48: t_pump 96 fs, t_h 0, d 15.3 nm, R 0.93, P 10 J/m^2, printed normalisation."""
-    return sources.PulseSource(incident_fluence=10.0, reflectivity=0.93, pulse_duration=96e-15,
-                               penetration_depth=15.3e-9, normalisation="paper")
 
 
 def fig2_params(thickness):
@@ -61,8 +57,6 @@ def ttm_curves(fast: bool = False):
 
 def kinetic_curves(fast: bool = False):
     """DUGKS curves and headline numbers for the same case (`_dugks_curves.fig2_curves`)."""
-    from ._dugks_curves import fig2_curves
-
     return fig2_curves(fast)
 
 

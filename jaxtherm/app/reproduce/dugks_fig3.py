@@ -17,31 +17,22 @@ paper's numbers at the high fluence, which is what singles out eq. 49 + eq. 50.
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 
-from .. import materials, sources, ttm
+from ... import ttm
+from ._dugks_curves import fig3_curves
+from ._problems import FIG3_GOLD, fig3_source
+from ._problems import FIG3_THICKNESS as THICKNESS
 from ._ttm_figures import write_model_comparison
 
 CASE = "dugks-fig3"
 DESCRIPTION = "Au 1 um, eq. 50 pulse, P = 17.6 / 70.6 J/m^2: normalised front Te(t), TTM (DUGKS Fig. 3)"
 
-THICKNESS = 1e-6
 FLUENCES = (17.6, 70.6)
 PAPER_TTM_MAXIMA_K = {17.6: 369.0, 70.6: 527.4}
 PAPER_DUGKS_MAXIMA_K = {17.6: 370.0, 70.6: 533.0}
 T_START, T_END = -1e-12, 3e-12
 REFERENCE = 300.0
-#: Au of Fig. 3: kappa_p = 0.311 W/m/K, G = 1.5e16 W m^-3 K^-1.
-FIG3_GOLD = dataclasses.replace(materials.GOLD, phonon_conductivity_constant=0.311, coupling_constant=1.5e16)
-
-
-def fig3_source(fluence, normalisation="paper"):
-    """Eq. 50 with ts 280 fs, d_pump 12.44 nm, d_ballistic 200 nm, R 0.970, L 1 um; `fluence` P (J/m^2)."""
-    return sources.PulseSource(incident_fluence=fluence, reflectivity=0.970, pulse_duration=280e-15,
-                               penetration_depth=12.44e-9, ballistic_range=200e-9, film_thickness=THICKNESS,
-                               form="eq50", normalisation=normalisation)
 
 
 def fig3_params(fluence, normalisation="paper"):
@@ -82,8 +73,6 @@ def ttm_curves(fast: bool = False):
 
 def kinetic_curves(fast: bool = False):
     """DUGKS curves and headline numbers for the same case (`_dugks_curves.fig3_curves`)."""
-    from ._dugks_curves import fig3_curves
-
     return fig3_curves(fast)
 
 

@@ -16,6 +16,7 @@ one file.
 from __future__ import annotations
 
 import importlib
+import pathlib
 import pkgutil
 
 __all__ = ["available_cases", "run_case"]
@@ -44,8 +45,6 @@ def available_cases() -> dict[str, str]:
 
 def run_case(case: str, out_dir, fast: bool = False) -> dict:
     """Run one reproduction case by name; returns its headline numbers."""
-    import pathlib
-
     cases = _discover()
     if case not in cases:
         raise ValueError(f"unknown reproduction case {case!r}; expected one of {sorted(cases)}")

@@ -23,7 +23,8 @@ import pathlib
 
 import numpy as np
 
-from .. import materials, sources, ttm
+from ... import materials, sources, ttm
+from .._output import subplots
 
 CASE = "itr-fig5"
 DESCRIPTION = "Ni 82 nm and W 104 nm, 1550 nm, 0.3 J/m^2: space-time Te, Tp by the TTM (ITR paper Fig. 5)"
@@ -92,15 +93,11 @@ def ttm_curves(fast: bool = False):
 
 def run(out_dir, fast: bool = False) -> dict:
     """Write itr_fig5.png/.csv/.json and itr_fig5_maps.npz into `out_dir`; returns the headline."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
     out = pathlib.Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     maps, curves, headline = ttm_curves(fast)
-    fig, axes = plt.subplots(3, 2, figsize=(10, 10))
+    fig, axes = subplots(3, 2, figsize=(10, 10))
     arrays = {}
     for column, label in enumerate(FILMS):
         times, depths, te, tp = maps[label]
@@ -124,7 +121,6 @@ def run(out_dir, fast: bool = False) -> dict:
         ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(out / "itr_fig5.png", dpi=120)
-    plt.close(fig)
     np.savez_compressed(out / "itr_fig5_maps.npz", **arrays)
     names = list(curves)
     with open(out / "itr_fig5.csv", "w", newline="") as handle:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._dugks_curves import PAPER_TIME_STEP, bilayer_run, write_outputs
+from ._dugks_curves import PAPER_TIME_STEP, bilayer_run
+from ._writing import write_outputs
 
 CASE = "dugks-fig12"
 DESCRIPTION = "Au/Pt bilayer (DUGKS): Te, Tp profiles at t = 20, 60, 1000, 10000 x 0.0294 ps"

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._dugks_curves import steady_slab, write_outputs
+from ._dugks_curves import steady_slab
+from ._writing import write_outputs
 
 CASE = "dugks-fig5"
 DESCRIPTION = "Steady Au slab between isothermal walls (DUGKS): wall slip vs thickness L = 10 nm .. 10 um"

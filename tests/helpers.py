@@ -1,0 +1,35 @@
+"""Shared test fixtures: the ITR paper's W/Al2O3/Ni/quartz sample and its FR/RF setups.
+
+Table 1 properties at 300 K (kappa = C alpha: W 2.55e6 x 6.2e-5, Al2O3 2.21e6 x 4.4e-6,
+Ni 3.98e6 x 2.1e-5), TEM thicknesses 104 / 9.66 / 82 nm, a quartz substrate with the
+rounded C = 1.6e6 J/m^3K and kappa = 1.4 W/mK, and the Table 3 ITRs W/Al2O3 = 4.2 and
+Al2O3/Ni = 6.9 m^2K/GW plus 1 m^2K/GW at Ni/quartz. (`jaxtherm.app.demo.itr_paper_sample`
+uses the quartz of Table 4's effusivity instead.)
+"""
+
+import numpy as np
+
+import jaxtherm as jt
+
+THICKNESS = (104e-9, 9.66e-9, 82e-9, np.inf)  # m
+HEAT_CAPACITY = (2.55e6, 2.21e6, 3.98e6, 1.6e6)  # J/m^3K
+CONDUCTIVITY = (158.1, 9.724, 83.58, 1.4)  # W/mK
+RESISTANCES = (4.2e-9, 6.9e-9, 1e-9)  # m^2K/W, heat flowing front to rear
+
+
+def itr_stack(resistances=RESISTANCES, conductivities=CONDUCTIVITY, heat_capacities=HEAT_CAPACITY,
+              thicknesses=THICKNESS):
+    """The W/Al2O3/Ni/quartz `jt.tdtr.Stack` (SI; any property replaceable)."""
+    layers = [jt.tdtr.Layer(d, c, k) for d, c, k in zip(thicknesses, heat_capacities, conductivities)]
+    return jt.tdtr.Stack(layers=layers, resistances=list(resistances))
+
+
+def itr_setups(**overrides):
+    """`{"FR": Setup, "RF": Setup}`: 1-D, 200 kHz modulation, 20 MHz repetition; FR heats the
+    front and probes the rear, RF the reverse. `overrides` go to both setups."""
+    options = dict(modulation_frequency=200e3, repetition_rate=20e6, one_dimensional=True)
+    options.update(overrides)
+    return {
+        "FR": jt.tdtr.Setup(heat_at="front", probe_at="rear", **options),
+        "RF": jt.tdtr.Setup(heat_at="rear", probe_at="front", **options),
+    }
