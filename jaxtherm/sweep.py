@@ -44,7 +44,8 @@ from __future__ import annotations
 
 import collections
 import math
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -169,7 +170,7 @@ def _pad_to(batched, n_rows: int):
 # the same model would retrace and recompile. The jitted function holds `fn` (and its
 # compiled executables), so the cache is a small LRU with strong references rather than a
 # weak mapping, which its own values would keep alive forever.
-_COMPILED: "collections.OrderedDict[tuple, tuple]" = collections.OrderedDict()
+_COMPILED: collections.OrderedDict[tuple, tuple] = collections.OrderedDict()
 _COMPILED_MAX = 16
 
 
@@ -241,11 +242,12 @@ def sweep(
     try:
         for start in range(0, n_total, chunk_size):
             stop = min(start + chunk_size, n_total)
-            chunk = jax.tree_util.tree_map(lambda leaf: leaf[start:stop], host_params)
+            rows = slice(start, stop)
+            chunk = jax.tree_util.tree_map(lambda leaf, rows=rows: leaf[rows], host_params)
             chunk = _pad_to(chunk, chunk_size)
             out = compiled(_put(chunk, sharding, devices[0]))
             # Copy to host: device memory then holds one chunk at a time.
-            out = jax.tree_util.tree_map(lambda leaf: _to_host(leaf)[: stop - start], out)
+            out = jax.tree_util.tree_map(lambda leaf, n=stop - start: _to_host(leaf)[:n], out)
             pieces.append(out)
             bar.update(stop - start)
     finally:
