@@ -120,6 +120,33 @@ def _planes(stack: Stack, setup: Setup):
     return resolve_plane("heat_at", setup.heat_at, n, last_inf), resolve_plane("probe_at", setup.probe_at, n, last_inf)
 
 
+# In single precision every node's term is rounded at the scale exp(Re(z) t) <= exp(c N t / t_max)
+# before the terms cancel to h(t), and the phase Im(z t) ~ 5 N t / t_max carries an absolute
+# rounding error of that size times eps: with float32 (eps 6e-8) and 32 nodes over a decade the
+# contour sum loses ~1e-2 at the top of each decade. Shorter ranges (three per decade) reach the
+# float32 truncation level with 12 nodes (amplification exp(4.8) ~ 120), for 36 instead of 32
+# evaluations of H per decade. The earlier-pulse contour keeps 16 nodes (its range is one decade).
+_SINGLE_RANGES_PER_DECADE = 3
+_SINGLE_NODES = 12
+_SINGLE_LATE_NODES = 16
+
+
+def _single_precision(x) -> bool:
+    return jnp.finfo(jnp.asarray(x).dtype).bits <= 32
+
+
+def _contour_plan(setup: Setup, single: bool):
+    """(current-pulse time ranges, ranges per decade, nodes per current-pulse contour, nodes of the
+    earlier-pulse contour) for the working precision."""
+    if single:
+        per_decade = _SINGLE_RANGES_PER_DECADE
+        n_nodes = min(setup.contour_nodes, _SINGLE_NODES)
+        n_late = min(setup.contour_nodes, _SINGLE_LATE_NODES)
+    else:
+        per_decade, n_nodes, n_late = 1, setup.contour_nodes, setup.contour_nodes
+    return per_decade * _current_pulse_decades(setup), per_decade, n_nodes, n_late
+
+
 def _z_split(arrays, setup, heat_plane, probe_plane, modulation_frequency, delays):
     """Z(t) by the split of the module docstring; `delays` wrapped into [0, T)."""
     period = setup.period
@@ -138,13 +165,16 @@ def _z_split(arrays, setup, heat_plane, probe_plane, modulation_frequency, delay
     shifts = lam * np.arange(p + 1)
     coefficients = np.array([(-1) ** j * math.comb(p, j) for j in range(p + 1)], dtype=float)
     s_grid = 1j * (omega_0 + m * omega_s)[:, None] + shifts[None, :]
-    # Talbot contours: one per decade [min_delay 10^d, min_delay 10^(d+1)] for the current
+    # Talbot contours: one per time range (a decade [min_delay 10^d, min_delay 10^(d+1)] in float64,
+    # a third of one in float32, see _contour_plan) for the current
     # pulse (t in (0, T]), and one for the earlier pulses (t + nT in (T, P T], P <= 10).
-    n_decades = _current_pulse_decades(setup)
-    t_maxes = tuple(setup.min_delay * 10.0 ** (d + 1) for d in range(n_decades)) + (n_pulses * period,)
-    nodes, weights = _talbot(t_maxes, setup.contour_nodes)
-    values = H(jnp.concatenate([s_grid.reshape(-1), jnp.asarray(nodes.reshape(-1))]))
+    n_ranges, per_decade, n_nodes, n_late = _contour_plan(setup, _single_precision(delays))
+    t_maxes = tuple(setup.min_delay * 10.0 ** ((d + 1) / per_decade) for d in range(n_ranges))
+    nodes, weights = _talbot(t_maxes, n_nodes)
+    late_nodes, late_weights = _talbot((n_pulses * period,), n_late)
+    values = H(jnp.concatenate([s_grid.reshape(-1), jnp.asarray(nodes.reshape(-1)), jnp.asarray(late_nodes[0])]))
     n_grid = s_grid.size
+    n_now = nodes.size
 
     # Smooth part: p-th difference of H along the real axis, summed over sidebands.
     smooth = values[:n_grid].reshape(s_grid.shape) @ coefficients  # (2M+1,)
@@ -152,13 +182,14 @@ def _z_split(arrays, setup, heat_plane, probe_plane, modulation_frequency, delay
     z_smooth = phases @ smooth
 
     # Singular part, current pulse: T h(t) w(t) exp(-i w0 t), h from the decade of t.
-    amplitudes = values[n_grid:].reshape(nodes.shape) * jnp.asarray(weights)  # (contours, nodes)
-    decade = jnp.clip(jnp.floor(jnp.log10(delays / setup.min_delay)).astype(int), 0, n_decades - 1)
+    amplitudes = values[n_grid : n_grid + n_now].reshape(nodes.shape) * jnp.asarray(weights)  # (ranges, nodes)
+    late_amplitudes = values[n_grid + n_now :] * jnp.asarray(late_weights[0])
+    decade = jnp.clip(jnp.floor(per_decade * jnp.log10(delays / setup.min_delay)).astype(int), 0, n_ranges - 1)
     # The amplitudes (which carry the parameter tangents) are picked per delay by a one-hot
     # matrix product rather than a gather, so that under jacfwd all tangents go through one
     # small matmul instead of a batched gather.
-    one_hot = (decade[:, None] == jnp.arange(n_decades)[None, :]).astype(amplitudes.dtype)
-    picked = one_hot @ amplitudes[:n_decades]  # (delays, nodes)
+    one_hot = (decade[:, None] == jnp.arange(n_ranges)[None, :]).astype(amplitudes.dtype)
+    picked = one_hot @ amplitudes  # (delays, nodes)
     h_now = jnp.sum(jnp.imag(picked * jnp.exp(jnp.asarray(nodes)[decade] * delays[:, None])), axis=-1)
     window_now = 1.0 - (-jnp.expm1(-lam * delays)) ** p
     z_now = period * h_now * window_now * jnp.exp(-1j * omega_0 * delays)
@@ -166,13 +197,13 @@ def _z_split(arrays, setup, heat_plane, probe_plane, modulation_frequency, delay
     # Earlier pulses n = 1 .. P-1 on the last contour, summed over n in closed form:
     # w(tau) = sum_j a_j exp(-j lambda tau) and Im X = (X - conj X) / 2i turn
     # sum_n exp(-i w0 tau_n) w(tau_n) h(tau_n) into geometric sums G(z) per node.
-    z_late = jnp.asarray(nodes[-1])
+    z_late = jnp.asarray(late_nodes[0])
     window_coefficients = np.array([(-1) ** (j + 1) * math.comb(p, j) for j in range(1, p + 1)], dtype=float)
     decay = lam * np.arange(1, p + 1)[:, None] + 1j * omega_0  # (p, 1)
     n = np.arange(1, n_pulses)[:, None, None]
     g_plus = jnp.sum(jnp.exp((z_late[None, :] - decay)[None] * (n * period)), axis=0)  # (p, nodes)
     g_minus = jnp.sum(jnp.exp((jnp.conj(z_late)[None, :] - decay)[None] * (n * period)), axis=0)
-    b = amplitudes[-1][None, :] * jnp.exp(z_late[None, :] * delays[:, None])  # (delays, nodes)
+    b = late_amplitudes[None, :] * jnp.exp(z_late[None, :] * delays[:, None])  # (delays, nodes)
     late = (b @ g_plus.T - jnp.conj(b) @ g_minus.T) / 2j  # (delays, p)
     late_window = jnp.exp(-lam * np.arange(1, p + 1)[None, :] * delays[:, None]) * window_coefficients
     z_earlier = period * jnp.exp(-1j * omega_0 * delays) * jnp.sum(late * late_window, axis=-1)
@@ -194,7 +225,10 @@ def _z_core(arrays, setup, heat_plane, probe_plane, modulation_frequency, delays
     shape = delays.shape
     flat = delays.reshape(-1)
     # Wrap into (0, T]: an exact multiple of the period is the left limit (just before a pulse).
-    wrapped = setup.period - jnp.mod(-flat, setup.period)
+    # mod(t, T) returns a delay already inside the period unchanged; T - mod(-t, T) would round a
+    # 1 ps delay at the scale of T (3e-3 relative in float32).
+    remainder = jnp.mod(flat, setup.period)
+    wrapped = jnp.where(remainder == 0, setup.period, remainder)
     if setup.method == "split":
         z = _z_split(arrays, setup, heat_plane, probe_plane, modulation_frequency, wrapped)
     else:
