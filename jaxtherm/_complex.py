@@ -1,7 +1,7 @@
 """Complex elementary functions written in real arithmetic, for speed on CPUs.
 
 XLA's complex128 square root goes through a general-purpose polar path that does
-not vectorise on x86 CPUs: inside a fused kernel on this project's 2-core machine
+not vectorise on x86 CPUs: inside a fused kernel on a 2-core x86 machine
 it costs ~47 ns per element, the real-arithmetic root below ~4 ns; complex division
 (2.8 ns, with Smith-style scaling and branches) becomes a multiplication by a
 reciprocal (1.2 ns), and exp(z) = e^x (cos y + i sin y) saves a quarter of the
@@ -89,7 +89,7 @@ def _as_complex(z):
 
 # The JVP rules below call the plain `_sqrt`/`_reciprocal`/`_exp`, never the custom-JVP
 # functions themselves, and divide tangents with XLA's own complex division: measured on the
-# holomorphic reverse sweep of `tdtr.hankel` (4-layer stack, 17,000 points), nesting the
+# holomorphic reverse sweep of `tdtr._hankel` (4-layer stack, 17,000 points), nesting the
 # custom functions in their rules, or multiplying tangents by a `_reciprocal` residual, made
 # reverse mode 3-8x slower than these rules.
 

@@ -1,6 +1,6 @@
 """Radial (Hankel) integration over the Gaussian pump and probe spots.
 
-SPEC §4: per watt absorbed, the probe-weighted temperature of a Gaussian pump
+ITR paper: per watt absorbed, the probe-weighted temperature of a Gaussian pump
 (1/e^2 radius w0) read by a Gaussian probe (w1) is
 
     H(s) = (1 / 2 pi) * int_0^inf g(k, s) exp(-k^2 (w0^2 + w1^2) / 8) k dk.

@@ -1,6 +1,6 @@
 r"""Pulse train + modulation: the lock-in signal over the whole repetition period.
 
-The lock-in signal at delay t is (SPEC §4, probe on the delay stage)
+The lock-in signal at delay t is (ITR paper, probe on the delay stage)
 
     Z(t) = sum_m H(i w_m) exp(i m w_s t),   w_m = w_0 + m w_s,            (1)
 

@@ -5,7 +5,7 @@ on the frequency axis) each layer has
 
     q^2 = (kappa_r k^2 + s C) / kappa_z,     Gamma = kappa_z q,
 
-(ITR paper / SPEC §4). Instead of multiplying the 2x2 cosh/sinh transfer matrices
+(ITR paper). Instead of multiplying the 2x2 cosh/sinh transfer matrices
 (which overflow for thick layers at high frequency or large k), we propagate
 *admittances* Y = flux / temperature and *temperature ratios* between planes:
 
@@ -72,7 +72,7 @@ def plane_response(arrays, k2, s, heat_plane: int, probe_plane: int):
       face of layer j - 1, above resistance j - 1).
 
     **Returns:** complex array, broadcast shape of `k2` and `s`: theta (K m^2 W^-1),
-    i.e. the Hankel-space Green function g(k, s) of SPEC §4.
+    i.e. the Hankel-space Green function g(k, s) of the ITR paper.
     """
     thickness, heat_capacity = arrays.thickness, arrays.heat_capacity
     conductivity, conductivity_inplane, resistances = arrays.conductivity, arrays.conductivity_inplane, arrays.resistances
