@@ -125,12 +125,18 @@ class Stack:
 
         **Returns:** the new `Stack`; `self` is unchanged.
         """
+        _check_index("index", index, self.n_layers, "layers")
         layers = list(self.layers)
-        layers[index] = dataclasses.replace(layers[index], **fields)
+        try:
+            layers[index] = dataclasses.replace(layers[index], **fields)
+        except TypeError as error:
+            names = [f.name for f in dataclasses.fields(Layer)]
+            raise TypeError(f"replace_layer: {error}; a Layer has the fields {names}") from None
         return Stack(layers=layers, resistances=self.resistances)
 
     def replace_resistance(self, index: int, value) -> "Stack":
         """A new `Stack` with `resistances[index]` (m^2 K W^-1) replaced (traceable)."""
+        _check_index("index", index, self.n_layers - 1, "resistances")
         if isinstance(self.resistances, list):
             res = list(self.resistances)
             res[index] = value
@@ -247,6 +253,13 @@ class Stack:
                 validate_stack(member)
             except (ValueError, TypeError) as error:
                 raise type(error)(f"batch member {index}: {error}") from None
+
+
+def _check_index(name: str, index, length: int, what: str) -> None:
+    if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
+        raise TypeError(f"{name} must be a Python int (position in {what}), got {index!r}")
+    if not -length <= index < length:
+        raise ValueError(f"{name} = {index} is outside {what} (the stack has {length} {what})")
 
 
 def stack_batch(stacks) -> Stack:
