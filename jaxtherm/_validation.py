@@ -56,11 +56,19 @@ def as_concrete_array(name: str, value, unit: str):
     """Return `value` as a float numpy array, or None when it is a tracer."""
     if not is_concrete(value):
         return None
+    # Text is refused even when it parses ("1e-7"): a number written as a string is a mistake
+    # upstream (a config value read without conversion), and JAX itself refuses it later.
+    if isinstance(value, (str, bytes)) or np.asarray(value).dtype.kind in "USO" and _holds_text(value):
+        raise TypeError(f"{name} must be a real number or array in {unit}, got text {value!r}")
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be a real number or array in {unit}, got {value!r}") from exc
     return arr
+
+
+def _holds_text(value) -> bool:
+    return any(isinstance(item, (str, bytes)) for item in np.asarray(value, dtype=object).ravel())
 
 
 def _fmt(arr) -> str:

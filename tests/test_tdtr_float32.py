@@ -100,3 +100,17 @@ def test_float32_sideband_sum_warns(float32):
     assert "n_sidebands = 2000" in answer["warnings"][0][1] and "jax_enable_x64" in answer["warnings"][0][1]
     z64 = _float64("signal", ALSI_LAYERS, [5e-9], setup, delays)
     assert np.max(np.abs(jt.tdtr.ratio(answer["value"]) / jt.tdtr.ratio(z64) - 1)) > RATIO_BOUND
+
+
+def test_float32_high_window_order_warns(float32):
+    """A 6th-order window (fast 80 MHz settings) cancels 2^6 in the smooth part's finite difference:
+    in float32 that is warned about (PrecisionWarning naming window_order), and on a thin
+    low-conductivity film over a high-conductivity substrate the error it warns about is real."""
+    layers = [[1e-8, 1e6, 1.0], [np.inf, 10.0**6.5, 10.0**2.5625]]
+    setup = dict(ALSI_SETUP, n_hankel=16, n_sidebands=12, window_order=6, min_delay=5e-11)
+    delays = np.array([7.5e-11, 3e-10, 1e-9, 6.275e-09])
+    answer = float32(entry="signal", layers=layers, resistances=[0.0], setup=setup, points=delays.tolist())
+    assert [category for category, _ in answer["warnings"]] == ["PrecisionWarning"]
+    assert "window_order = 6" in answer["warnings"][0][1]
+    z64 = _float64("signal", layers, [0.0], setup, delays)
+    assert np.max(np.abs(answer["value"] - z64) / np.abs(z64)) > RATIO_BOUND

@@ -296,6 +296,8 @@ def stack_batch(stacks) -> Stack:
 
 def _plainly_valid(stack: Stack) -> bool:
     """Fast vectorised check of a concrete (numpy) stack; False means 'run the detailed checks'."""
+    if any(isinstance(leaf, (str, bytes)) for leaf in jax.tree_util.tree_leaves(stack)):
+        return False  # text that parses as a number is still refused, by the detailed checks
     try:
         layers = stack.layers
         n = len(layers)
