@@ -4,7 +4,7 @@ The test suite runs in float64 (tests/conftest.py) and JAX cannot switch precisi
 inside one process, so `Float32Worker` starts `python tests/_tdtr_float32_worker.py`, which turns
 x64 off and answers requests, one JSON line each way:
 
-request `{"entry": "signal" | "response" | "fdtr_signal", "layers": [[thickness (m), heat
+request `{"entry": "signal" | "response" | "fdtr_signal" | "resistance_sensitivity", "layers": [[thickness (m), heat
 capacity (J m^-3 K^-1), conductivity (W m^-1 K^-1)], ...], "resistances": [m^2 K W^-1],
 "setup": {Setup fields}, "points": [delays (s) or frequencies (Hz)], "delay": FDTR delay (s)}`;
 answer `{"real": [...], "imag": [...], "dtype": ..., "warnings": [[category, message], ...]}`
@@ -33,6 +33,8 @@ def evaluate(request):
         warnings.simplefilter("always")
         if entry == "signal":
             z = jt.tdtr.signal(stack, setup, points)
+        elif entry == "resistance_sensitivity":
+            z = resistance_sensitivity(stack, setup, points)
         elif entry == "response":
             z = jt.tdtr.response(stack, setup, points)
         else:
@@ -44,6 +46,18 @@ def evaluate(request):
         "dtype": str(z.dtype),
         "warnings": [[w.category.__name__, str(w.message)] for w in caught],
     }
+
+
+def resistance_sensitivity(stack, setup, delays):
+    """d ratio / d ln R_i (the fit Jacobian's resistance columns), shape (delays, resistances)."""
+
+    def ratio(log_resistances):
+        updated = stack
+        for index in range(log_resistances.shape[0]):
+            updated = updated.replace_resistance(index, jax.numpy.exp(log_resistances[index]))
+        return jt.tdtr.ratio(jt.tdtr.signal(updated, setup, delays))
+
+    return jax.jacfwd(ratio)(jax.numpy.log(jax.numpy.asarray([float(r) for r in stack.resistances])))
 
 
 class Float32Worker:
