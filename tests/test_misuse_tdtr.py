@@ -216,6 +216,16 @@ def test_public_entries_name_the_parameter(call, error, match):
         call()
 
 
+def test_ratio_and_phase_accept_lists_and_name_bad_input():
+    """`ratio`/`phase` of a plain list equal those of the array (a raw jnp TypeError before); text
+    is refused naming `z`."""
+    z = [3.0 - 4.0j, -1.0 + 2.0j]
+    np.testing.assert_allclose(np.asarray(jt.tdtr.ratio(z)), [0.75, 0.5])
+    np.testing.assert_allclose(np.asarray(jt.tdtr.phase(z)), np.angle(np.asarray(z)))
+    with pytest.raises(TypeError, match=r"z must be a complex lock-in signal"):
+        jt.tdtr.ratio(["abc"])
+
+
 def test_simulate_returns_named_fields_consistent_with_signal():
     """`simulate(params, config, times)` (the shared model contract) returns the signal of the fast
     path with in-phase, out-of-phase, ratio and phase under named fields."""

@@ -537,10 +537,21 @@ def fdtr_signal(stack: Stack, setup: Setup, modulation_frequencies, delay=None, 
 
 
 def ratio(z):
-    """TDTR ratio -V_in / V_out of a lock-in signal `z` (dimensionless)."""
+    """TDTR ratio -V_in / V_out of a lock-in signal `z` (complex array, list or number; dimensionless)."""
+    z = _as_signal(z)
     return -jnp.real(z) / jnp.imag(z)
 
 
 def phase(z):
-    """Lock-in phase atan2(V_out, V_in) (rad) of a signal `z`."""
+    """Lock-in phase atan2(V_out, V_in) (rad) of a signal `z` (complex array, list or number)."""
+    z = _as_signal(z)
     return jnp.arctan2(jnp.imag(z), jnp.real(z))
+
+
+def _as_signal(z):
+    if isinstance(z, jax.Array) or not is_concrete(z):
+        return z
+    try:
+        return jnp.asarray(np.asarray(z, dtype=complex))
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"z must be a complex lock-in signal V_in + i V_out (array or number), got {z!r}") from error
