@@ -24,7 +24,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-__all__ = ["principal_sqrt", "reciprocal", "divide", "exp"]
+__all__ = ["divide", "exp", "principal_sqrt", "reciprocal"]
 
 
 def _single_precision(z) -> bool:

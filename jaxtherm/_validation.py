@@ -15,18 +15,18 @@ import jax.numpy as jnp
 import numpy as np
 
 __all__ = [
-    "PrecisionWarning",
     "PlausibilityWarning",
-    "single_precision",
-    "is_concrete",
+    "PrecisionWarning",
     "as_concrete_array",
-    "check_finite",
-    "check_positive",
-    "check_nonnegative",
-    "check_length",
     "check_choice",
-    "check_open_interval",
+    "check_finite",
     "check_integer",
+    "check_length",
+    "check_nonnegative",
+    "check_open_interval",
+    "check_positive",
+    "is_concrete",
+    "single_precision",
 ]
 
 

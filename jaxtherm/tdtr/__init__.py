@@ -41,7 +41,8 @@ solution = jt.tdtr.simulate(stack, setup, delays)          # Solution: times, si
 Private modules (one concept each): `_params` (`Layer`, `Stack`, `StackArrays`, validation),
 `_setup` (`Setup`), `_transfer` (stable per-wavenumber plane-to-plane response, depth
 profiles), `_hankel` (Gaussian spot integral, custom derivative rule), `_lockin` (pulse train
-and the full-period numerics, documented there), `_simulate` (`Solution`, `simulate`).
+and the full-period numerics, documented there), `_checks` (input checks at the public
+entries), `_simulate` (`Solution`, `simulate`).
 """
 
 from .._validation import PlausibilityWarning as PlausibilityWarning

@@ -17,7 +17,13 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._pytree import pytree_dataclass
-from .._validation import as_concrete_array, check_length, check_nonnegative, check_positive, is_concrete
+from .._validation import (
+    as_concrete_array,
+    check_length,
+    check_nonnegative,
+    check_positive,
+    is_concrete,
+)
 
 __all__ = ["Layer", "Stack", "StackArrays", "stack_batch", "validate_stack"]
 
@@ -114,7 +120,7 @@ class Stack:
         """Number of layers (static)."""
         return len(self.layers)
 
-    def replace_layer(self, index: int, **fields) -> "Stack":
+    def replace_layer(self, index: int, **fields) -> Stack:
         """A new `Stack` with `layers[index]` fields replaced (traceable).
 
         **Arguments:**
@@ -134,7 +140,7 @@ class Stack:
             raise TypeError(f"replace_layer: {error}; a Layer has the fields {names}") from None
         return Stack(layers=layers, resistances=self.resistances)
 
-    def replace_resistance(self, index: int, value) -> "Stack":
+    def replace_resistance(self, index: int, value) -> Stack:
         """A new `Stack` with `resistances[index]` (m^2 K W^-1) replaced (traceable)."""
         _check_index("index", index, self.n_layers - 1, "resistances")
         if isinstance(self.resistances, list):
@@ -169,7 +175,7 @@ class Stack:
         )
 
     @classmethod
-    def from_arrays(cls, thickness, heat_capacity, conductivity, resistances, conductivity_inplane=None) -> "Stack":
+    def from_arrays(cls, thickness, heat_capacity, conductivity, resistances, conductivity_inplane=None) -> Stack:
         """Build a `Stack` (or a batch of stacks) from stacked arrays.
 
         **Arguments:**
@@ -248,7 +254,7 @@ class Stack:
             return
         (size,) = sizes
         for index in range(size):
-            member = jax.tree_util.tree_map(lambda leaf: np.asarray(leaf)[index], host)
+            member = jax.tree_util.tree_map(lambda leaf, i=index: np.asarray(leaf)[i], host)
             try:
                 validate_stack(member)
             except (ValueError, TypeError) as error:

@@ -138,7 +138,7 @@ class Setup:
         """w0^2 + w1^2 (m^2), the width of the Gaussian weight exp(-k^2 (w0^2 + w1^2) / 8)."""
         return float(self.pump_radius) ** 2 + float(self.probe_radius) ** 2
 
-    def replace(self, **changes) -> "Setup":
+    def replace(self, **changes) -> Setup:
         """A new `Setup` with fields replaced (e.g. `setup.replace(heat_at="rear")`)."""
         return dataclasses.replace(self, **changes)
 

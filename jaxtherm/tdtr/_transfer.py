@@ -33,7 +33,7 @@ import jax.numpy as jnp
 from .. import _complex
 from ._params import StackArrays
 
-__all__ = ["plane_response", "profile_response", "depth_profile_nodes"]
+__all__ = ["depth_profile_nodes", "plane_response", "profile_response"]
 
 
 def _layer_factors(thickness, heat_capacity, conductivity, conductivity_inplane, k2, s):
