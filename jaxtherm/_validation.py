@@ -11,7 +11,6 @@ from __future__ import annotations
 import numbers
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 __all__ = [
@@ -44,7 +43,7 @@ class PlausibilityWarning(UserWarning):
 
 def single_precision() -> bool:
     """True when JAX computes in float32 (x64 disabled), read when a public function is called."""
-    return np.finfo(jnp.result_type(float)).bits <= 32
+    return not jax.config.jax_enable_x64
 
 
 def is_concrete(value) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import warnings
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from .._validation import (
@@ -75,11 +74,12 @@ def validate_delays(setup, delays, wrap_delays: bool):
 
 
 def as_points(name: str, values, unit: str):
-    """Sequences (lists, tuples) of numbers become arrays before `jit` sees them; a tracer passes."""
-    if isinstance(values, jax.Array) or not is_concrete(values):
+    """Sequences (lists, tuples) of numbers become (NumPy) arrays before `jit` sees them; arrays and
+    tracers pass unchanged (a NumPy array goes to `jit` as is: converting it here would cost a
+    device dispatch per call)."""
+    if isinstance(values, (jax.Array, np.ndarray)) or not is_concrete(values):
         return values
-    array = as_concrete_array(name, values, unit)
-    return jnp.asarray(array, dtype=float)
+    return as_concrete_array(name, values, unit)
 
 
 def check_setup(setup):
