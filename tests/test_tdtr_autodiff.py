@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import jaxtherm as jt
-from jaxtherm.tdtr.lockin import _signal_jit
+from jaxtherm.tdtr._lockin import _signal_jit
 
 import helpers
 

@@ -58,7 +58,7 @@ from matplotlib.figure import Figure
 from .. import tdtr
 from ..fit import DegeneracyWarning, fit_traces
 from ..fit.io import DELAY_UNITS, load_trace_file
-from ..tdtr.stack import validate_stack
+from ..tdtr._params import validate_stack
 from ._output import prepare_output_dir
 from ._toml import ConfigError as ConfigError
 from ._toml import ConfigTypeError as ConfigTypeError

@@ -27,8 +27,8 @@ import numpy as np
 
 from .._validation import check_choice, check_finite
 from ..fit import Trace, get_path
-from .lockin import phase, ratio
-from .lockin import signal as lockin_signal
+from ._lockin import phase, ratio
+from ._lockin import signal as lockin_signal
 
 __all__ = ["TdtrModel", "tdtr_trace", "OBSERVABLES"]
 
