@@ -230,3 +230,24 @@ def test_sweep_calls_validate_batch_of_parameter_objects():
 def test_sweep_rejects_unknown_devices_word():
     with pytest.raises(ValueError, match="devices"):
         sw.sweep(_toy_model, _toy_batch(3), devices="gpus", progress=False)
+
+
+def test_sweep_over_a_tdtr_stack_batch_names_the_bad_member():
+    """A batched Stack whose member 2 has a negative conductivity is refused by the sweep, naming member 2."""
+    import jaxtherm as jt
+
+    layer = jt.tdtr.Layer
+    stack = jt.tdtr.Stack(layers=[layer(80e-9, 2.42e6, 180.0), layer(float("inf"), 1.66e6, 140.0)],
+                          resistances=[5e-9])
+    batch = jt.tdtr.stack_batch([stack] * 4)
+    # Edit the leaves directly (as a user building a batch by hand would), bypassing the constructor.
+    leaves, treedef = jax.tree_util.tree_flatten(batch)
+    conductivity = [i for i, leaf in enumerate(leaves) if np.allclose(np.asarray(leaf), 180.0)][0]
+    bad = np.array(leaves[conductivity], dtype=float)
+    bad[2] = -180.0
+    leaves[conductivity] = bad
+    batch = jax.tree_util.tree_unflatten(treedef, leaves)
+    setup = jt.tdtr.Setup(modulation_frequency=1e6, repetition_rate=80e6, one_dimensional=True)
+    with pytest.raises(ValueError, match=r"member 2"):
+        sw.sweep(lambda s: jt.tdtr.phase(jt.tdtr.signal(s, setup, np.array([1e-10, 1e-9]))), batch,
+                 devices=None, progress=False)
