@@ -32,3 +32,7 @@ from .sensitivity import log_sensitivity_finite_difference as log_sensitivity_fi
 from .sensitivity import plot_sensitivities as plot_sensitivities
 from .traces import TdtrModel as TdtrModel
 from .traces import tdtr_trace as tdtr_trace
+from ._sample import Prior as Prior
+from ._sample import SampleResult as SampleResult
+from ._sample import plot_corner as plot_corner
+from ._sample import sample as sample
