@@ -36,3 +36,5 @@ from ._sample import Prior as Prior
 from ._sample import SampleResult as SampleResult
 from ._sample import plot_corner as plot_corner
 from ._sample import sample as sample
+from ._profile import ProfileResult as ProfileResult
+from ._profile import profile as profile

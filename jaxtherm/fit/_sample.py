@@ -45,9 +45,10 @@ import jax.numpy as jnp
 import numpy as np
 from scipy import special
 
+# Public names only (the package's __init__ defines them before importing this file), so
+# reorganising the private modules of the fitting layer does not reach here.
+from . import Trace, TraceFitResult, fit_traces, get_path, set_path
 from ._diagnostics import ess_bulk, ess_tail, split_rhat
-from .paths import leaf_value, parse_path, set_path
-from .problem import Trace, TraceFitResult, fit_traces
 
 __all__ = ["Prior", "Mode", "SampleResult", "sample", "plot_corner"]
 
@@ -487,6 +488,40 @@ def _log_mean_exp(a):
 # --------------------------------------------------------------------------------------
 
 
+def leaf_value(params, path: str) -> float:
+    """The scalar at `path` as a Python float (clear error when it is not a scalar)."""
+    value = np.asarray(get_path(params, path), dtype=float)
+    if value.size != 1:
+        raise ValueError(f"parameter path {path!r} holds an array of shape {value.shape}, not a scalar")
+    return float(value.reshape(()))
+
+
+def check_traces(traces) -> tuple:
+    traces = (traces,) if isinstance(traces, Trace) else tuple(traces)
+    if not traces or not all(isinstance(t, Trace) for t in traces):
+        raise TypeError("traces must be a Trace or a non-empty sequence of Trace objects")
+    return traces
+
+
+def normalise_free(params, free) -> dict:
+    """`free` as dict name -> tuple of paths (validated against `params`)."""
+    if isinstance(free, str):
+        free = [free]
+    if isinstance(free, (list, tuple)):
+        free = {path: path for path in free}
+    if not isinstance(free, dict) or not free:
+        raise TypeError("free must be a non-empty dict name -> path (or list of paths), or a list of paths")
+    out = {}
+    for name, paths in free.items():
+        paths = (paths,) if isinstance(paths, str) else tuple(paths)
+        if not paths:
+            raise ValueError(f"free parameter {name!r} maps to no path")
+        for path in paths:
+            leaf_value(params, path)
+        out[str(name)] = paths
+    return out
+
+
 def _check_positive_int(name, value, minimum):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
@@ -578,9 +613,7 @@ def sample(
 
     **Returns:** a `SampleResult`.
     """
-    traces = tuple(traces) if not isinstance(traces, Trace) else (traces,)
-    if not traces or not all(isinstance(t, Trace) for t in traces):
-        raise TypeError("traces must be a Trace or a non-empty sequence of Trace objects")
+    traces = check_traces(traces)
     if noise not in ("known", "fitted"):
         raise ValueError(f"noise must be 'known' (absolute sigmas) or 'fitted' (a scale per trace), got {noise!r}")
     n_chains = _check_positive_int("n_chains", n_chains, 1)
@@ -608,7 +641,7 @@ def sample(
     free_paths = {p for paths in free_map.values() for p in paths}
     nuisance_paths = tuple(fixed_uncertainties)
     for path in nuisance_paths:
-        parse_path(path)
+        leaf_value(params, path)
         if path in free_paths:
             raise ValueError(f"fixed_uncertainties names {path!r}, which is a free parameter")
         sd = float(fixed_uncertainties[path])
