@@ -160,7 +160,7 @@ def test_nuisance_marginalisation_matches_linear_propagation_in_the_small_sigma_
 
 
 # ----------------------------------------------------------------------------- TTM
-TTM_TIMES = np.arange(-0.2e-12, 2.0e-12 + 1e-18, 80e-15)
+TTM_TIMES = np.arange(-0.2e-12, 1.6e-12 + 1e-18, 100e-15)
 FILM = reflectance.DrudeThinFilm(film_thickness=18.2e-9)
 
 
@@ -175,7 +175,7 @@ class _TtmDrude:
     """Delta R / R of Au 18.2 nm through the two-temperature model (a generic trace model)."""
 
     config = ttm.Config(cells_per_layer=(6,), variant="A", coefficients="midpoint")
-    edges = ttm.time_grid(-0.6e-12, TTM_TIMES[-1], 20e-15, fine_until=0.6e-12, growth=1.1, max_step=80e-15,
+    edges = ttm.time_grid(-0.6e-12, TTM_TIMES[-1], 25e-15, fine_until=0.5e-12, growth=1.15, max_step=100e-15,
                           output_times=TTM_TIMES)
 
     def __call__(self, params):
@@ -194,8 +194,8 @@ def test_sample_is_model_agnostic_ttm_coupling_and_delay():
     data = clean + sigma * np.random.default_rng(5).standard_normal(clean.size)
     free = {"G": "layers[0].material.coupling_constant", "t_h": "source.thermalisation_delay"}
     start = _ttm_params(1.5e16, 200e-15)
-    result = sample(start, Trace(model=model, data=data, sigma=sigma, name="Au"), free, n_chains=2, n_warmup=150,
-                    n_draws=200, seed=4)
+    result = sample(start, Trace(model=model, data=data, sigma=sigma, name="Au"), free, n_chains=2, n_warmup=100,
+                    n_draws=150, seed=4)
     for name, true in (("G", 2.0e16), ("t_h", 250e-15)):
         lo, hi = result.interval95[name]
         assert lo < true < hi
