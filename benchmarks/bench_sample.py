@@ -85,8 +85,8 @@ def run(quick=False):
     from jaxtherm.fit._diagnostics import ess_bulk
 
     n_delays = 500
-    n_warmup, n_draws = (300, 300) if quick else (500, 1000)
-    emcee_steps = 2000 if quick else 6000
+    n_warmup, n_draws = (200, 300) if quick else (500, 1000)
+    emcee_steps = 1500 if quick else 6000
     truth, trace = _problem(n_delays)
     rows = []
     for n_dim, free in PROBLEMS.items():

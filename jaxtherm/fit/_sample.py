@@ -248,15 +248,19 @@ def _physical_batch(static: _Static, w, dyn: _Dynamic):
     return jax.vmap(one)(w)
 
 
-@functools.partial(jax.jit, static_argnums=(0, 4, 5, 6, 7))
-def _run_chains(static: _Static, keys, w_init, dyn: _Dynamic, n_warmup, n_draws, target_acceptance, max_doublings):
+@functools.partial(jax.jit, static_argnums=(0, 6, 7, 8, 9))
+def _run_chains(static: _Static, keys, w_init, centres, whitenings, dyn: _Dynamic, n_warmup, n_draws, target_acceptance,
+                max_doublings):
+    """NUTS chains under vmap; chain c samples w with v = centres[c] + whitenings[c] w."""
     import blackjax
     from blackjax.adaptation.base import get_filter_adapt_info_fn
 
-    def logdensity(w):
-        return _log_density_w(static, w, dyn)
+    def one_chain(key, w0, centre, whitening):
+        chain_dyn = dyn._replace(v0=centre, whitening=whitening)
 
-    def one_chain(key, w0):
+        def logdensity(w):
+            return _log_density_w(static, w, chain_dyn)
+
         key_warmup, key_draws = jax.random.split(key)
         warmup = blackjax.window_adaptation(
             blackjax.nuts, logdensity, is_mass_matrix_diagonal=False, target_acceptance_rate=target_acceptance,
@@ -273,7 +277,7 @@ def _run_chains(static: _Static, keys, w_init, dyn: _Dynamic, n_warmup, n_draws,
         _, (positions, logdensities, divergent, n_steps) = jax.lax.scan(body, state, jax.random.split(key_draws, n_draws))
         return positions, logdensities, divergent, n_steps, parameters["step_size"]
 
-    return jax.vmap(one_chain)(keys, w_init)
+    return jax.vmap(one_chain)(keys, w_init, centres, whitenings)
 
 
 # --------------------------------------------------------------------------------------
@@ -697,11 +701,15 @@ def sample(
         )
 
     dyn = dynamic(v_best, np.eye(n_dim))
-    precision = np.asarray(_gauss_newton(static, jnp.asarray(v_best), jnp.asarray(noise_start), dyn))
-    eigval, eigvec = np.linalg.eigh(0.5 * (precision + precision.T))
-    eigval = np.maximum(eigval, 1e-12 * max(eigval.max(), 1e-300))
-    whitening = eigvec / np.sqrt(eigval)[None, :]
-    unwhitening = (eigvec * np.sqrt(eigval)[None, :]).T
+
+    def laplace_whitening(v):
+        """(L, L^-1) with L L^T the Gauss-Newton covariance of v at v."""
+        precision = np.asarray(_gauss_newton(static, jnp.asarray(v), jnp.asarray(noise_start), dyn))
+        eigval, eigvec = np.linalg.eigh(0.5 * (precision + precision.T))
+        eigval = np.maximum(eigval, 1e-12 * max(eigval.max(), 1e-300))
+        return eigvec / np.sqrt(eigval)[None, :], (eigvec * np.sqrt(eigval)[None, :]).T
+
+    whitening, unwhitening = laplace_whitening(v_best)
     dyn = dynamic(v_best, whitening)
 
     # Distinct modes: within the chi2 window, more than 2 whitened units apart, and with a
@@ -734,14 +742,24 @@ def sample(
         mode_rows = [(optima[0], best_chi2)]
     n_modes = len(mode_w)
 
+    # Each chain is whitened at its own mode's optimum: separated modes of a curved valley
+    # have differently oriented covariances, and vmapped chains wait for the slowest tree.
+    mode_frames = [(v_best, whitening)] + [
+        (v_best + whitening @ w, laplace_whitening(v_best + whitening @ w)[0]) for w in mode_w[1:]
+    ]
     rng = np.random.default_rng(seed)
     chain_mode = np.arange(n_chains) % n_modes
-    w_init = np.stack([mode_w[m] for m in chain_mode]) + 0.3 * rng.standard_normal((n_chains, n_dim))
+    centres = np.stack([mode_frames[m][0] for m in chain_mode])
+    whitenings = np.stack([mode_frames[m][1] for m in chain_mode])
+    w_init = 0.3 * rng.standard_normal((n_chains, n_dim))
     keys = jax.random.split(jax.random.PRNGKey(seed), n_chains)
     positions, logdens, divergent, _, step_size = _run_chains(
-        static, keys, jnp.asarray(w_init), dyn, n_warmup, n_draws, float(target_acceptance), max_tree_depth
+        static, keys, jnp.asarray(w_init), jnp.asarray(centres), jnp.asarray(whitenings), dyn, n_warmup, n_draws,
+        float(target_acceptance), max_tree_depth,
     )
-    positions = np.asarray(positions)  # (chains, draws, dim)
+    # Back to the common frame of the best mode (v = v_best + L_best w).
+    v_draws = centres[:, None, :] + np.einsum("cij,cdj->cdi", whitenings, np.asarray(positions))
+    positions = np.einsum("ij,cdj->cdi", unwhitening, v_draws - v_best)  # (chains, draws, dim)
     logdens = np.asarray(logdens)
     free_d, nuis_d, noise_d = _physical_batch(static, jnp.asarray(positions.reshape(-1, n_dim)), dyn)
     shape = (n_chains, n_draws)
