@@ -34,13 +34,20 @@ def _sample_module():
     return itr_paper_sample, TABLE3_300K, FR_INTERFACES, RF_INTERFACES, FIXED_UNCERTAINTIES, QUARTZ_CONDUCTIVITY, TdtrModel
 
 
+def _leaf(params, path):
+    from ..fit import get_path
+
+    return float(np.asarray(get_path(params, path)))
+
+
 def run_posterior_demo(
     out_dir: str = "jaxtherm-posterior",
     *,
     n_chains: int = 4,
-    n_warmup: int = 200,
-    n_draws: int = 300,
-    n_delays: int = 100,
+    n_warmup: int = 100,
+    n_draws: int = 150,
+    n_delays: int = 60,
+    max_tree_depth: int = 6,
     noise: float = POSTERIOR_NOISE_PHASE,
     seed: int = 0,
     verbose: bool = True,
@@ -53,6 +60,7 @@ def run_posterior_demo(
       `posterior_results.json`.
     - `n_chains`, `n_warmup`, `n_draws`: NUTS chains, warm-up steps and draws per chain.
     - `n_delays`: log-spaced delays 10 ps - 49 ns per trace.
+    - `max_tree_depth`: NUTS tree depth cap (at most 2^depth gradient steps per draw).
     - `noise`: 1-sigma phase noise (rad).
     - `seed`: seed of the synthetic noise and of the sampler.
     - `verbose`: print the summary.
@@ -96,7 +104,7 @@ def run_posterior_demo(
     start = {"stack": truth["stack"], "itr": {k: (mid if k in table3 else v) for k, v in truth["itr"].items()}}
     result = sample(
         start, traces, free, starts=starts, fixed_uncertainties=fixed_uncertainties,
-        n_chains=n_chains, n_warmup=n_warmup, n_draws=n_draws, seed=seed, max_tree_depth=7,
+        n_chains=n_chains, n_warmup=n_warmup, n_draws=n_draws, seed=seed, max_tree_depth=max_tree_depth,
     )
     t_sample = time.perf_counter() - t_start
 
@@ -142,7 +150,8 @@ def run_posterior_demo(
                               "interval95": [eff_q(0.025), eff_q(0.975)], "true": 1510.0,
                               "rhat": result.rhat["quartz conductivity"],
                               "ess_bulk": result.ess_bulk["quartz conductivity"]},
-        "nuisance": {p: {"median": result.median[p], "prior_sd": fixed_uncertainties[p], "posterior_sd": result.sd[p]}
+        "nuisance": {p: {"median": result.median[p], "prior_center": _leaf(truth, p),
+                         "prior_sd": fixed_uncertainties[p], "posterior_sd": result.sd[p]}
                      for p in result.nuisance_names},
         "modes": [
             {"mass": m.mass, "draw_fraction": m.draw_fraction, "delta_chi2": m.delta_chi2,
