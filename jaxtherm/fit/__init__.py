@@ -43,3 +43,9 @@ from ._chi2_map import Chi2Map as Chi2Map
 from ._chi2_map import chi2_map as chi2_map
 from ._chi2_map import delta_chi2_level as delta_chi2_level
 from ._chi2_map import plot_chi2_map as plot_chi2_map
+from ._sample import Prior as Prior
+from ._sample import SampleResult as SampleResult
+from ._sample import plot_corner as plot_corner
+from ._sample import sample as sample
+from ._profile import ProfileResult as ProfileResult
+from ._profile import profile as profile
