@@ -146,3 +146,12 @@ def test_exit_codes_separate_good_poor_and_refit(tmp_path, capsys):
     capped = _config(tmp_path, BASE.replace("[fit]\n", "[fit]\nmax_iterations = 1\n"))
     assert main(["fit", str(capped), "--out", str(tmp_path / "capped")]) == EXIT_POOR_FIT
     assert "did not converge" in capsys.readouterr().err
+
+
+def test_demo_refuses_a_negative_chain_count(tmp_path, capsys):
+    """`jaxtherm demo --chains -1` is bad input (exit 2, one line naming --chains), before any work."""
+    from jaxtherm.app.cli import main
+
+    assert main(["demo", "--out", str(tmp_path / "d"), "--chains", "-1"]) == 2
+    assert "--chains" in capsys.readouterr().err
+    assert not (tmp_path / "d").exists()

@@ -22,6 +22,7 @@ import jax
 
 from ..fit import TraceFileError
 from . import demo, reproduce
+from .posterior_demo import POSTERIOR_OUTPUTS, run_posterior_demo
 from ._output import OutputExistsError, prepare_output_dir
 from .config_file import ConfigError, run_config
 
@@ -29,7 +30,15 @@ EXIT_OK, EXIT_BAD_INPUT, EXIT_POOR_FIT = 0, 2, 3
 
 
 def _cmd_demo(args) -> int:
+    if args.chains < 0:
+        raise ValueError(f"--chains must be 0 (no posterior) or a positive number of NUTS chains, got {args.chains}")
+    if args.chains > 0:  # refuse an earlier posterior before any work
+        prepare_output_dir(args.out, POSTERIOR_OUTPUTS, force=args.force, create=False)
     demo.run_demo(out_dir=args.out, seed=args.seed, quick=args.quick, force=args.force)
+    if args.chains > 0:
+        print("\nPosterior of the four direction-dependent ITRs and the quartz effusivity "
+              "(NUTS; nuisance thicknesses and heat capacities sampled with their priors):")
+        run_posterior_demo(args.out, n_chains=args.chains, seed=args.seed)
     return EXIT_OK
 
 
@@ -77,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo_parser.add_argument("--seed", type=int, default=0, help="noise seed for the synthetic traces")
     demo_parser.add_argument("--quick", action="store_true", help="fewer delays, for a smoke test")
     demo_parser.add_argument("--force", action="store_true", help=force_help)
+    demo_parser.add_argument("--chains", type=int, default=2,
+                             help="NUTS chains for the posterior of the ITRs (default 2; 0 skips the posterior)")
     demo_parser.set_defaults(func=_cmd_demo)
 
     fit = sub.add_parser("fit", help="fit a user's stack to trace files described in a TOML file")

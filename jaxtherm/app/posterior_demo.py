@@ -29,7 +29,10 @@ from ._itr_sample import (
     itr_paper_sample,
 )
 
-__all__ = ["run_posterior_demo", "POSTERIOR_NOISE_PHASE"]
+__all__ = ["run_posterior_demo", "POSTERIOR_NOISE_PHASE", "POSTERIOR_OUTPUTS"]
+
+#: Files `run_posterior_demo` writes into its output folder.
+POSTERIOR_OUTPUTS = ("posterior_corner.png", "posterior_results.json")
 
 GW = 1e-9  # 1 m^2 K/GW in m^2 K/W
 
