@@ -39,7 +39,8 @@ jax.config.update("jax_enable_x64", True)
 
 import jax.numpy as jnp  # noqa: E402
 
-from jaxtherm import dugks, materials, sources, sweep as jt_sweep  # noqa: E402
+from jaxtherm import dugks, materials, sources  # noqa: E402
+from jaxtherm import sweep as jt_sweep
 from jaxtherm.constants import BOLTZMANN, ELECTRON_VOLT  # noqa: E402
 
 try:  # run as part of the benchmarks package (python -m benchmarks)

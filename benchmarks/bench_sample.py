@@ -82,7 +82,6 @@ def run(quick=False):
     import emcee
 
     from jaxtherm.fit import fit_traces, sample
-    from jaxtherm.fit._diagnostics import ess_bulk
 
     n_delays = 500
     n_warmup, n_draws = (200, 300) if quick else (500, 1000)

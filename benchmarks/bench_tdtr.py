@@ -201,7 +201,7 @@ def case_itr(quick):
     out = {}
     for name, heat, probe in (("FR", "front", "rear"), ("RF", "rear", "front")):
         setup = jt.tdtr.Setup(200e3, 20e6, 26e-6, 12.5e-6, heat_at=heat, probe_at=probe)
-        per_curve, compile_s = best_and_compile(lambda: jt.tdtr.signal(stack, setup, delays), 3 if quick else 10)
+        per_curve, compile_s = best_and_compile(lambda setup=setup: jt.tdtr.signal(stack, setup, delays), 3 if quick else 10)
         reference = np.asarray(
             jt.tdtr.ratio(jt.tdtr.signal(stack, setup.replace(n_sidebands=256, n_hankel=64), delays))
         )
@@ -209,7 +209,7 @@ def case_itr(quick):
         jax_error = float(np.max(np.abs(np.asarray(jt.tdtr.ratio(z)) / reference - 1)))
         planes = (0, 3) if name == "FR" else (3, 0)
         baseline = _numpy_until_accurate(
-            lambda m: numpy_signal(layers, resistances, 200e3, 20e6, delays, *planes, 26e-6**2 + 12.5e-6**2, m),
+            lambda m, planes=planes: numpy_signal(layers, resistances, 200e3, 20e6, delays, *planes, 26e-6**2 + 12.5e-6**2, m),
             reference, 1e-5, 500, 8000 if quick else 64000, 1,
         )
         out[name] = {

@@ -15,14 +15,14 @@ float64 is the tested default; enable it yourself with
 
 __version__ = "0.1.0"
 
-from . import constants as constants
-from . import fit as fit
-from . import materials as materials
-from . import sources as sources
-from . import reflectance as reflectance
 from . import circuit as circuit
-from . import tdtr as tdtr
+from . import constants as constants
 from . import dugks as dugks
-from . import ttm as ttm
-from . import sweep as sweep
+from . import fit as fit
 from . import lab as lab
+from . import materials as materials
+from . import reflectance as reflectance
+from . import sources as sources
+from . import sweep as sweep
+from . import tdtr as tdtr
+from . import ttm as ttm

@@ -80,7 +80,7 @@ class DrudeThinFilm:
     substrate_index: Any = 1.7
     ambient_index: Any = 1.0
 
-    def validate(self) -> "DrudeThinFilm":
+    def validate(self) -> DrudeThinFilm:
         """Check fields on concrete values; raises ValueError naming field and unit."""
         check_length("film_thickness", self.film_thickness, 1e-3)
         check_length("probe_wavelength", self.probe_wavelength, 1e-4)

@@ -28,13 +28,14 @@ semi-infinite medium when it is infinite). For eq. 50 the printed factor 0.94
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import jax.numpy as jnp
 from jax.scipy.special import erf, erfc
 
 from ._pytree import pytree_dataclass, static_field
-from ._validation import is_concrete, check_choice, check_finite, check_length, check_nonnegative, check_positive
+from ._validation import check_choice, check_finite, check_length, check_nonnegative, check_positive, is_concrete
 
 __all__ = [
     "PulseSource",
@@ -105,7 +106,7 @@ class PulseSource:
     form: str = static_field(default="eq48")
     normalisation: str = static_field(default="paper")
 
-    def validate(self) -> "PulseSource":
+    def validate(self) -> PulseSource:
         """Check the fields on concrete values; raises ValueError naming field and unit."""
         check_choice("form", self.form, SOURCE_FORMS)
         check_choice("normalisation", self.normalisation, NORMALISATIONS)

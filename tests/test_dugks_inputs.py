@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from jaxtherm import dugks, materials
+
 reconstruction = importlib.import_module("jaxtherm.dugks._reconstruction")
 collision = importlib.import_module("jaxtherm.dugks._collision")
 step_module = importlib.import_module("jaxtherm.dugks._step")

@@ -6,9 +6,9 @@ checks, odd call shapes), then one per remaining public entry."""
 
 import numpy as np
 import pytest
+from _tdtr_float32_worker import Float32Worker
 
 import jaxtherm as jt
-from _tdtr_float32_worker import Float32Worker
 
 L = jt.tdtr.Layer
 ITR_LAYERS = [L(104e-9, 2.55e6, 158.1), L(9.66e-9, 2.21e6, 9.724), L(82e-9, 3.98e6, 83.58), L(np.inf, 1.6e6, 1.4)]

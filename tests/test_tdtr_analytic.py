@@ -72,7 +72,7 @@ def test_radial_single_layer_matches_direct_hankel_integral(thickness):
     for f in freqs:
         s = 2j * np.pi * f
 
-        def g(k):
+        def g(k, s=s):
             q = np.sqrt((kr * k * k + s * heat_capacity) / kz)
             return 1.0 / (kz * q) if np.isinf(thickness) else 1.0 / (kz * q * np.tanh(q * thickness))
 

@@ -9,9 +9,9 @@ here with margin: 5e-5 and 2e-5 rad.
 
 import numpy as np
 import pytest
+from _tdtr_float32_worker import Float32Worker, resistance_sensitivity
 
 import jaxtherm as jt
-from _tdtr_float32_worker import Float32Worker, resistance_sensitivity
 
 RATIO_BOUND = 5e-5
 PHASE_BOUND = 2e-5  # rad

@@ -15,11 +15,11 @@ import math
 
 import numpy as np
 import pytest
+from _tdtr_float32_worker import Float32Worker
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import jaxtherm as jt
-from _tdtr_float32_worker import Float32Worker
 
 L = jt.tdtr.Layer
 N_DELAYS = 5

@@ -11,6 +11,7 @@ import pytest
 
 from jaxtherm import materials, sources, ttm
 
+
 def _expm_apply(rates, time, vector):
     """exp(rates * time) @ vector for a 2x2 matrix with real distinct eigenvalues (numpy eig)."""
     values, vectors = np.linalg.eig(rates)

@@ -22,9 +22,9 @@ import jax
 
 from ..fit import TraceFileError
 from . import demo, reproduce
-from .posterior_demo import POSTERIOR_OUTPUTS, run_posterior_demo
 from ._output import OutputExistsError, prepare_output_dir
 from .config_file import ConfigError, run_config
+from .posterior_demo import POSTERIOR_OUTPUTS, run_posterior_demo
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_POOR_FIT = 0, 2, 3
 

@@ -14,7 +14,13 @@
 """
 
 from ._batch import least_squares_batched as least_squares_batched
+from ._chi2_map import Chi2Map as Chi2Map
+from ._chi2_map import chi2_map as chi2_map
+from ._chi2_map import delta_chi2_level as delta_chi2_level
+from ._chi2_map import plot_chi2_map as plot_chi2_map
 from ._least_squares import least_squares as least_squares
+from ._profile import ProfileResult as ProfileResult
+from ._profile import profile as profile
 from ._result import AtBoundWarning as AtBoundWarning
 from ._result import BatchFitResult as BatchFitResult
 from ._result import ConvergenceWarning as ConvergenceWarning
@@ -22,6 +28,10 @@ from ._result import DegeneracyWarning as DegeneracyWarning
 from ._result import FitResult as FitResult
 from ._result import PoorFitWarning as PoorFitWarning
 from ._result import UnconstrainedParameterWarning as UnconstrainedParameterWarning
+from ._sample import Prior as Prior
+from ._sample import SampleResult as SampleResult
+from ._sample import plot_corner as plot_corner
+from ._sample import sample as sample
 from .io import TraceFile as TraceFile
 from .io import TraceFileError as TraceFileError
 from .io import load_trace_file as load_trace_file
@@ -39,13 +49,3 @@ from .sensitivity import log_sensitivity_finite_difference as log_sensitivity_fi
 from .sensitivity import plot_sensitivities as plot_sensitivities
 from .uncertainty import implicit_jacobian as implicit_jacobian
 from .uncertainty import propagate_fixed_uncertainty as propagate_fixed_uncertainty
-from ._chi2_map import Chi2Map as Chi2Map
-from ._chi2_map import chi2_map as chi2_map
-from ._chi2_map import delta_chi2_level as delta_chi2_level
-from ._chi2_map import plot_chi2_map as plot_chi2_map
-from ._sample import Prior as Prior
-from ._sample import SampleResult as SampleResult
-from ._sample import plot_corner as plot_corner
-from ._sample import sample as sample
-from ._profile import ProfileResult as ProfileResult
-from ._profile import profile as profile

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from typing import Sequence
+from collections.abc import Sequence
 
 import jax
 import jax.numpy as jnp
@@ -21,9 +21,9 @@ import numpy as np
 # Public names only (the package's __init__ defines them before importing this file), so
 # reorganising the private modules of the fitting layer does not reach here.
 from ._batch import least_squares_batched
+from ._sample import check_traces, leaf_value, normalise_free
 from .paths import set_path
 from .problem import Trace, TraceFitResult
-from ._sample import check_traces, leaf_value, normalise_free
 
 __all__ = ["ProfileResult", "profile"]
 

@@ -38,22 +38,22 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-from typing import Any, NamedTuple, Sequence
-
-import jax
-import jax.numpy as jnp
-import numpy as np
-from scipy import special
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 # Public names only (the package's __init__ defines them before importing this file), so
 # reorganising the private modules of the fitting layer does not reach here.
 import blackjax
-from matplotlib.figure import Figure
+import jax
+import jax.numpy as jnp
+import numpy as np
 from blackjax.adaptation.base import get_filter_adapt_info_fn
+from matplotlib.figure import Figure
+from scipy import special
 
+from ._diagnostics import ess_bulk, ess_tail, split_rhat
 from .paths import get_path, set_path
 from .problem import Trace, TraceFitResult, fit_traces
-from ._diagnostics import ess_bulk, ess_tail, split_rhat
 
 __all__ = ["Prior", "Mode", "SampleResult", "sample", "plot_corner"]
 
@@ -93,17 +93,17 @@ class Prior:
             raise ValueError(f"log_uniform prior: lower bound must be > 0 (SI units), got {self.a!r}")
 
     @classmethod
-    def log_uniform(cls, lower: float, upper: float) -> "Prior":
+    def log_uniform(cls, lower: float, upper: float) -> Prior:
         """Uniform in log x over (lower, upper) (SI, both > 0)."""
         return cls("log_uniform", float(lower), float(upper))
 
     @classmethod
-    def uniform(cls, lower: float, upper: float) -> "Prior":
+    def uniform(cls, lower: float, upper: float) -> Prior:
         """Uniform in x over (lower, upper) (SI)."""
         return cls("uniform", float(lower), float(upper))
 
     @classmethod
-    def normal(cls, mean: float, sd: float) -> "Prior":
+    def normal(cls, mean: float, sd: float) -> Prior:
         """Gaussian with `mean` and standard deviation `sd` (SI)."""
         return cls("normal", float(mean), float(sd))
 

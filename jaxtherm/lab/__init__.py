@@ -13,15 +13,6 @@ Every model is a callable of a parameter pytree and plugs into `jaxtherm.fit.fit
 and `jaxtherm.fit.log_sensitivity` like the TDTR models.
 """
 
-from ._knife_edge import FWHM_PER_RADIUS as FWHM_PER_RADIUS
-from ._knife_edge import KnifeEdgeConfig as KnifeEdgeConfig
-from ._knife_edge import KnifeEdgeModel as KnifeEdgeModel
-from ._knife_edge import KnifeEdgeParams as KnifeEdgeParams
-from ._knife_edge import KnifeEdgeResult as KnifeEdgeResult
-from ._knife_edge import fit_knife_edge as fit_knife_edge
-from ._knife_edge import fwhm_from_radius as fwhm_from_radius
-from ._knife_edge import knife_edge_power as knife_edge_power
-from ._knife_edge import radius_from_fwhm as radius_from_fwhm
 from ._acoustics import LONGITUDINAL_SOUND_SPEEDS as LONGITUDINAL_SOUND_SPEEDS
 from ._acoustics import EchoConfig as EchoConfig
 from ._acoustics import EchoFit as EchoFit
@@ -35,3 +26,12 @@ from ._acoustics import find_echo as find_echo
 from ._acoustics import transducer_thickness as transducer_thickness
 from ._average import AveragedScan as AveragedScan
 from ._average import average_scans as average_scans
+from ._knife_edge import FWHM_PER_RADIUS as FWHM_PER_RADIUS
+from ._knife_edge import KnifeEdgeConfig as KnifeEdgeConfig
+from ._knife_edge import KnifeEdgeModel as KnifeEdgeModel
+from ._knife_edge import KnifeEdgeParams as KnifeEdgeParams
+from ._knife_edge import KnifeEdgeResult as KnifeEdgeResult
+from ._knife_edge import fit_knife_edge as fit_knife_edge
+from ._knife_edge import fwhm_from_radius as fwhm_from_radius
+from ._knife_edge import knife_edge_power as knife_edge_power
+from ._knife_edge import radius_from_fwhm as radius_from_fwhm

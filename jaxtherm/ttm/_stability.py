@@ -59,7 +59,7 @@ def _limits(params, config):
     coupling_limit, wall_limit = np.inf, np.inf
     layers_of_cells = np.repeat(np.arange(len(params.layers)), config.cells_per_layer)
     for temperature in (coldest, hottest):
-        for index, layer in enumerate(params.layers):
+        for layer in params.layers:
             material = layer.material
             cp = float(material.phonon_heat_capacity(np.asarray(temperature)))
             if material.has_electrons and config.variant == "A":
