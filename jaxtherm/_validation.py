@@ -14,16 +14,36 @@ import jax
 import numpy as np
 
 __all__ = [
-    "is_concrete",
+    "PlausibilityWarning",
+    "PrecisionWarning",
     "as_concrete_array",
-    "check_finite",
-    "check_positive",
-    "check_nonnegative",
-    "check_length",
     "check_choice",
-    "check_open_interval",
+    "check_finite",
     "check_integer",
+    "check_length",
+    "check_nonnegative",
+    "check_open_interval",
+    "check_positive",
+    "is_concrete",
+    "single_precision",
 ]
+
+
+class PrecisionWarning(UserWarning):
+    """A result computed in the current floating-point precision (float32 when `jax_enable_x64` is
+    off) cannot reach the accuracy the library documents for it; the message says what to change
+    (usually: enable float64 with `jax.config.update("jax_enable_x64", True)`)."""
+
+
+class PlausibilityWarning(UserWarning):
+    """An input passes the range checks but gives a physically implausible measurement (e.g. a
+    probed plane so deep below the heated one that no signal reaches it); the message names the
+    parameter, its unit and the likely slip."""
+
+
+def single_precision() -> bool:
+    """True when JAX computes in float32 (x64 disabled), read when a public function is called."""
+    return not jax.config.jax_enable_x64
 
 
 def is_concrete(value) -> bool:
@@ -35,11 +55,19 @@ def as_concrete_array(name: str, value, unit: str):
     """Return `value` as a float numpy array, or None when it is a tracer."""
     if not is_concrete(value):
         return None
+    # Text is refused even when it parses ("1e-7"): a number written as a string is a mistake
+    # upstream (a config value read without conversion), and JAX itself refuses it later.
+    if isinstance(value, (str, bytes)) or np.asarray(value).dtype.kind in "USO" and _holds_text(value):
+        raise TypeError(f"{name} must be a real number or array in {unit}, got text {value!r}")
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be a real number or array in {unit}, got {value!r}") from exc
     return arr
+
+
+def _holds_text(value) -> bool:
+    return any(isinstance(item, (str, bytes)) for item in np.asarray(value, dtype=object).ravel())
 
 
 def _fmt(arr) -> str:
