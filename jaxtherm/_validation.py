@@ -11,9 +11,13 @@ from __future__ import annotations
 import numbers
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
 __all__ = [
+    "PrecisionWarning",
+    "PlausibilityWarning",
+    "single_precision",
     "is_concrete",
     "as_concrete_array",
     "check_finite",
@@ -24,6 +28,23 @@ __all__ = [
     "check_open_interval",
     "check_integer",
 ]
+
+
+class PrecisionWarning(UserWarning):
+    """A result computed in the current floating-point precision (float32 when `jax_enable_x64` is
+    off) cannot reach the accuracy the library documents for it; the message says what to change
+    (usually: enable float64 with `jax.config.update("jax_enable_x64", True)`)."""
+
+
+class PlausibilityWarning(UserWarning):
+    """An input passes the range checks but gives a physically implausible measurement (e.g. a
+    probed plane so deep below the heated one that no signal reaches it); the message names the
+    parameter, its unit and the likely slip."""
+
+
+def single_precision() -> bool:
+    """True when JAX computes in float32 (x64 disabled), read when a public function is called."""
+    return np.finfo(jnp.result_type(float)).bits <= 32
 
 
 def is_concrete(value) -> bool:

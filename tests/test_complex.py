@@ -55,3 +55,25 @@ def test_holomorphic_derivatives_match_jax_numpy(name):
     derivative = jax.jacfwd(f)(1.3)
     step = 1e-6
     assert abs(derivative - (f(1.3 + step) - f(1.3 - step)) / (2 * step)) < 1e-8 * max(1.0, abs(derivative))
+
+
+def test_single_precision_forms_do_not_overflow():
+    """In complex64 the root and the reciprocal stay accurate over the float32 exponent range,
+    where |z|^2 overflows (|z| > 1.8e19) or underflows (|z| < 1e-19): the magnitudes of q^2 at
+    the inverse-Laplace nodes of a 1 ps delay (~1e21 m^-2) are inside it."""
+    z = _points(n=4000, seed=3, exponent=36)
+    z = z[(np.abs(z) > 1e-36) & (np.abs(z) < 1e36)]
+    z32 = jnp.asarray(z, dtype=jnp.complex64)
+    exact = np.asarray(z32).astype(np.complex128)
+    root = np.asarray(_complex.principal_sqrt(z32))
+    assert root.dtype == np.complex64 and np.all(np.isfinite(root))
+    assert np.all(np.abs(root - np.sqrt(exact)) <= 4e-7 * np.abs(np.sqrt(exact)))
+    inverse = np.asarray(_complex.reciprocal(z32))
+    assert inverse.dtype == np.complex64 and np.all(np.isfinite(inverse))
+    # (beyond 1e30 the smaller component of 1/z can fall below the normal float32 range)
+    inside = (np.abs(exact) > 1e-30) & (np.abs(exact) < 1e30)
+    assert np.all(np.abs(inverse - 1 / exact)[inside] <= 4e-7 * np.abs(1 / exact)[inside])
+    # the plain forms these replace fail here: |z|^2 = inf for |z| = 1e21
+    big = jnp.asarray([1e21 + 3e20j], dtype=jnp.complex64)
+    assert not np.isfinite(np.asarray(jnp.real(big) ** 2 + jnp.imag(big) ** 2)).all()
+    np.testing.assert_allclose(np.asarray(_complex.principal_sqrt(big)), np.sqrt(np.asarray(big).astype(complex)), rtol=4e-7)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import jaxtherm as jt
-from jaxtherm.tdtr.lockin import _signal_jit
+from jaxtherm.tdtr._lockin import _signal_jit
 
 L = jt.tdtr.Layer
 DELAYS = np.array([1e-12, 10e-12, 100e-12, 1e-9, 49e-9])

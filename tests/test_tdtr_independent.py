@@ -2,7 +2,7 @@
 
 The heat equation in the frequency domain, s C T - d/dz(kappa_z dT/dz) + kappa_r k^2 T = 0
 with a unit sheet source at the heated plane, is discretised here with a vertex-centred
-finite-volume scheme (numpy/scipy only; nothing from `jaxtherm.tdtr.transfer` is used):
+finite-volume scheme (numpy/scipy only; nothing from `jaxtherm.tdtr._transfer` is used):
 nodes on every layer face, lumped control volumes, interface resistances as a series
 conductance 1/R between the two face nodes, a geometrically graded substrate truncated
 far below the thermal penetration depth. Two grids (h and h/2) are Richardson-extrapolated

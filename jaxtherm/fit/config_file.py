@@ -204,7 +204,7 @@ def load_config(path):
 
     stack = tdtr.Stack(layers=layers, resistances=[resistances[k] for k in default_interfaces])
     try:
-        from ..tdtr.stack import validate_stack
+        from ..tdtr._params import validate_stack
 
         validate_stack(stack)
     except ImportError:  # pragma: no cover - validation then happens at the first signal() call

@@ -1,4 +1,4 @@
-"""TDTR/FDTR frequency-domain multilayer response (ITR paper; SPEC §4).
+"""TDTR/FDTR frequency-domain multilayer response (ITR paper).
 
 ```python
 import jax
@@ -16,8 +16,12 @@ setup = jt.tdtr.Setup(modulation_frequency=200e3, repetition_rate=20e6,
                       heat_at="front", probe_at="rear")      # FR of the ITR paper
 Z = jt.tdtr.signal(stack, setup, delays)                   # complex V_in + i V_out, per watt
 jt.tdtr.ratio(Z), jt.tdtr.phase(Z)
+solution = jt.tdtr.simulate(stack, setup, delays)          # Solution: times, signal, ratio, phase...
 ```
 
+* The shared model contract: `Params` is `Stack`, `Config` is `Setup`, and
+  `simulate(params, config, times) -> Solution` (named fields `times`, `signal`, `in_phase`,
+  `out_of_phase`, `ratio`, `phase`); `signal(stack, setup, delays)` is the fast path.
 * `Layer`, `Stack` are the Params: pytrees of SI floats (differentiate with `jax.grad` /
   `jax.jacfwd`, fit, sweep); new values never recompile. Functional updates:
   `stack.replace_resistance(i, value)`, `stack.replace_layer(i, conductivity=...)`.
@@ -29,18 +33,32 @@ jt.tdtr.ratio(Z), jt.tdtr.phase(Z)
   optional optical absorption/sensing depths, numerical settings); hashable.
 * `signal` (lock-in signal over the whole period), `ratio`, `phase`, `fdtr_signal` (versus
   modulation frequency, pulsed or CW) and `response` (bare H(i omega)).
+* Precision: float64 is the tested default; in float32 (x64 off) the signals agree with
+  float64 to the bound stated in `signal`, and `PrecisionWarning` marks settings that cannot.
+  `PlausibilityWarning` marks inputs that pass the range checks but describe an implausible
+  measurement.
 
-Submodules: `transfer` (stable per-wavenumber plane-to-plane response, depth profiles),
-`hankel` (Gaussian spot integral, custom derivative rule), `lockin` (pulse train and the
-full-period numerics, documented there), `stack`, `setup`.
+Private modules (one concept each): `_params` (`Layer`, `Stack`, `StackArrays`, validation),
+`_setup` (`Setup`), `_transfer` (stable per-wavenumber plane-to-plane response, depth
+profiles), `_hankel` (Gaussian spot integral, custom derivative rule), `_lockin` (pulse train
+and the full-period numerics, documented there), `_simulate` (`Solution`, `simulate`).
 """
 
-from .lockin import fdtr_signal as fdtr_signal
-from .lockin import phase as phase
-from .lockin import ratio as ratio
-from .lockin import response as response
-from .lockin import signal as signal
-from .setup import Setup as Setup
-from .stack import Layer as Layer
-from .stack import Stack as Stack
-from .stack import stack_batch as stack_batch
+from .._validation import PlausibilityWarning as PlausibilityWarning
+from .._validation import PrecisionWarning as PrecisionWarning
+from ._lockin import fdtr_signal as fdtr_signal
+from ._lockin import phase as phase
+from ._lockin import ratio as ratio
+from ._lockin import response as response
+from ._lockin import signal as signal
+from ._params import Layer as Layer
+from ._params import Stack as Stack
+from ._params import StackArrays as StackArrays
+from ._params import stack_batch as stack_batch
+from ._setup import Setup as Setup
+from ._simulate import Solution as Solution
+from ._simulate import simulate as simulate
+
+# The shared model contract: Params (the sample pytree) and Config (the static measurement).
+Params = Stack
+Config = Setup

@@ -1,6 +1,6 @@
 """Radial (Hankel) integration over the Gaussian pump and probe spots.
 
-SPEC §4: per watt absorbed, the probe-weighted temperature of a Gaussian pump
+ITR paper: per watt absorbed, the probe-weighted temperature of a Gaussian pump
 (1/e^2 radius w0) read by a Gaussian probe (w1) is
 
     H(s) = (1 / 2 pi) * int_0^inf g(k, s) exp(-k^2 (w0^2 + w1^2) / 8) k dk.
@@ -35,7 +35,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .transfer import _fraction_within, depth_profile_nodes, profile_response
+from ._transfer import _fraction_within, depth_profile_nodes, profile_response
 
 __all__ = ["legendre_rule", "spot_response"]
 
@@ -57,7 +57,7 @@ def spot_response(arrays, setup, s, heat_plane: int, probe_plane: int):
 
     **Arguments:**
 
-    - `arrays`: stacked stack arrays (`Stack.arrays()`).
+    - `arrays`: the layer properties (`StackArrays` from `Stack.arrays()`).
     - `setup`: the static `Setup` (beam radii, `one_dimensional`, `n_hankel`).
     - `s`: complex Laplace variable(s) (rad/s), any shape.
     - `heat_plane`, `probe_plane`: static plane indices.
@@ -69,7 +69,7 @@ def spot_response(arrays, setup, s, heat_plane: int, probe_plane: int):
         k2 = jnp.zeros(s.shape + (1,))
         weights = jnp.ones(s.shape + (1,))
         return _weighted_sum(arrays, k2, weights, s, heat_plane, probe_plane, _profile_of(setup))
-    _, heat_capacity, _, conductivity_inplane, _ = arrays
+    heat_capacity, conductivity_inplane = arrays.heat_capacity, arrays.conductivity_inplane
     width2 = setup.beam_radius_squared
     # Grading scale rho(s) = min_i |s| C_i w^2 / (8 kappa_r,i): where layer i's q^2 changes character.
     diffusion_scale = jnp.min(heat_capacity / conductivity_inplane) * (width2 / 8.0)
@@ -96,7 +96,7 @@ def _point_response(arrays, k2, s, heat_plane, probe_plane, profile):
         return profile_response(arrays, k2, s, heat_plane, probe_plane)
     # Node positions and weights depend on the layer thickness (through the absorbed fraction
     # 1 - exp(-d / delta)); they are differentiated like everything else.
-    thickness = arrays[0]
+    thickness = arrays.thickness
     rule = legendre_rule(n_depth)
 
     def nodes(plane, depth):
@@ -133,7 +133,7 @@ def _weighted_sum_jvp(heat_plane, probe_plane, profile, primals, tangents):
     arrays_dot, _, _, s_dot = tangents
     points_s = jnp.broadcast_to(s[..., None], k2.shape).reshape(-1)
     points_k2 = k2.reshape(-1)
-    complex_arrays = tuple(jnp.asarray(a, dtype=complex) for a in arrays)
+    complex_arrays = jax.tree_util.tree_map(lambda a: jnp.asarray(a, dtype=complex), arrays)
 
     def point(props, s_point, k2_point):
         return _point_response(props, k2_point, s_point, heat_plane, probe_plane, profile)
@@ -146,7 +146,7 @@ def _weighted_sum_jvp(heat_plane, probe_plane, profile, primals, tangents):
     g = g.reshape(shape)
     primal_out = jnp.sum(g * weights, axis=-1)
     tangent_points = d_s.reshape(shape) * s_dot[..., None]
-    for derivative, prop_dot in zip(d_props, arrays_dot):
+    for derivative, prop_dot in zip(jax.tree_util.tree_leaves(d_props), jax.tree_util.tree_leaves(arrays_dot)):
         if derivative.shape[-1] == 0:
             continue
         tangent_points = tangent_points + (derivative @ prop_dot.astype(complex)).reshape(shape)

@@ -31,16 +31,16 @@ class Setup:
       delayed, which multiplies the lock-in signal by exp(i omega_mod t)).
     - `one_dimensional`: `True` for the 1-D response per unit absorbed flux (k = 0).
     - `method`: `"split"` (default; full-period accurate at a cost independent of the
-      smallest delay, see `jaxtherm.tdtr.lockin`) or `"sidebands"` (plain truncated
+      smallest delay, see `jaxtherm.tdtr._lockin`) or `"sidebands"` (plain truncated
       sideband sum with `n_sidebands` on each side, the textbook method).
     - `n_sidebands`: sidebands M on each side of the sum (`None`: 32 for `"split"`,
       2000 for `"sidebands"`).
     - `n_hankel`: Gauss-Legendre nodes of the radial (Hankel) integral, in the sinh-mapped
-      variable of `jaxtherm.tdtr.hankel`.
+      variable of `jaxtherm.tdtr._hankel`.
     - `min_delay`: smallest |delay| modulo the period that `"split"` resolves (s).
     - `window_order`, `window_rate`: order p and rate lambda / f_rep of the time window
       w(t) = 1 - (1 - exp(-lambda t))^p that separates the singular early-time part
-      (see `jaxtherm.tdtr.lockin`).
+      (see `jaxtherm.tdtr._lockin`).
     - `contour_nodes`: nodes per decade of time of the inverse-Laplace contours.
     - `absorption_depth`: optional optical absorption depth delta_pump (m) of an exponential
       pump profile exp(-z/delta) inside the heated layer (layer 0 for `heat_at` = front,

@@ -17,9 +17,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._pytree import pytree_dataclass
-from .._validation import as_concrete_array, check_length, check_nonnegative, check_positive
+from .._validation import as_concrete_array, check_length, check_nonnegative, check_positive, is_concrete
 
-__all__ = ["Layer", "Stack", "stack_batch"]
+__all__ = ["Layer", "Stack", "StackArrays", "stack_batch", "validate_stack"]
 
 # A single film or substrate thicker than this (in metres) is almost certainly a
 # unit slip (nm or um passed where m is expected); inf marks a semi-infinite layer.
@@ -51,6 +51,31 @@ class Layer:
     def effective_conductivity_inplane(self):
         """In-plane conductivity kappa_r (W m^-1 K^-1), equal to `conductivity` when isotropic."""
         return self.conductivity if self.conductivity_inplane is None else self.conductivity_inplane
+
+
+@pytree_dataclass
+class StackArrays:
+    """The layer properties of a `Stack` stacked along the last axis (derived data, a pytree).
+
+    **Fields:**
+
+    - `thickness`: `(..., n_layers)` thicknesses (m), `inf` for a semi-infinite last layer.
+    - `heat_capacity`: `(..., n_layers)` volumetric heat capacities (J m^-3 K^-1).
+    - `conductivity`: `(..., n_layers)` cross-plane conductivities kappa_z (W m^-1 K^-1).
+    - `conductivity_inplane`: `(..., n_layers)` in-plane conductivities kappa_r (W m^-1 K^-1).
+    - `resistances`: `(..., n_layers - 1)` interface resistances (m^2 K W^-1).
+    """
+
+    thickness: jax.Array
+    heat_capacity: jax.Array
+    conductivity: jax.Array
+    conductivity_inplane: jax.Array
+    resistances: jax.Array
+
+    @property
+    def n_layers(self) -> int:
+        """Number of layers (static)."""
+        return self.thickness.shape[-1]
 
 
 @pytree_dataclass
@@ -100,12 +125,18 @@ class Stack:
 
         **Returns:** the new `Stack`; `self` is unchanged.
         """
+        _check_index("index", index, self.n_layers, "layers")
         layers = list(self.layers)
-        layers[index] = dataclasses.replace(layers[index], **fields)
+        try:
+            layers[index] = dataclasses.replace(layers[index], **fields)
+        except TypeError as error:
+            names = [f.name for f in dataclasses.fields(Layer)]
+            raise TypeError(f"replace_layer: {error}; a Layer has the fields {names}") from None
         return Stack(layers=layers, resistances=self.resistances)
 
     def replace_resistance(self, index: int, value) -> "Stack":
         """A new `Stack` with `resistances[index]` (m^2 K W^-1) replaced (traceable)."""
+        _check_index("index", index, self.n_layers - 1, "resistances")
         if isinstance(self.resistances, list):
             res = list(self.resistances)
             res[index] = value
@@ -113,8 +144,8 @@ class Stack:
             res = jnp.asarray(self.resistances).at[..., index].set(value)
         return Stack(layers=list(self.layers), resistances=res)
 
-    def arrays(self):
-        """Stacked per-layer arrays `(thickness, heat_capacity, conductivity, conductivity_inplane, resistances)`.
+    def arrays(self) -> StackArrays:
+        """The per-layer properties stacked into arrays (`StackArrays`, named fields).
 
         Shapes `(..., n_layers)` and `(..., n_layers - 1)`; leading axes are any
         batch axes carried by the leaves.
@@ -132,7 +163,10 @@ class Stack:
                 res = jnp.zeros(thickness.shape[:-1] + (0,))
         else:
             res = jnp.asarray(self.resistances, dtype=float)
-        return thickness, heat_capacity, cond, cond_r, res
+        return StackArrays(
+            thickness=thickness, heat_capacity=heat_capacity, conductivity=cond, conductivity_inplane=cond_r,
+            resistances=res,
+        )
 
     @classmethod
     def from_arrays(cls, thickness, heat_capacity, conductivity, resistances, conductivity_inplane=None) -> "Stack":
@@ -149,16 +183,83 @@ class Stack:
         **Returns:** a `Stack` whose leaves have the leading batch axes `...`;
         `jax.vmap(lambda s: signal(s, setup, delays))(stack)` maps over them.
         """
-        thickness = jnp.asarray(thickness, dtype=float)
-        heat_capacity = jnp.asarray(heat_capacity, dtype=float)
-        conductivity = jnp.asarray(conductivity, dtype=float)
-        resistances = jnp.asarray(resistances, dtype=float)
+        fields = {
+            "thickness": (thickness, "m"),
+            "heat_capacity": (heat_capacity, "J m^-3 K^-1"),
+            "conductivity": (conductivity, "W m^-1 K^-1"),
+        }
+        if conductivity_inplane is not None:
+            fields["conductivity_inplane"] = (conductivity_inplane, "W m^-1 K^-1")
+        arrays = {}
+        for name, (value, unit) in fields.items():
+            array = as_concrete_array(name, value, unit)
+            if array is not None and array.ndim == 0:
+                raise ValueError(f"{name} must have a last axis of layers, shape (..., n_layers) in {unit}, got a scalar")
+            arrays[name] = jnp.asarray(value, dtype=float)
+        thickness = arrays["thickness"]
         n = thickness.shape[-1]
+        for name, array in arrays.items():
+            if array.shape != thickness.shape:
+                raise ValueError(
+                    f"{name} has shape {array.shape} but thickness has {thickness.shape}: every per-layer field "
+                    f"(thickness m, heat_capacity J m^-3 K^-1, conductivity W m^-1 K^-1) has shape (..., n_layers)"
+                )
+        resistances = jnp.asarray(resistances, dtype=float)
+        if n == 1 and resistances.size == 0:
+            resistances = jnp.zeros(thickness.shape[:-1] + (0,))
+        if resistances.shape != thickness.shape[:-1] + (n - 1,):
+            raise ValueError(
+                f"resistances has shape {resistances.shape}; {n} layers need n_layers - 1 = {n - 1} interface "
+                f"resistances (m^2 K W^-1) per stack, shape {thickness.shape[:-1] + (n - 1,)}"
+            )
         layers = []
         for i in range(n):
-            kr = None if conductivity_inplane is None else jnp.asarray(conductivity_inplane, dtype=float)[..., i]
-            layers.append(Layer(thickness[..., i], heat_capacity[..., i], conductivity[..., i], kr))
-        return cls(layers=layers, resistances=[resistances[..., i] for i in range(n - 1)])
+            kr = None if conductivity_inplane is None else arrays["conductivity_inplane"][..., i]
+            layers.append(Layer(thickness[..., i], arrays["heat_capacity"][..., i], arrays["conductivity"][..., i], kr))
+        stack = cls(layers=layers, resistances=[resistances[..., i] for i in range(n - 1)])
+        if is_concrete(stack):
+            if thickness.ndim == 1:
+                validate_stack(stack)
+            else:
+                stack.validate_batch()
+        return stack
+
+    def validate_batch(self) -> None:
+        """Check every member of a concrete batched `Stack` (leaves with one leading batch axis).
+
+        Raises `ValueError` naming the member index, the field and its unit (e.g. `batch member 3:
+        layers[0].thickness = 80.0 m ...`); `TypeError` for leaves that are not numbers. Traced
+        leaves are not checked (validation belongs outside `jit`).
+        """
+        leaves = jax.tree_util.tree_leaves(self)
+        if not is_concrete(self):
+            return
+        host = jax.device_get(self)
+        shapes = {np.shape(leaf) for leaf in jax.tree_util.tree_leaves(host)}
+        if any(len(shape) == 0 for shape in shapes):
+            raise ValueError(
+                "validate_batch needs a batched Stack: every leaf (thickness m, heat_capacity J m^-3 K^-1, "
+                "conductivity W m^-1 K^-1, resistances m^2 K W^-1) must carry a leading batch axis"
+            )
+        sizes = {shape[0] for shape in shapes}
+        if len(sizes) != 1:
+            raise ValueError(f"the leaves of a batched Stack must share one leading batch size, got sizes {sorted(sizes)}")
+        if leaves and _plainly_valid(host):
+            return
+        (size,) = sizes
+        for index in range(size):
+            member = jax.tree_util.tree_map(lambda leaf: np.asarray(leaf)[index], host)
+            try:
+                validate_stack(member)
+            except (ValueError, TypeError) as error:
+                raise type(error)(f"batch member {index}: {error}") from None
+
+
+def _check_index(name: str, index, length: int, what: str) -> None:
+    if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
+        raise TypeError(f"{name} must be a Python int (position in {what}), got {index!r}")
+    if not -length <= index < length:
+        raise ValueError(f"{name} = {index} is outside {what} (the stack has {length} {what})")
 
 
 def stack_batch(stacks) -> Stack:
@@ -175,6 +276,21 @@ def stack_batch(stacks) -> Stack:
     stacks = list(stacks)
     if not stacks:
         raise ValueError("stack_batch needs at least one Stack")
+    for index, stack in enumerate(stacks):
+        if not isinstance(stack, Stack):
+            raise TypeError(f"stack_batch: stacks[{index}] must be a jaxtherm.tdtr.Stack, got {type(stack).__name__}")
+        try:
+            validate_stack(stack)
+        except (ValueError, TypeError) as error:
+            raise type(error)(f"stack_batch: stacks[{index}]: {error}") from None
+    reference = jax.tree_util.tree_structure(stacks[0])
+    for index, stack in enumerate(stacks[1:], start=1):
+        if jax.tree_util.tree_structure(stack) != reference:
+            raise ValueError(
+                f"stack_batch: stacks[{index}] has {stack.n_layers} layers / a different isotropic choice than "
+                f"stacks[0] ({stacks[0].n_layers} layers); a batch needs the same structure (conductivity_inplane "
+                f"set for the same layers)"
+            )
     return jax.tree_util.tree_map(lambda *leaves: jnp.stack([jnp.asarray(x, dtype=float) for x in leaves]), *stacks)
 
 

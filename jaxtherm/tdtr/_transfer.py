@@ -5,7 +5,7 @@ on the frequency axis) each layer has
 
     q^2 = (kappa_r k^2 + s C) / kappa_z,     Gamma = kappa_z q,
 
-(ITR paper / SPEC §4). Instead of multiplying the 2x2 cosh/sinh transfer matrices
+(ITR paper). Instead of multiplying the 2x2 cosh/sinh transfer matrices
 (which overflow for thick layers at high frequency or large k), we propagate
 *admittances* Y = flux / temperature and *temperature ratios* between planes:
 
@@ -31,6 +31,7 @@ import jax
 import jax.numpy as jnp
 
 from .. import _complex
+from ._params import StackArrays
 
 __all__ = ["plane_response", "profile_response", "depth_profile_nodes"]
 
@@ -63,18 +64,18 @@ def plane_response(arrays, k2, s, heat_plane: int, probe_plane: int):
 
     **Arguments:**
 
-    - `arrays`: `(thickness (m), heat_capacity (J m^-3 K^-1), conductivity (W m^-1 K^-1),
-      conductivity_inplane (W m^-1 K^-1), resistances (m^2 K W^-1))`, shapes `(n,)` and
-      `(n - 1,)` (from `Stack.arrays()`).
+    - `arrays`: the layer properties (`StackArrays` from `Stack.arrays()`), shapes `(n,)` and
+      `(n - 1,)`.
     - `k2`: squared radial wavenumber (m^-2), real array broadcastable with `s`.
     - `s`: complex Laplace variable (rad/s), `i * omega` on the frequency axis.
     - `heat_plane`, `probe_plane`: static plane indices (0 = top face; j = bottom
       face of layer j - 1, above resistance j - 1).
 
     **Returns:** complex array, broadcast shape of `k2` and `s`: theta (K m^2 W^-1),
-    i.e. the Hankel-space Green function g(k, s) of SPEC §4.
+    i.e. the Hankel-space Green function g(k, s) of the ITR paper.
     """
-    thickness, heat_capacity, conductivity, conductivity_inplane, resistances = arrays
+    thickness, heat_capacity = arrays.thickness, arrays.heat_capacity
+    conductivity, conductivity_inplane, resistances = arrays.conductivity, arrays.conductivity_inplane, arrays.resistances
     n = thickness.shape[-1]
     s = jnp.asarray(s)
     factors = [
@@ -132,7 +133,7 @@ def plane_response(arrays, k2, s, heat_plane: int, probe_plane: int):
 
 def _split_layer(arrays, layer: int, depths):
     """Split `layer` at the given depths below its top face (sorted), with zero resistance between parts."""
-    thickness, heat_capacity, conductivity, conductivity_inplane, resistances = arrays
+    thickness, resistances = arrays.thickness, arrays.resistances
     edges = [jnp.zeros_like(thickness[layer])] + list(depths) + [thickness[layer]]
     parts = [edges[i + 1] - edges[i] for i in range(len(edges) - 1)]
     # Parts below a finite depth in a semi-infinite layer stay semi-infinite (inf - z = inf).
@@ -145,7 +146,13 @@ def _split_layer(arrays, layer: int, depths):
     new_resistances = jnp.concatenate(
         [resistances[:layer], jnp.zeros(n_parts - 1, dtype=resistances.dtype), resistances[layer:]]
     )
-    return (new_thickness, repeat(heat_capacity), repeat(conductivity), repeat(conductivity_inplane), new_resistances)
+    return StackArrays(
+        thickness=new_thickness,
+        heat_capacity=repeat(arrays.heat_capacity),
+        conductivity=repeat(arrays.conductivity),
+        conductivity_inplane=repeat(arrays.conductivity_inplane),
+        resistances=new_resistances,
+    )
 
 
 def _profile_layer(plane: int) -> int:
@@ -157,7 +164,7 @@ def _profile_layer(plane: int) -> int:
 def _depth_from_top(arrays, plane: int, distance):
     """Depth below the top face of the profile layer of a point `distance` from its illuminated face."""
     layer = _profile_layer(plane)
-    return distance if plane == 0 else arrays[0][layer] - distance
+    return distance if plane == 0 else arrays.thickness[layer] - distance
 
 
 # Rate of the depth map (see depth_profile_nodes); 1 would be the equal-mass map.
@@ -271,7 +278,7 @@ def profile_response(
 
     if heat_layer == probe_layer:
         sensing_depth, sensing_fraction = probe_profile
-        thickness = arrays[0][heat_layer]
+        thickness = arrays.thickness[heat_layer]
 
         def inner(distance_h):
             # the source point in the probe's own distance coordinate
