@@ -58,6 +58,10 @@ from ._params import stack_batch as stack_batch
 from ._setup import Setup as Setup
 from ._simulate import Solution as Solution
 from ._simulate import simulate as simulate
+from ._two_channel import TwoChannelArrays as TwoChannelArrays
+from ._two_channel_circuit import two_channel_interface_resistance as two_channel_interface_resistance
+from ._two_channel_params import ChannelInterface as ChannelInterface
+from ._two_channel_params import TwoChannelLayer as TwoChannelLayer
 
 # The shared model contract: Params (the sample pytree) and Config (the static measurement).
 Params = Stack

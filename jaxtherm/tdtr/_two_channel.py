@@ -85,8 +85,8 @@ class TwoChannelArrays:
     """Per-layer and per-interface arrays of a stack with electron-phonon layers (SI units).
 
     Layer fields have shape `(..., n_layers)`, interface fields `(..., n_layers - 1)`.
-    For a one-temperature layer (`has_electrons[i]` False) the electron fields are unused
-    and the phonon fields hold the layer's heat capacity and conductivities.
+    For a one-temperature layer (`has_electrons[i]` False) the electron fields are zero
+    (unused) and the phonon fields hold the layer's heat capacity and conductivities.
 
     **Fields:**
 
@@ -127,6 +127,16 @@ class TwoChannelArrays:
     def n_layers(self) -> int:
         """Number of layers (static)."""
         return len(self.has_electrons)
+
+    @property
+    def heat_capacity(self):
+        """Total heat capacity Ce + Cp per layer (J m^-3 K^-1)."""
+        return self.electron_heat_capacity + self.phonon_heat_capacity
+
+    @property
+    def conductivity_inplane(self):
+        """Total in-plane conductivity per layer (W m^-1 K^-1)."""
+        return self.electron_conductivity_inplane + self.phonon_conductivity_inplane
 
 
 class _Matrix(typing.NamedTuple):
