@@ -6,6 +6,8 @@ one-channel response of `jaxtherm.tdtr` in the limits where the two must agree, 
 finite-volume TTM (`jaxtherm.ttm`) in the time domain.
 """
 
+import dataclasses
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -14,8 +16,8 @@ import pytest
 from jaxtherm import materials, sources, ttm
 from jaxtherm.tdtr._two_channel import two_channel_plane_response
 from jaxtherm.tdtr._two_channel_params import ChannelInterface, TwoChannelLayer, two_channel_arrays
-from jaxtherm.tdtr.stack import Layer, Stack
-from jaxtherm.tdtr.transfer import plane_response
+from jaxtherm.tdtr._params import Layer, Stack
+from jaxtherm.tdtr._transfer import plane_response
 
 # ITR paper sample W/Al2O3/Ni/quartz (Table 5 metals, Table 1 alumina, Table 4 quartz).
 W_FIELDS = dict(electron_heat_capacity=1.12e5, phonon_heat_capacity=2.55e6, electron_conductivity=132.0,
@@ -284,3 +286,114 @@ def test_steady_interface_resistance_from_the_model_and_the_circuit(metal, coupl
     limit = float(two_channel_interface_resistance(1e6 * fields["phonon_conductivity"], fields["phonon_conductivity"],
                                                    coupling, 1.0 / r_pp, 1.0 / r_ei))
     assert limit == pytest.approx(paper, rel=1e-5)
+
+
+# ---------------------------------------------------------------- the full measurement chain
+
+def _itr_stack(coupling_w=2e17, coupling_ni=8.46e17, electron_weight=1.0, phonon_weight=0.0, direct_channels=True):
+    import jaxtherm as jt
+
+    weights = dict(electron_probe_weight=electron_weight, phonon_probe_weight=phonon_weight)
+    layers = [jt.tdtr.TwoChannelLayer(104e-9, coupling_constant=coupling_w, **W_FIELDS, **weights), ALUMINA,
+              jt.tdtr.TwoChannelLayer(82e-9, coupling_constant=coupling_ni, **NI_FIELDS, **weights), QUARTZ]
+    r_ei_w, r_ei_ni = (11.55e-9, 8.46e-9) if direct_channels else (np.inf, np.inf)
+    interfaces = [jt.tdtr.ChannelInterface.from_resistances(6.27e-9, r_ei_w, metal_above=True),
+                  jt.tdtr.ChannelInterface.from_resistances(6.70e-9, r_ei_ni, metal_above=False), 1e-9]
+    return jt.tdtr.Stack(layers, interfaces)
+
+
+DELAYS = np.geomspace(1e-12, 49e-9, 9)
+
+
+def test_signal_reciprocity_and_its_breaking_with_gaussian_spots():
+    """Full lock-in signal (split method, whole period, 26/12.5 um spots, 200 kHz / 20 MHz) of the
+    two-channel ITR sample: electron heating read as Te (a = 1, b = 0) gives FR = RF to round-off;
+    read as Tp (a = 0, b = 1) the two differ. Documented case, measured: |Z_FR / Z_RF - 1| from
+    1.4e-4 to 6.9e-4 over 1 ps - 49 ns, phase difference up to 5.0e-4 rad (0.029 deg) near 3 ns."""
+    import jaxtherm as jt
+
+    setup = jt.tdtr.Setup(200e3, 20e6, pump_radius=26e-6, probe_radius=12.5e-6, heat_at="front", probe_at="rear")
+    reverse = setup.replace(heat_at="rear", probe_at="front")
+    electrons = _itr_stack()
+    assert np.max(np.abs(jt.tdtr.signal(electrons, setup, DELAYS) / jt.tdtr.signal(electrons, reverse, DELAYS) - 1)) < 1e-10
+    lattice = _itr_stack(electron_weight=0.0, phonon_weight=1.0)
+    front_rear, rear_front = jt.tdtr.signal(lattice, setup, DELAYS), jt.tdtr.signal(lattice, reverse, DELAYS)
+    relative = np.abs(np.asarray(front_rear / rear_front) - 1)
+    phase_difference = np.abs(np.asarray(jt.tdtr.phase(front_rear) - jt.tdtr.phase(rear_front)))
+    print("|FR/RF - 1|:", relative, "phase difference (rad):", phase_difference)
+    assert 1.2e-4 < relative.min() and relative.max() < 8e-4
+    assert 4.5e-4 < phase_difference.max() < 5.5e-4
+
+
+def test_signal_strong_coupling_limit_and_batch():
+    """The lock-in signal (1-D, FR) of the two-channel stack at G = 1e29 equals that of the
+    one-temperature stack (kappa_e + kappa_p, Ce + Cp, phonon-only ITRs) to <= 1e-6 from 100 ps to the
+    end of the period; a vmapped batch over G equals the one-by-one signals."""
+    import jaxtherm as jt
+
+    setup = jt.tdtr.Setup(200e3, 20e6, one_dimensional=True, heat_at="front", probe_at="rear")
+    delays = np.geomspace(100e-12, 49e-9, 7)
+    plain = [4.2e-9, 6.9e-9, 1e-9]
+    one = jt.tdtr.Stack([Layer(104e-9, 2.662e6, 178.0), ALUMINA, Layer(82e-9, 4.38e6, 91.0), QUARTZ], plain)
+
+    def two(coupling):
+        return jt.tdtr.Stack([TwoChannelLayer(104e-9, coupling_constant=coupling, **W_FIELDS), ALUMINA,
+                              TwoChannelLayer(82e-9, coupling_constant=coupling, **NI_FIELDS), QUARTZ], plain)
+
+    reference = jt.tdtr.signal(one, setup, delays)
+    deviation = float(np.max(np.abs(jt.tdtr.signal(two(1e29), setup, delays) / reference - 1)))
+    print("signal, G = 1e29 vs one channel:", deviation)
+    assert deviation <= 1e-6
+    couplings = jnp.array([1e17, 1e18, 1e19])
+    batch = jax.vmap(lambda g: jt.tdtr.signal(two(g), setup, delays))(couplings)
+    loop = np.stack([np.asarray(jt.tdtr.signal(two(float(g)), setup, delays)) for g in couplings])
+    np.testing.assert_allclose(np.asarray(batch), loop, rtol=1e-10)  # same result up to the rounding of a different fusion
+    assert not np.allclose(loop[0], loop[2], rtol=1e-4, atol=0)  # G matters at these delays
+
+
+def test_signal_derivative_with_respect_to_coupling_and_direct_channel():
+    """jacfwd of the FR phase (1-D, full period) w.r.t. G of W and the electron-dielectric
+    conductance 1/R_ei of the W/Al2O3 interface equals central differences (relative step 1e-3)."""
+    import jaxtherm as jt
+
+    setup = jt.tdtr.Setup(200e3, 20e6, one_dimensional=True, heat_at="front", probe_at="rear")
+    delays = np.geomspace(10e-12, 5e-9, 5)
+
+    def phase(parameters):
+        stack = _itr_stack(coupling_w=parameters[0], electron_weight=0.0, phonon_weight=1.0)
+        interface = dataclasses.replace(stack.resistances[0], electron_phonon_conductance=parameters[1])
+        return jt.tdtr.phase(jt.tdtr.signal(stack.replace_resistance(0, interface), setup, delays))
+
+    parameters = jnp.array([2e17, 1.0 / 11.55e-9])
+    jacobian = np.asarray(jax.jacfwd(phase)(parameters))
+    for i in range(2):
+        step = 1e-3 * float(parameters[i])
+        central = (np.asarray(phase(parameters.at[i].add(step))) - np.asarray(phase(parameters.at[i].add(-step)))) / (2 * step)
+        np.testing.assert_allclose(jacobian[:, i], central, rtol=2e-3, atol=1e-3 * np.max(np.abs(central)))
+
+
+def test_two_channel_inputs_are_checked():
+    """Mistakes in two-channel inputs give errors naming the field and unit; a metal comes from
+    `jt.materials` by name with its Table-5 properties."""
+    import jaxtherm as jt
+
+    setup = jt.tdtr.Setup(200e3, 20e6, one_dimensional=True)
+    bad_fraction = jt.tdtr.Stack([TwoChannelLayer(1e-7, coupling_constant=2e17, electron_heating_fraction=1.5,
+                                                  **W_FIELDS), QUARTZ], [1e-9])
+    with pytest.raises(ValueError, match="electron_heating_fraction"):
+        jt.tdtr.signal(bad_fraction, setup, DELAYS)
+    resistance_as_conductance = jt.tdtr.Stack([TwoChannelLayer(1e-7, coupling_constant=2e17, **W_FIELDS), QUARTZ],
+                                              [jt.tdtr.ChannelInterface(phonon_conductance=4.2e-9)])
+    with pytest.raises(ValueError, match="phonon_conductance.*W m\\^-2 K\\^-1"):
+        jt.tdtr.signal(resistance_as_conductance, setup, DELAYS)
+    negative_g = jt.tdtr.Stack([TwoChannelLayer(1e-7, coupling_constant=-1.0, **W_FIELDS), QUARTZ], [1e-9])
+    with pytest.raises(ValueError, match="coupling_constant"):
+        jt.tdtr.signal(negative_g, setup, DELAYS)
+    good = jt.tdtr.Stack([TwoChannelLayer(1e-7, coupling_constant=2e17, **W_FIELDS), QUARTZ], [1e-9])
+    with pytest.raises(ValueError, match="absorption_depth"):
+        jt.tdtr.signal(good, setup.replace(absorption_depth=15e-9), DELAYS)
+    tungsten = jt.tdtr.TwoChannelLayer.from_material(materials.TUNGSTEN, 104e-9)
+    assert (float(tungsten.electron_heat_capacity), float(tungsten.electron_conductivity),
+            float(tungsten.phonon_conductivity), float(tungsten.coupling_constant)) == (1.12e5, 132.0, 46.0, 2e17)
+    with pytest.raises(TypeError, match="Metal"):
+        jt.tdtr.TwoChannelLayer.from_material(materials.ALUMINA, 1e-8)
