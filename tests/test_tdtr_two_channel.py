@@ -14,10 +14,14 @@ import numpy as np
 import pytest
 
 from jaxtherm import materials, sources, ttm
-from jaxtherm.tdtr._two_channel import two_channel_plane_response
-from jaxtherm.tdtr._two_channel_params import ChannelInterface, TwoChannelLayer, two_channel_arrays
 from jaxtherm.tdtr._params import Layer, Stack
 from jaxtherm.tdtr._transfer import plane_response
+from jaxtherm.tdtr._two_channel import two_channel_plane_response
+from jaxtherm.tdtr._two_channel_params import (
+    ChannelInterface,
+    TwoChannelLayer,
+    two_channel_arrays,
+)
 
 # ITR paper sample W/Al2O3/Ni/quartz (Table 5 metals, Table 1 alumina, Table 4 quartz).
 W_FIELDS = dict(electron_heat_capacity=1.12e5, phonon_heat_capacity=2.55e6, electron_conductivity=132.0,

@@ -18,7 +18,13 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._pytree import pytree_dataclass
-from .._validation import as_concrete_array, check_finite, check_length, check_nonnegative, check_positive
+from .._validation import (
+    as_concrete_array,
+    check_finite,
+    check_length,
+    check_nonnegative,
+    check_positive,
+)
 from ._two_channel import TwoChannelArrays
 
 __all__ = ["TwoChannelLayer", "ChannelInterface", "two_channel_arrays", "is_two_channel_stack",
@@ -180,7 +186,6 @@ def two_channel_arrays(layers, interfaces) -> TwoChannelArrays:
 
     **Returns:** `TwoChannelArrays`.
     """
-    n = len(layers)
     has_electrons = tuple(_is_two_channel(layer) for layer in layers)
 
     def f(x):
