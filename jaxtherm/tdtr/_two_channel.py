@@ -233,22 +233,39 @@ def _two_channel_layer(arrays: TwoChannelArrays, i: int, k2, s) -> _TwoChannelLa
     inverse_p = 1.0 / kappa_p
     sqrt_e = jnp.sqrt(kappa_e) if not jnp.iscomplexobj(kappa_e) else _complex.principal_sqrt(kappa_e)
     sqrt_p = jnp.sqrt(kappa_p) if not jnp.iscomplexobj(kappa_p) else _complex.principal_sqrt(kappa_p)
-    s_ee = (beta_e + coupling) * inverse_e
-    s_pp = (beta_p + coupling) * inverse_p
-    s_ep = -coupling / (sqrt_e * sqrt_p)
-    determinant = (beta_e * beta_p + coupling * (beta_e + beta_p)) * (inverse_e * inverse_p)
-    mean = 0.5 * (s_ee + s_pp)
-    half_difference = 0.5 * (s_ee - s_pp)
-    discriminant = _complex.principal_sqrt(half_difference * half_difference + s_ep * s_ep)
+    # S is divided by a scale sigma ~ |S| so that its squares and determinant stay far from the
+    # float32 range limit (|S| reaches 1e19 m^-2 on the inverse-Laplace contours); the result is
+    # independent of sigma, so it carries no derivative.
+    electron_rate = beta_e * inverse_e
+    phonon_rate = beta_p * inverse_p
+    coupling_e = coupling * inverse_e
+    coupling_p = coupling * inverse_p
+    s_ee = electron_rate + coupling_e
+    s_pp = phonon_rate + coupling_p
+    scale = jax.lax.stop_gradient(jnp.abs(s_ee) + jnp.abs(s_pp))
+    inverse_scale = 1.0 / scale
+    s_ee_scaled = s_ee * inverse_scale
+    s_pp_scaled = s_pp * inverse_scale
+    s_ep_scaled = (-coupling / (sqrt_e * sqrt_p)) * inverse_scale
+    electron_scaled, phonon_scaled = electron_rate * inverse_scale, phonon_rate * inverse_scale
+    # det S / sigma^2, cancellation-free: (beta_e beta_p + G (beta_e + beta_p)) / (kappa_e kappa_p sigma^2)
+    determinant = electron_scaled * phonon_scaled + (coupling_p * inverse_scale) * electron_scaled \
+        + (coupling_e * inverse_scale) * phonon_scaled
+    mean = 0.5 * (s_ee_scaled + s_pp_scaled)
+    half_difference = 0.5 * (s_ee_scaled - s_pp_scaled)
+    discriminant = _complex.principal_sqrt(half_difference * half_difference + s_ep_scaled * s_ep_scaled)
     # The sign that adds magnitudes gives the larger eigenvalue without cancellation.
     same_direction = jnp.real(jnp.conj(mean) * discriminant) >= 0
     lambda_1 = jnp.where(same_direction, mean + discriminant, mean - discriminant)
     lambda_2 = _complex.divide(determinant, lambda_1)
-    q1 = _complex.principal_sqrt(lambda_1)
-    q2 = _complex.principal_sqrt(lambda_2)
-    inverse_sum = _complex.reciprocal(q1 + q2)
-    product = q1 * q2
-    root = _Matrix((s_ee + product) * inverse_sum, s_ep * inverse_sum, s_ep * inverse_sum, (s_pp + product) * inverse_sum)
+    root_scale = jnp.sqrt(scale)
+    q1_scaled = _complex.principal_sqrt(lambda_1)
+    q2_scaled = _complex.principal_sqrt(lambda_2)
+    q1, q2 = root_scale * q1_scaled, root_scale * q2_scaled
+    inverse_sum = root_scale * _complex.reciprocal(q1_scaled + q2_scaled)
+    product = q1_scaled * q2_scaled
+    s_ep_root = s_ep_scaled * inverse_sum
+    root = _Matrix((s_ee_scaled + product) * inverse_sum, s_ep_root, s_ep_root, (s_pp_scaled + product) * inverse_sum)
 
     thickness = arrays.thickness[..., i]
     semi_infinite = jnp.isinf(thickness)
