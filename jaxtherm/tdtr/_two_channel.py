@@ -52,9 +52,10 @@ Each row of the first system is divided by (h_cc + nu) (nu a fixed reference con
 so that a perfect contact (h = inf) and a blocked channel (h = 0) are both exact. A single
 phonon resistance R (h_pp = 1/R, no other path) reduces to the one-channel Y / (1 + R Y).
 
-**One-temperature layers** (dielectrics, or metals described by one temperature) carry
-their temperature in the phonon slot; their electron slot is a grounded node of admittance
-nu that no conductance reaches, so it stays at zero and changes nothing.
+**One-temperature layers** (dielectrics, or metals described by one temperature) carry a
+scalar admittance and temperature; at an interface between a two-channel and a one-temperature
+side the system above reduces to the paths that exist (h_ep and h_pp from a metal above,
+h_pe and h_pp into a metal below), written out without the absent channel.
 
 A unit source with electron share f at plane h gives T_h = (Y_up + Y_down)^{-1} (f, 1 - f),
 carried to the probed plane by the Theta and layer transfers, and read as a Te + b Tp.
@@ -85,8 +86,8 @@ class TwoChannelArrays:
     """Per-layer and per-interface arrays of a stack with electron-phonon layers (SI units).
 
     Layer fields have shape `(..., n_layers)`, interface fields `(..., n_layers - 1)`.
-    For a one-temperature layer (`has_electrons[i]` False) the electron fields are unused
-    and the phonon fields hold the layer's heat capacity and conductivities.
+    For a one-temperature layer (`has_electrons[i]` False) the electron fields are zero
+    (unused) and the phonon fields hold the layer's heat capacity and conductivities.
 
     **Fields:**
 
@@ -127,6 +128,16 @@ class TwoChannelArrays:
     def n_layers(self) -> int:
         """Number of layers (static)."""
         return len(self.has_electrons)
+
+    @property
+    def heat_capacity(self):
+        """Total heat capacity Ce + Cp per layer (J m^-3 K^-1)."""
+        return self.electron_heat_capacity + self.phonon_heat_capacity
+
+    @property
+    def conductivity_inplane(self):
+        """Total in-plane conductivity per layer (W m^-1 K^-1)."""
+        return self.electron_conductivity_inplane + self.phonon_conductivity_inplane
 
 
 class _Matrix(typing.NamedTuple):
@@ -222,22 +233,39 @@ def _two_channel_layer(arrays: TwoChannelArrays, i: int, k2, s) -> _TwoChannelLa
     inverse_p = 1.0 / kappa_p
     sqrt_e = jnp.sqrt(kappa_e) if not jnp.iscomplexobj(kappa_e) else _complex.principal_sqrt(kappa_e)
     sqrt_p = jnp.sqrt(kappa_p) if not jnp.iscomplexobj(kappa_p) else _complex.principal_sqrt(kappa_p)
-    s_ee = (beta_e + coupling) * inverse_e
-    s_pp = (beta_p + coupling) * inverse_p
-    s_ep = -coupling / (sqrt_e * sqrt_p)
-    determinant = (beta_e * beta_p + coupling * (beta_e + beta_p)) * (inverse_e * inverse_p)
-    mean = 0.5 * (s_ee + s_pp)
-    half_difference = 0.5 * (s_ee - s_pp)
-    discriminant = _complex.principal_sqrt(half_difference * half_difference + s_ep * s_ep)
+    # S is divided by a scale sigma ~ |S| so that its squares and determinant stay far from the
+    # float32 range limit (|S| reaches 1e19 m^-2 on the inverse-Laplace contours); the result is
+    # independent of sigma, so it carries no derivative.
+    electron_rate = beta_e * inverse_e
+    phonon_rate = beta_p * inverse_p
+    coupling_e = coupling * inverse_e
+    coupling_p = coupling * inverse_p
+    s_ee = electron_rate + coupling_e
+    s_pp = phonon_rate + coupling_p
+    scale = jax.lax.stop_gradient(jnp.abs(s_ee) + jnp.abs(s_pp))
+    inverse_scale = 1.0 / scale
+    s_ee_scaled = s_ee * inverse_scale
+    s_pp_scaled = s_pp * inverse_scale
+    s_ep_scaled = (-coupling / (sqrt_e * sqrt_p)) * inverse_scale
+    electron_scaled, phonon_scaled = electron_rate * inverse_scale, phonon_rate * inverse_scale
+    # det S / sigma^2, cancellation-free: (beta_e beta_p + G (beta_e + beta_p)) / (kappa_e kappa_p sigma^2)
+    determinant = electron_scaled * phonon_scaled + (coupling_p * inverse_scale) * electron_scaled \
+        + (coupling_e * inverse_scale) * phonon_scaled
+    mean = 0.5 * (s_ee_scaled + s_pp_scaled)
+    half_difference = 0.5 * (s_ee_scaled - s_pp_scaled)
+    discriminant = _complex.principal_sqrt(half_difference * half_difference + s_ep_scaled * s_ep_scaled)
     # The sign that adds magnitudes gives the larger eigenvalue without cancellation.
     same_direction = jnp.real(jnp.conj(mean) * discriminant) >= 0
     lambda_1 = jnp.where(same_direction, mean + discriminant, mean - discriminant)
     lambda_2 = _complex.divide(determinant, lambda_1)
-    q1 = _complex.principal_sqrt(lambda_1)
-    q2 = _complex.principal_sqrt(lambda_2)
-    inverse_sum = _complex.reciprocal(q1 + q2)
-    product = q1 * q2
-    root = _Matrix((s_ee + product) * inverse_sum, s_ep * inverse_sum, s_ep * inverse_sum, (s_pp + product) * inverse_sum)
+    root_scale = jnp.sqrt(scale)
+    q1_scaled = _complex.principal_sqrt(lambda_1)
+    q2_scaled = _complex.principal_sqrt(lambda_2)
+    q1, q2 = root_scale * q1_scaled, root_scale * q2_scaled
+    inverse_sum = root_scale * _complex.reciprocal(q1_scaled + q2_scaled)
+    product = q1_scaled * q2_scaled
+    s_ep_root = s_ep_scaled * inverse_sum
+    root = _Matrix((s_ee_scaled + product) * inverse_sum, s_ep_root, s_ep_root, (s_pp_scaled + product) * inverse_sum)
 
     thickness = arrays.thickness[..., i]
     semi_infinite = jnp.isinf(thickness)
@@ -275,20 +303,13 @@ def _one_channel_layer(arrays: TwoChannelArrays, i: int, k2, s) -> _OneChannelLa
     return _OneChannelLayer(gamma, (1.0 - decay2) * inverse, 2.0 * decay * inverse)
 
 
-def _grounded_slot(like):
-    """Electron slot of a one-temperature layer: a node of admittance nu, reached by nothing."""
-    return jnp.full_like(like, _REFERENCE_CONDUCTANCE)
+def _through_layer(layer, far):
+    """(admittance at the near face, temperature transfer near -> far) of a layer.
 
-
-def _through_layer(layer, far: _Matrix):
-    """(admittance at the near face, temperature transfer near -> far) of a layer."""
+    Scalars for a one-temperature layer, `_Matrix` for a two-channel one."""
     if isinstance(layer, _OneChannelLayer):
-        y_far = far.pp
-        denominator = _complex.reciprocal(layer.gamma + y_far * layer.tanh)
-        y_near = layer.gamma * (y_far + layer.gamma * layer.tanh) * denominator
-        ratio = layer.sech * layer.gamma * denominator
-        zero = jnp.zeros_like(y_near)
-        return _Matrix(_grounded_slot(y_near), zero, zero, y_near), _Matrix(zero, zero, zero, ratio)
+        denominator = _complex.reciprocal(layer.gamma + far * layer.tanh)
+        return layer.gamma * (far + layer.gamma * layer.tanh) * denominator, layer.sech * layer.gamma * denominator
     root, decay, sqrt_k = layer
     inverse_sqrt_k = _Vector(1.0 / sqrt_k.e, 1.0 / sqrt_k.p)
     y_far = _scale_rows_columns(far, inverse_sqrt_k, inverse_sqrt_k)
@@ -318,18 +339,51 @@ def _interface(arrays: TwoChannelArrays, j: int, downward: bool) -> _Conductance
     return _Conductances(ee, pp, ep, pe) if downward else _Conductances(ee, pp, pe, ep)
 
 
-def _across_interface(h: _Conductances, y_beyond: _Matrix):
-    """(admittance seen from side 1, temperature transfer T2 = Theta T1) of an interface."""
-    nu = _REFERENCE_CONDUCTANCE
+def _row_factors(conductance):
+    """h / (h + nu) and 1 / (h + nu): a row of an interface system divided by (h + nu), exact for
+    h = 0 (blocked) and h = inf (perfect contact)."""
+    infinite = jnp.isinf(conductance)
+    finite = jnp.where(infinite, 0.0, conductance)
+    inverse = 1.0 / (finite + _REFERENCE_CONDUCTANCE)
+    return jnp.where(infinite, 1.0, finite * inverse), jnp.where(infinite, 0.0, inverse)
 
-    def row_factors(conductance):
-        # h / (h + nu) and 1 / (h + nu), exact for h = 0 and h = inf
-        infinite = jnp.isinf(conductance)
-        finite = jnp.where(infinite, 0.0, conductance)
-        return jnp.where(infinite, 1.0, finite / (finite + nu)), jnp.where(infinite, 0.0, 1.0 / (finite + nu))
 
-    pass_e, scale_e = row_factors(h.ee)
-    pass_p, scale_p = row_factors(h.pp)
+class _Row(typing.NamedTuple):
+    """Linear map from (Te, Tp) of a two-channel side to the one temperature of the other side."""
+
+    e: typing.Any
+    p: typing.Any
+
+
+def _across_interface(h: _Conductances, y_beyond, two_channel_near: bool, two_channel_beyond: bool):
+    """(admittance seen from side 1, temperature transfer T2 = Theta T1) of an interface.
+
+    Side 1 is the near side, side 2 (admittance `y_beyond`) the far one. One-temperature sides
+    carry scalars; the four combinations are written out so that no absent channel costs work."""
+    if not two_channel_near and not two_channel_beyond:
+        passing, scale = _row_factors(h.pp)
+        theta = passing * _complex.reciprocal(passing + scale * y_beyond)
+        return y_beyond * theta, theta
+    if two_channel_near and not two_channel_beyond:
+        # metal electrons (h_ep) and phonons (h_pp) both feed the single temperature beyond:
+        # T2 = (h_ep Te1 + h_pp Tp1) / (y2 + h_ep + h_pp)
+        passing, scale = _row_factors(h.pp)
+        inverse = _complex.reciprocal(passing + scale * (y_beyond + h.e1_p2))
+        theta = _Row(scale * h.e1_p2 * inverse, passing * inverse)
+        cross = -h.e1_p2 * theta.p
+        return _Matrix(h.e1_p2 * (1.0 - theta.e), cross, cross, (y_beyond + h.e1_p2) * theta.p), theta
+    if not two_channel_near and two_channel_beyond:
+        # the single temperature feeds the electrons (h_pe) and phonons (h_pp) beyond:
+        # (Y2 + diag(h_pe, h_pp)) T2 = (h_pe, h_pp) T1, and all of it enters side 2
+        passing_e, scale_e = _row_factors(h.p1_e2)
+        passing_p, scale_p = _row_factors(h.pp)
+        lhs = _Matrix(passing_e + scale_e * y_beyond.ee, scale_e * y_beyond.ep,
+                      scale_p * y_beyond.pe, passing_p + scale_p * y_beyond.pp)
+        theta = _apply(_inverse(lhs), _Vector(passing_e, passing_p))
+        flux = _apply(y_beyond, theta)
+        return flux.e + flux.p, theta
+    pass_e, scale_e = _row_factors(h.ee)
+    pass_p, scale_p = _row_factors(h.pp)
     scale = _Vector(scale_e, scale_p)
     one = _Vector(1.0, 1.0)
     d = _diagonal(h.p1_e2, h.e1_p2)
@@ -343,8 +397,15 @@ def _across_interface(h: _Conductances, y_beyond: _Matrix):
     return y_side_1, transfer
 
 
-def _broadcast(matrix: _Matrix, shape, dtype) -> _Matrix:
-    return _Matrix(*(jnp.broadcast_to(jnp.asarray(x, dtype=dtype), shape) for x in matrix))
+def _carry(transfer, temperature):
+    """Apply a transfer (scalar, `_Row`, `_Vector` column or `_Matrix`) to a temperature."""
+    if isinstance(transfer, _Matrix):
+        return _apply(transfer, temperature)
+    if isinstance(transfer, _Row):
+        return transfer.e * temperature.e + transfer.p * temperature.p
+    if isinstance(transfer, _Vector):
+        return _Vector(transfer.e * temperature, transfer.p * temperature)
+    return transfer * temperature
 
 
 def _plane_layer(plane: int) -> int:
@@ -370,15 +431,16 @@ def two_channel_plane_response(arrays: TwoChannelArrays, k2, s, heat_plane: int,
     in its single temperature (weight 1).
     """
     n = arrays.n_layers
+    two = arrays.has_electrons
     s = jnp.asarray(s)
     shape = jnp.broadcast_shapes(jnp.shape(k2), jnp.shape(s))
     dtype = jnp.result_type(s, arrays.thickness, complex)
-    layers = [
-        _two_channel_layer(arrays, i, k2, s) if arrays.has_electrons[i] else _one_channel_layer(arrays, i, k2, s)
-        for i in range(n)
-    ]
+    layers = [_two_channel_layer(arrays, i, k2, s) if two[i] else _one_channel_layer(arrays, i, k2, s) for i in range(n)]
     zero = jnp.zeros(shape, dtype=dtype)
-    adiabatic = _Matrix(zero, zero, zero, zero)
+
+    def adiabatic(i):
+        return _Matrix(zero, zero, zero, zero) if two[i] else zero
+
     top_plane, bottom_plane = min(heat_plane, probe_plane), max(heat_plane, probe_plane)
 
     # Downward sweep: y_down[j] at plane j looking down (through interface j - 1 into layer j),
@@ -387,50 +449,50 @@ def two_channel_plane_response(arrays: TwoChannelArrays, k2, s, heat_plane: int,
     y_top = [None] * n
     layer_down = [None] * n
     interface_down = [None] * n
-    y_down[n] = adiabatic
+    y_down[n] = adiabatic(n - 1)
     for i in range(n - 1, top_plane - 1, -1):
         y_top[i], layer_down[i] = _through_layer(layers[i], y_down[i + 1])
         if i == 0:
             y_down[0] = y_top[0]
         else:
-            y_down[i], interface_down[i] = _across_interface(_interface(arrays, i - 1, True), y_top[i])
+            y_down[i], interface_down[i] = _across_interface(_interface(arrays, i - 1, True), y_top[i], two[i - 1], two[i])
 
     # Upward sweep: y_up[j] at plane j looking up (into layer j - 1 through its bottom face).
     y_up = [None] * (n + 1)
     y_up_top = [None] * n
     interface_up = [None] * n
     layer_up = [None] * n
-    y_up[0] = adiabatic
     for j in range(1, bottom_plane + 1):
         i = j - 1
         if i == 0:
-            y_up_top[0] = adiabatic
+            y_up_top[0] = adiabatic(0)
         else:
-            y_up_top[i], interface_up[i] = _across_interface(_interface(arrays, i - 1, False), y_up[i])
+            y_up_top[i], interface_up[i] = _across_interface(_interface(arrays, i - 1, False), y_up[i], two[i], two[i - 1])
         y_up[j], layer_up[i] = _through_layer(layers[i], y_up_top[i])
 
     heat_layer, probe_layer = _plane_layer(heat_plane), _plane_layer(probe_plane)
-    if arrays.has_electrons[heat_layer]:
+    total = y_down[heat_plane] if heat_plane == 0 else _add(y_up[heat_plane], y_down[heat_plane]) if two[heat_layer] \
+        else y_up[heat_plane] + y_down[heat_plane]
+    if two[heat_layer]:
         fraction = arrays.electron_heating_fraction[..., heat_layer]
-        source = _Vector(fraction, 1.0 - fraction)
+        total = _Matrix(*(jnp.broadcast_to(x, shape) for x in total))
+        temperature = _apply(_inverse(total), _Vector(fraction, 1.0 - fraction))
     else:
-        source = _Vector(0.0, 1.0)
-    total = _broadcast(_add(y_up[heat_plane], y_down[heat_plane]), shape, dtype)
-    temperature = _apply(_inverse(total), source)
+        temperature = _complex.reciprocal(total)
 
     if probe_plane > heat_plane:
         for j in range(heat_plane, probe_plane):
             if j >= 1:
-                temperature = _apply(interface_down[j], temperature)
-            temperature = _apply(layer_down[j], temperature)
+                temperature = _carry(interface_down[j], temperature)
+            temperature = _carry(layer_down[j], temperature)
     elif probe_plane < heat_plane:
         for j in range(heat_plane, probe_plane, -1):
             i = j - 1
-            temperature = _apply(layer_up[i], temperature)
+            temperature = _carry(layer_up[i], temperature)
             if i >= 1:
-                temperature = _apply(interface_up[i], temperature)
+                temperature = _carry(interface_up[i], temperature)
 
-    if arrays.has_electrons[probe_layer]:
+    if two[probe_layer]:
         return (arrays.electron_probe_weight[..., probe_layer] * temperature.e
                 + arrays.phonon_probe_weight[..., probe_layer] * temperature.p)
-    return temperature.p
+    return temperature

@@ -15,11 +15,20 @@ import math
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from .._pytree import pytree_dataclass
+from .._validation import (
+    as_concrete_array,
+    check_finite,
+    check_length,
+    check_nonnegative,
+    check_positive,
+)
 from ._two_channel import TwoChannelArrays
 
-__all__ = ["TwoChannelLayer", "ChannelInterface", "two_channel_arrays"]
+__all__ = ["TwoChannelLayer", "ChannelInterface", "two_channel_arrays", "is_two_channel_stack",
+           "validate_two_channel_layer", "validate_channel_interface"]
 
 
 @pytree_dataclass
@@ -177,7 +186,6 @@ def two_channel_arrays(layers, interfaces) -> TwoChannelArrays:
 
     **Returns:** `TwoChannelArrays`.
     """
-    n = len(layers)
     has_electrons = tuple(_is_two_channel(layer) for layer in layers)
 
     def f(x):
@@ -196,11 +204,11 @@ def two_channel_arrays(layers, interfaces) -> TwoChannelArrays:
                 electron_probe_weight=f(layer.electron_probe_weight), phonon_probe_weight=f(layer.phonon_probe_weight),
             )
         zero = jnp.zeros_like(f(layer.thickness))
-        # the unused electron slot gets harmless values (unit conductivities, no coupling)
+        # the electron slot of a one-temperature layer is never read: zeros keep the totals right
         return dict(
             thickness=f(layer.thickness), electron_heat_capacity=zero, phonon_heat_capacity=f(layer.heat_capacity),
-            electron_conductivity=zero + 1.0, phonon_conductivity=f(layer.conductivity),
-            electron_conductivity_inplane=zero + 1.0,
+            electron_conductivity=zero, phonon_conductivity=f(layer.conductivity),
+            electron_conductivity_inplane=zero,
             phonon_conductivity_inplane=f(layer.effective_conductivity_inplane), coupling_constant=zero,
             electron_heating_fraction=zero, electron_probe_weight=zero, phonon_probe_weight=zero + 1.0,
         )
@@ -237,3 +245,49 @@ def two_channel_arrays(layers, interfaces) -> TwoChannelArrays:
         else:
             stacked[key] = jnp.zeros(batch_shape + (0,))
     return TwoChannelArrays(**stacked, has_electrons=has_electrons)
+
+
+# Interface conductances below this (W m^-2 K^-1, i.e. resistances above 1e-4 m^2 K W^-1) are
+# almost certainly a resistance passed where a conductance is expected.
+_MIN_PLAUSIBLE_CONDUCTANCE = 1.0e4
+
+
+def validate_two_channel_layer(layer: TwoChannelLayer, index: int, n_layers: int, max_thickness: float) -> None:
+    """Check a concrete `TwoChannelLayer` (`layers[index]` of a stack); raise naming field and unit."""
+    name = f"layers[{index}]"
+    check_length(f"{name}.thickness", layer.thickness, max_thickness, "m", allow_inf=True)
+    thickness = as_concrete_array(f"{name}.thickness", layer.thickness, "m")
+    if thickness is not None and index < n_layers - 1 and np.any(np.isinf(thickness)):
+        raise ValueError(f"{name}.thickness is inf (m) but only the last layer may be semi-infinite "
+                         f"(the stack has {n_layers} layers)")
+    check_nonnegative(f"{name}.electron_heat_capacity", layer.electron_heat_capacity, "J m^-3 K^-1")
+    check_positive(f"{name}.phonon_heat_capacity", layer.phonon_heat_capacity, "J m^-3 K^-1")
+    heat_capacity = as_concrete_array(f"{name}.phonon_heat_capacity", layer.phonon_heat_capacity, "J m^-3 K^-1")
+    if heat_capacity is not None and np.any(heat_capacity < 1e3):
+        raise ValueError(f"{name}.phonon_heat_capacity = {heat_capacity} J m^-3 K^-1 is implausibly small; volumetric "
+                         f"heat capacities of solids are ~1e6 J m^-3 K^-1 (did you pass J/(kg K)?)")
+    for field in ("electron_conductivity", "phonon_conductivity"):
+        check_positive(f"{name}.{field}", getattr(layer, field), "W m^-1 K^-1")
+    for field in ("electron_conductivity_inplane", "phonon_conductivity_inplane"):
+        if getattr(layer, field) is not None:
+            check_positive(f"{name}.{field}", getattr(layer, field), "W m^-1 K^-1")
+    check_nonnegative(f"{name}.coupling_constant", layer.coupling_constant, "W m^-3 K^-1")
+    fraction = as_concrete_array(f"{name}.electron_heating_fraction", layer.electron_heating_fraction, "dimensionless")
+    if fraction is not None and (np.any(~np.isfinite(fraction)) or np.any(fraction < 0) or np.any(fraction > 1)):
+        raise ValueError(f"{name}.electron_heating_fraction = {fraction} must lie in [0, 1] (dimensionless share of "
+                         f"the absorbed power that heats the electrons)")
+    check_finite(f"{name}.electron_probe_weight", layer.electron_probe_weight, "dimensionless")
+    check_finite(f"{name}.phonon_probe_weight", layer.phonon_probe_weight, "dimensionless")
+
+
+def validate_channel_interface(interface: ChannelInterface, index: int) -> None:
+    """Check a concrete `ChannelInterface` (`resistances[index]` of a stack)."""
+    name = f"resistances[{index}]"
+    for field, allow_inf in (("phonon_conductance", True), ("electron_conductance", True),
+                             ("electron_phonon_conductance", False), ("phonon_electron_conductance", False)):
+        value = getattr(interface, field)
+        check_nonnegative(f"{name}.{field}", value, "W m^-2 K^-1", allow_inf=allow_inf)
+        array = as_concrete_array(f"{name}.{field}", value, "W m^-2 K^-1")
+        if array is not None and np.any((array > 0) & (array < _MIN_PLAUSIBLE_CONDUCTANCE)):
+            raise ValueError(f"{name}.{field} = {array} W m^-2 K^-1 is implausibly small for an interface "
+                             f"conductance (~1e8 W m^-2 K^-1); did you pass a resistance? use 1/R, e.g. 1/4.2e-9")
