@@ -33,6 +33,14 @@ solution = jt.tdtr.simulate(stack, setup, delays)          # Solution: times, si
   optional optical absorption/sensing depths, numerical settings); hashable.
 * `signal` (lock-in signal over the whole period), `ratio`, `phase`, `fdtr_signal` (versus
   modulation frequency, pulsed or CW) and `response` (bare H(i omega)).
+* Hot electrons: a `TwoChannelLayer` (Ce, Cp, kappa_e, kappa_p, G; `TwoChannelLayer.from_material(
+  jt.materials.TUNGSTEN, 104e-9)`) carries separate electron and phonon temperatures; a
+  `ChannelInterface` in `resistances` says which channels cross (h_pp, h_ee, and the metal-electron
+  to dielectric paths of the ITR paper's circuit); the pump heats a share of electrons and the probe
+  reads a Te + b Tp (fields of the layer at the plane). `signal`, bidirectional planes, the lock-in
+  numerics and `fdtr_signal` work unchanged; derivatives are forward mode. A plain float between
+  layers stays a phonon-only resistance. `two_channel_interface_resistance` gives the steady ITR a
+  one-temperature model sees (`_two_channel`, `_two_channel_params`, `_two_channel_circuit`).
 * Precision: float64 is the tested default; in float32 (x64 off) the signals agree with
   float64 to the bound stated in `signal`, and `PrecisionWarning` marks settings that cannot.
   `PlausibilityWarning` marks inputs that pass the range checks but describe an implausible
@@ -61,6 +69,10 @@ from ._params import stack_batch as stack_batch
 from ._setup import Setup as Setup
 from ._simulate import Solution as Solution
 from ._simulate import simulate as simulate
+from ._two_channel import TwoChannelArrays as TwoChannelArrays
+from ._two_channel_circuit import two_channel_interface_resistance as two_channel_interface_resistance
+from ._two_channel_params import ChannelInterface as ChannelInterface
+from ._two_channel_params import TwoChannelLayer as TwoChannelLayer
 
 # The shared model contract: Params (the sample pytree) and Config (the static measurement).
 Params = Stack

@@ -36,6 +36,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._transfer import _fraction_within, depth_profile_nodes, profile_response
+from ._two_channel import TwoChannelArrays, two_channel_plane_response
 
 __all__ = ["legendre_rule", "spot_response"]
 
@@ -68,7 +69,7 @@ def spot_response(arrays, setup, s, heat_plane: int, probe_plane: int):
     if setup.one_dimensional:
         k2 = jnp.zeros(s.shape + (1,))
         weights = jnp.ones(s.shape + (1,))
-        return _weighted_sum(arrays, k2, weights, s, heat_plane, probe_plane, _profile_of(setup))
+        return _quadrature(arrays, k2, weights, s, heat_plane, probe_plane, _profile_of(setup))
     heat_capacity, conductivity_inplane = arrays.heat_capacity, arrays.conductivity_inplane
     width2 = setup.beam_radius_squared
     # Grading scale rho(s) = min_i |s| C_i w^2 / (8 kappa_r,i): where layer i's q^2 changes character.
@@ -81,7 +82,7 @@ def spot_response(arrays, setup, s, heat_plane: int, probe_plane: int):
     x = rho * (0.5 * growth * (growth + 2.0) / (growth + 1.0))  # rho sinh(tau)
     cosh = 1.0 + 0.5 * growth * growth / (growth + 1.0)
     weights = (2.0 / (np.pi * width2)) * jnp.exp(-x) * rho * cosh * tau_max * node_weights
-    return _weighted_sum(arrays, x * (8.0 / width2), weights, s, heat_plane, probe_plane, _profile_of(setup))
+    return _quadrature(arrays, x * (8.0 / width2), weights, s, heat_plane, probe_plane, _profile_of(setup))
 
 
 def _profile_of(setup):
@@ -92,6 +93,11 @@ def _profile_of(setup):
 def _point_response(arrays, k2, s, heat_plane, probe_plane, profile):
     """g(k, s) including optional optical depth profiles (nodes at fixed positions)."""
     absorption_depth, sensing_depth, n_depth = profile
+    if isinstance(arrays, TwoChannelArrays):
+        if absorption_depth is not None or sensing_depth is not None:
+            raise ValueError("absorption_depth / sensing_depth (m) are not supported for stacks with two-channel "
+                             "(TwoChannelLayer) layers: heat is absorbed and read in the planes")
+        return two_channel_plane_response(arrays, k2, s, heat_plane, probe_plane)
     if absorption_depth is None and sensing_depth is None:
         return profile_response(arrays, k2, s, heat_plane, probe_plane)
     # Node positions and weights depend on the layer thickness (through the absorbed fraction
@@ -113,6 +119,16 @@ def _point_response(arrays, k2, s, heat_plane, probe_plane, profile):
         arrays, k2, s, heat_plane, probe_plane, nodes(heat_plane, absorption_depth), nodes(probe_plane, sensing_depth),
         probe_profile, rule,
     )
+
+
+def _quadrature(arrays, k2, weights, s, heat_plane, probe_plane, profile):
+    """sum_i weights_i g(k2_i, s) over the last axis, differentiated as described at each branch."""
+    if isinstance(arrays, TwoChannelArrays):
+        # Plain forward-mode derivatives: XLA compiles the holomorphic reverse sweep of the
+        # 2x2-block response ~8x slower than its forward-mode tangent (74 s vs 9 s, 4 layers).
+        g = _point_response(arrays, k2, s[..., None], heat_plane, probe_plane, profile)
+        return jnp.sum(g * weights, axis=-1)
+    return _weighted_sum(arrays, k2, weights, s, heat_plane, probe_plane, profile)
 
 
 @functools.partial(jax.custom_jvp, nondiff_argnums=(4, 5, 6))

@@ -24,6 +24,15 @@ from .._validation import (
     check_positive,
     is_concrete,
 )
+from ._two_channel import TwoChannelArrays
+from ._two_channel_params import (
+    ChannelInterface,
+    TwoChannelLayer,
+    is_two_channel_stack,
+    two_channel_arrays,
+    validate_channel_interface,
+    validate_two_channel_layer,
+)
 
 __all__ = ["Layer", "Stack", "StackArrays", "stack_batch", "validate_stack"]
 
@@ -136,8 +145,9 @@ class Stack:
         try:
             layers[index] = dataclasses.replace(layers[index], **fields)
         except TypeError as error:
-            names = [f.name for f in dataclasses.fields(Layer)]
-            raise TypeError(f"replace_layer: {error}; a Layer has the fields {names}") from None
+            kind = type(layers[index])
+            names = [f.name for f in dataclasses.fields(kind)]
+            raise TypeError(f"replace_layer: {error}; a {kind.__name__} has the fields {names}") from None
         return Stack(layers=layers, resistances=self.resistances)
 
     def replace_resistance(self, index: int, value) -> Stack:
@@ -150,12 +160,16 @@ class Stack:
             res = jnp.asarray(self.resistances).at[..., index].set(value)
         return Stack(layers=list(self.layers), resistances=res)
 
-    def arrays(self) -> StackArrays:
+    def arrays(self) -> StackArrays | TwoChannelArrays:
         """The per-layer properties stacked into arrays (`StackArrays`, named fields).
 
         Shapes `(..., n_layers)` and `(..., n_layers - 1)`; leading axes are any
-        batch axes carried by the leaves.
+        batch axes carried by the leaves. A stack with a `TwoChannelLayer` or a
+        `ChannelInterface` gives the channel-resolved `TwoChannelArrays` instead.
         """
+        interfaces = self.resistances if isinstance(self.resistances, list) else []
+        if is_two_channel_stack(self.layers, interfaces):
+            return two_channel_arrays(self.layers, self.resistances)
         thickness = jnp.stack([jnp.asarray(layer.thickness, dtype=float) for layer in self.layers], axis=-1)
         heat_capacity = jnp.stack([jnp.asarray(layer.heat_capacity, dtype=float) for layer in self.layers], axis=-1)
         cond = jnp.stack([jnp.asarray(layer.conductivity, dtype=float) for layer in self.layers], axis=-1)
@@ -352,8 +366,13 @@ def validate_stack(stack: Stack) -> None:
     if n < 1:
         raise ValueError("stack must contain at least one layer")
     for i, layer in enumerate(stack.layers):
+        if isinstance(layer, TwoChannelLayer):
+            validate_two_channel_layer(layer, i, n, _MAX_PLAUSIBLE_THICKNESS)
+            continue
         if not isinstance(layer, Layer):
-            raise TypeError(f"stack.layers[{i}] must be a jaxtherm.tdtr.Layer, got {type(layer).__name__}")
+            raise TypeError(
+                f"stack.layers[{i}] must be a jaxtherm.tdtr.Layer or TwoChannelLayer, got {type(layer).__name__}"
+            )
         check_length(f"layers[{i}].thickness", layer.thickness, _MAX_PLAUSIBLE_THICKNESS, "m", allow_inf=True)
         thick = as_concrete_array(f"layers[{i}].thickness", layer.thickness, "m")
         if thick is not None and i < n - 1 and np.any(np.isinf(thick)):
@@ -379,6 +398,9 @@ def validate_stack(stack: Stack) -> None:
         )
     for i in range(n - 1):
         r = res[i] if isinstance(res, list) else res[..., i]
+        if isinstance(r, ChannelInterface):
+            validate_channel_interface(r, i)
+            continue
         check_nonnegative(f"resistances[{i}]", r, "m^2 K W^-1")
         arr = as_concrete_array(f"resistances[{i}]", r, "m^2 K W^-1")
         if arr is not None and np.any(arr > 1.0):

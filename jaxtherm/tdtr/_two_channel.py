@@ -1,0 +1,498 @@
+r"""Two-channel (electron + phonon) layers in the per-wavenumber TDTR response.
+
+In a metal layer the electrons (e) and the lattice (p) carry heat in parallel and
+exchange it at the rate G (W m^-3 K^-1). Per radial wavenumber k (m^-1) and Laplace
+variable s (rad/s) the Hankel-Laplace transformed temperatures T = (Te, Tp) obey
+
+    Ce s Te = kappa_e (d_z^2 - (kappa_re / kappa_e) k^2) Te - G (Te - Tp)
+    Cp s Tp = kappa_p (d_z^2 - (kappa_rp / kappa_p) k^2) Tp + G (Te - Tp),
+
+i.e. K T'' = B T with K = diag(kappa_e, kappa_p) (cross-plane) and the complex symmetric
+
+    B = [[beta_e + G, -G], [-G, beta_p + G]],   beta_c = s C_c + kappa_rc k^2.
+
+In the scaled variable u = K^{1/2} T this is u'' = S u with S = K^{-1/2} B K^{-1/2},
+complex symmetric, so every 2x2 matrix below is a polynomial in S (they commute and are
+symmetric). The two decay constants q1, q2 are the principal roots of the eigenvalues of S
+(the larger eigenvalue from the quadratic formula without cancellation, the smaller as
+det S / lambda_1 with det S = (beta_e beta_p + G (beta_e + beta_p)) / (kappa_e kappa_p)
+written cancellation-free, which keeps the slow, one-temperature mode accurate when
+G is huge). The matrix root and exponential of a 2x2 matrix follow from Sylvester's
+formula with divided differences:
+
+    Q = sqrt(S) = (S + q1 q2 I) / (q1 + q2),
+    E = exp(-Q d) = a0 I + a1 Q,  a1 = (e1 - e2) / (q1 - q2),  a0 = (e1 + e2) / 2 - (q1 + q2) a1 / 2,
+
+e_i = exp(-q_i d) with Re q_i >= 0 (|e_i| <= 1), a Taylor series of sinh(x)/x when
+q1 ~ q2. No growing exponential is ever formed.
+
+**Block-admittance (matrix Riccati) propagation.** With the scaled flux phi = -u'
+(physical flux F = K^{1/2} phi), u = e^{-Qz} alpha + e^{-Q(d-z)} beta. A layer whose far face
+sees the admittance y_far (phi = y_far u) has beta = rho E alpha with the reflection matrix
+rho = (Q + y_far)^{-1} (Q - y_far), and shows at its near face
+
+    y_near = Q (I - M) (I + M)^{-1},     M = E rho E,
+    u_far  = (I + rho) E (I + M)^{-1} u_near,
+
+exact, bounded and the matrix generalisation of `Gamma (Y + Gamma tanh) / (Gamma + Y tanh)`
+(a semi-infinite layer has E = 0 and y_near = Q). Physical admittances are
+Y = K^{1/2} y K^{1/2}.
+
+**Interfaces.** Between an upper side 1 and a lower side 2, heat crosses by four
+conductances (W m^-2 K^-1): h_ee (electrons - electrons), h_pp (phonons - phonons),
+h_ep (electrons of side 1 - phonons of side 2; the direct channel R_ei = 1/h_ep of the ITR
+paper's thermal circuit when side 1 is the metal) and h_pe (phonons of 1 - electrons of 2).
+With D = diag(h_pe, h_ep) and X = [[0, h_pe], [h_ep, 0]], the flux F2 = Y2 T2 entering side 2
+fixes T2 = Theta T1 and the admittance seen from side 1:
+
+    (Hd + D + Y2) T2 = (Hd + X) T1,      Hd = diag(h_ee, h_pp),
+    Y1 = (Y2 + D - X^T) Theta + diag(h_ep, h_pe) - X.
+
+Each row of the first system is divided by (h_cc + nu) (nu a fixed reference conductance)
+so that a perfect contact (h = inf) and a blocked channel (h = 0) are both exact. A single
+phonon resistance R (h_pp = 1/R, no other path) reduces to the one-channel Y / (1 + R Y).
+
+**One-temperature layers** (dielectrics, or metals described by one temperature) carry a
+scalar admittance and temperature; at an interface between a two-channel and a one-temperature
+side the system above reduces to the paths that exist (h_ep and h_pp from a metal above,
+h_pe and h_pp into a metal below), written out without the absent channel.
+
+A unit source with electron share f at plane h gives T_h = (Y_up + Y_down)^{-1} (f, 1 - f),
+carried to the probed plane by the Theta and layer transfers, and read as a Te + b Tp.
+"""
+
+from __future__ import annotations
+
+import typing
+
+import jax
+import jax.numpy as jnp
+
+from .. import _complex
+from .._pytree import pytree_dataclass, static_field
+
+__all__ = ["TwoChannelArrays", "two_channel_plane_response"]
+
+# Reference conductance (W m^-2 K^-1) for the row scaling of interface systems and the
+# admittance of the unused electron slot of one-temperature layers: of the order of
+# interface conductances and film admittances, so all entries stay O(1) relative to it.
+_REFERENCE_CONDUCTANCE = 1.0e8
+# |x| = |q1 - q2| d / 2 below which sinh(x)/x is summed as a series (error < 1e-16).
+_SERIES_LIMIT = 0.05
+
+
+@pytree_dataclass
+class TwoChannelArrays:
+    """Per-layer and per-interface arrays of a stack with electron-phonon layers (SI units).
+
+    Layer fields have shape `(..., n_layers)`, interface fields `(..., n_layers - 1)`.
+    For a one-temperature layer (`has_electrons[i]` False) the electron fields are zero
+    (unused) and the phonon fields hold the layer's heat capacity and conductivities.
+
+    **Fields:**
+
+    - `thickness`: layer thickness (m), `inf` for a semi-infinite last layer.
+    - `electron_heat_capacity`, `phonon_heat_capacity`: Ce, Cp (J m^-3 K^-1).
+    - `electron_conductivity`, `phonon_conductivity`: cross-plane kappa_e, kappa_p (W m^-1 K^-1).
+    - `electron_conductivity_inplane`, `phonon_conductivity_inplane`: in-plane
+      conductivities (W m^-1 K^-1).
+    - `coupling_constant`: electron-phonon coupling G (W m^-3 K^-1).
+    - `electron_heating_fraction`: share of the heat absorbed at a plane of this layer that
+      goes to its electrons (dimensionless, 0..1).
+    - `electron_probe_weight`, `phonon_probe_weight`: a, b of the probe reading a Te + b Tp
+      at a plane of this layer (dimensionless).
+    - `electron_conductance` h_ee, `phonon_conductance` h_pp, `electron_phonon_conductance`
+      h_ep (electrons of the upper layer - phonons of the lower), `phonon_electron_conductance`
+      h_pe (phonons of the upper - electrons of the lower), W m^-2 K^-1, `inf` = perfect contact.
+    - `has_electrons`: static tuple of bools, one per layer.
+    """
+
+    thickness: jax.Array
+    electron_heat_capacity: jax.Array
+    phonon_heat_capacity: jax.Array
+    electron_conductivity: jax.Array
+    phonon_conductivity: jax.Array
+    electron_conductivity_inplane: jax.Array
+    phonon_conductivity_inplane: jax.Array
+    coupling_constant: jax.Array
+    electron_heating_fraction: jax.Array
+    electron_probe_weight: jax.Array
+    phonon_probe_weight: jax.Array
+    electron_conductance: jax.Array
+    phonon_conductance: jax.Array
+    electron_phonon_conductance: jax.Array
+    phonon_electron_conductance: jax.Array
+    has_electrons: tuple = static_field(default=())
+
+    @property
+    def n_layers(self) -> int:
+        """Number of layers (static)."""
+        return len(self.has_electrons)
+
+    @property
+    def heat_capacity(self):
+        """Total heat capacity Ce + Cp per layer (J m^-3 K^-1)."""
+        return self.electron_heat_capacity + self.phonon_heat_capacity
+
+    @property
+    def conductivity_inplane(self):
+        """Total in-plane conductivity per layer (W m^-1 K^-1)."""
+        return self.electron_conductivity_inplane + self.phonon_conductivity_inplane
+
+
+class _Matrix(typing.NamedTuple):
+    """A 2x2 matrix over the (electron, phonon) channels; entries broadcast over (k, s)."""
+
+    ee: typing.Any
+    ep: typing.Any
+    pe: typing.Any
+    pp: typing.Any
+
+
+class _Vector(typing.NamedTuple):
+    """A temperature or source over the (electron, phonon) channels."""
+
+    e: typing.Any
+    p: typing.Any
+
+
+def _diagonal(e, p):
+    return _Matrix(e, 0.0, 0.0, p)
+
+
+def _add(a: _Matrix, b: _Matrix) -> _Matrix:
+    return _Matrix(a.ee + b.ee, a.ep + b.ep, a.pe + b.pe, a.pp + b.pp)
+
+
+def _subtract(a: _Matrix, b: _Matrix) -> _Matrix:
+    return _Matrix(a.ee - b.ee, a.ep - b.ep, a.pe - b.pe, a.pp - b.pp)
+
+
+def _matmul(a: _Matrix, b: _Matrix) -> _Matrix:
+    return _Matrix(
+        a.ee * b.ee + a.ep * b.pe,
+        a.ee * b.ep + a.ep * b.pp,
+        a.pe * b.ee + a.pp * b.pe,
+        a.pe * b.ep + a.pp * b.pp,
+    )
+
+
+def _apply(a: _Matrix, v: _Vector) -> _Vector:
+    return _Vector(a.ee * v.e + a.ep * v.p, a.pe * v.e + a.pp * v.p)
+
+
+def _inverse(a: _Matrix) -> _Matrix:
+    inverse_determinant = _complex.reciprocal(a.ee * a.pp - a.ep * a.pe)
+    return _Matrix(a.pp * inverse_determinant, -a.ep * inverse_determinant, -a.pe * inverse_determinant,
+                   a.ee * inverse_determinant)
+
+
+def _solve(a: _Matrix, b: _Matrix) -> _Matrix:
+    """a^{-1} b."""
+    return _matmul(_inverse(a), b)
+
+
+def _scale_rows_columns(a: _Matrix, left: _Vector, right: _Vector) -> _Matrix:
+    """diag(left) a diag(right)."""
+    return _Matrix(left.e * a.ee * right.e, left.e * a.ep * right.p, left.p * a.pe * right.e, left.p * a.pp * right.p)
+
+
+_IDENTITY = _Matrix(1.0, 0.0, 0.0, 1.0)
+
+
+class _TwoChannelLayer(typing.NamedTuple):
+    """Q = sqrt(S), E = exp(-Q d) and sqrt(kappa) of one two-channel layer at every (k, s)."""
+
+    root: _Matrix
+    decay: _Matrix
+    sqrt_conductivity: _Vector
+
+
+class _OneChannelLayer(typing.NamedTuple):
+    """Gamma = kappa q, tanh(q d), sech(q d) of a one-temperature layer (phonon slot)."""
+
+    gamma: typing.Any
+    tanh: typing.Any
+    sech: typing.Any
+
+
+def _sinhc_series(x2):
+    """sinh(x)/x and cosh(x) for small x from x^2 (truncation < 1e-16 for |x| < 0.05)."""
+    sinhc = 1.0 + x2 * (1.0 / 6.0 + x2 * (1.0 / 120.0 + x2 * (1.0 / 5040.0)))
+    cosh = 1.0 + x2 * (0.5 + x2 * (1.0 / 24.0 + x2 * (1.0 / 720.0)))
+    return sinhc, cosh
+
+
+def _two_channel_layer(arrays: TwoChannelArrays, i: int, k2, s) -> _TwoChannelLayer:
+    kappa_e = arrays.electron_conductivity[..., i]
+    kappa_p = arrays.phonon_conductivity[..., i]
+    coupling = arrays.coupling_constant[..., i]
+    beta_e = s * arrays.electron_heat_capacity[..., i] + k2 * arrays.electron_conductivity_inplane[..., i]
+    beta_p = s * arrays.phonon_heat_capacity[..., i] + k2 * arrays.phonon_conductivity_inplane[..., i]
+    inverse_e = 1.0 / kappa_e
+    inverse_p = 1.0 / kappa_p
+    sqrt_e = jnp.sqrt(kappa_e) if not jnp.iscomplexobj(kappa_e) else _complex.principal_sqrt(kappa_e)
+    sqrt_p = jnp.sqrt(kappa_p) if not jnp.iscomplexobj(kappa_p) else _complex.principal_sqrt(kappa_p)
+    # S is divided by a scale sigma ~ |S| so that its squares and determinant stay far from the
+    # float32 range limit (|S| reaches 1e19 m^-2 on the inverse-Laplace contours); the result is
+    # independent of sigma, so it carries no derivative.
+    electron_rate = beta_e * inverse_e
+    phonon_rate = beta_p * inverse_p
+    coupling_e = coupling * inverse_e
+    coupling_p = coupling * inverse_p
+    s_ee = electron_rate + coupling_e
+    s_pp = phonon_rate + coupling_p
+    scale = jax.lax.stop_gradient(jnp.abs(s_ee) + jnp.abs(s_pp))
+    inverse_scale = 1.0 / scale
+    s_ee_scaled = s_ee * inverse_scale
+    s_pp_scaled = s_pp * inverse_scale
+    s_ep_scaled = (-coupling / (sqrt_e * sqrt_p)) * inverse_scale
+    electron_scaled, phonon_scaled = electron_rate * inverse_scale, phonon_rate * inverse_scale
+    # det S / sigma^2, cancellation-free: (beta_e beta_p + G (beta_e + beta_p)) / (kappa_e kappa_p sigma^2)
+    determinant = electron_scaled * phonon_scaled + (coupling_p * inverse_scale) * electron_scaled \
+        + (coupling_e * inverse_scale) * phonon_scaled
+    mean = 0.5 * (s_ee_scaled + s_pp_scaled)
+    half_difference = 0.5 * (s_ee_scaled - s_pp_scaled)
+    discriminant = _complex.principal_sqrt(half_difference * half_difference + s_ep_scaled * s_ep_scaled)
+    # The sign that adds magnitudes gives the larger eigenvalue without cancellation.
+    same_direction = jnp.real(jnp.conj(mean) * discriminant) >= 0
+    lambda_1 = jnp.where(same_direction, mean + discriminant, mean - discriminant)
+    lambda_2 = _complex.divide(determinant, lambda_1)
+    root_scale = jnp.sqrt(scale)
+    q1_scaled = _complex.principal_sqrt(lambda_1)
+    q2_scaled = _complex.principal_sqrt(lambda_2)
+    q1, q2 = root_scale * q1_scaled, root_scale * q2_scaled
+    inverse_sum = root_scale * _complex.reciprocal(q1_scaled + q2_scaled)
+    product = q1_scaled * q2_scaled
+    s_ep_root = s_ep_scaled * inverse_sum
+    root = _Matrix((s_ee_scaled + product) * inverse_sum, s_ep_root, s_ep_root, (s_pp_scaled + product) * inverse_sum)
+
+    thickness = arrays.thickness[..., i]
+    semi_infinite = jnp.isinf(thickness)
+    # Double `where` keeps gradients finite for an infinite thickness leaf.
+    finite = jnp.where(semi_infinite, 1.0, thickness)
+    e1 = _complex.exp(-q1 * finite)
+    e2 = _complex.exp(-q2 * finite)
+    half = 0.5 * (q1 - q2)
+    x = half * finite
+    small = jnp.abs(x) < _SERIES_LIMIT
+    x_small = jnp.where(small, x, 0.0)
+    sinhc, cosh = _sinhc_series(x_small * x_small)
+    # exp(-(q1 + q2) d / 2) from the mean of e1, e2 = exp(-q_mean d) cosh(x): no new exponential.
+    mean_decay = _complex.divide(0.5 * (e1 + e2), cosh)
+    safe_half = jnp.where(small, 1.0, half)
+    a1 = jnp.where(small, -finite * mean_decay * sinhc, _complex.divide(0.5 * (e1 - e2), safe_half))
+    a0 = 0.5 * (e1 + e2) - 0.5 * (q1 + q2) * a1
+    a0 = jnp.where(semi_infinite, 0.0, a0)
+    a1 = jnp.where(semi_infinite, 0.0, a1)
+    decay = _Matrix(a0 + a1 * root.ee, a1 * root.ep, a1 * root.pe, a0 + a1 * root.pp)
+    return _TwoChannelLayer(root, decay, _Vector(sqrt_e, sqrt_p))
+
+
+def _one_channel_layer(arrays: TwoChannelArrays, i: int, k2, s) -> _OneChannelLayer:
+    conductivity = arrays.phonon_conductivity[..., i]
+    q = _complex.principal_sqrt((arrays.phonon_conductivity_inplane[..., i] * k2
+                                 + s * arrays.phonon_heat_capacity[..., i]) / conductivity)
+    gamma = conductivity * q
+    thickness = arrays.thickness[..., i]
+    semi_infinite = jnp.isinf(thickness)
+    finite = jnp.where(semi_infinite, 1.0, thickness)
+    decay = jnp.where(semi_infinite, 0.0, _complex.exp(-q * finite))
+    decay2 = decay * decay
+    inverse = _complex.reciprocal(1.0 + decay2)
+    return _OneChannelLayer(gamma, (1.0 - decay2) * inverse, 2.0 * decay * inverse)
+
+
+def _through_layer(layer, far):
+    """(admittance at the near face, temperature transfer near -> far) of a layer.
+
+    Scalars for a one-temperature layer, `_Matrix` for a two-channel one."""
+    if isinstance(layer, _OneChannelLayer):
+        denominator = _complex.reciprocal(layer.gamma + far * layer.tanh)
+        return layer.gamma * (far + layer.gamma * layer.tanh) * denominator, layer.sech * layer.gamma * denominator
+    root, decay, sqrt_k = layer
+    inverse_sqrt_k = _Vector(1.0 / sqrt_k.e, 1.0 / sqrt_k.p)
+    y_far = _scale_rows_columns(far, inverse_sqrt_k, inverse_sqrt_k)
+    reflection = _solve(_add(root, y_far), _subtract(root, y_far))
+    m = _matmul(decay, _matmul(reflection, decay))
+    inverse_1_plus_m = _inverse(_add(_IDENTITY, m))
+    y_near = _matmul(root, _matmul(_subtract(_IDENTITY, m), inverse_1_plus_m))
+    transfer = _matmul(_add(_IDENTITY, reflection), _matmul(decay, inverse_1_plus_m))
+    # back to physical units: Y = K^1/2 y K^1/2, T_far = K^-1/2 t K^1/2 T_near
+    return (_scale_rows_columns(y_near, sqrt_k, sqrt_k), _scale_rows_columns(transfer, inverse_sqrt_k, sqrt_k))
+
+
+class _Conductances(typing.NamedTuple):
+    """Interface conductances seen from side 1 (towards side 2), W m^-2 K^-1."""
+
+    ee: typing.Any
+    pp: typing.Any
+    e1_p2: typing.Any
+    p1_e2: typing.Any
+
+
+def _interface(arrays: TwoChannelArrays, j: int, downward: bool) -> _Conductances:
+    ee = arrays.electron_conductance[..., j]
+    pp = arrays.phonon_conductance[..., j]
+    ep = arrays.electron_phonon_conductance[..., j]
+    pe = arrays.phonon_electron_conductance[..., j]
+    return _Conductances(ee, pp, ep, pe) if downward else _Conductances(ee, pp, pe, ep)
+
+
+def _row_factors(conductance):
+    """h / (h + nu) and 1 / (h + nu): a row of an interface system divided by (h + nu), exact for
+    h = 0 (blocked) and h = inf (perfect contact)."""
+    infinite = jnp.isinf(conductance)
+    finite = jnp.where(infinite, 0.0, conductance)
+    inverse = 1.0 / (finite + _REFERENCE_CONDUCTANCE)
+    return jnp.where(infinite, 1.0, finite * inverse), jnp.where(infinite, 0.0, inverse)
+
+
+class _Row(typing.NamedTuple):
+    """Linear map from (Te, Tp) of a two-channel side to the one temperature of the other side."""
+
+    e: typing.Any
+    p: typing.Any
+
+
+def _across_interface(h: _Conductances, y_beyond, two_channel_near: bool, two_channel_beyond: bool):
+    """(admittance seen from side 1, temperature transfer T2 = Theta T1) of an interface.
+
+    Side 1 is the near side, side 2 (admittance `y_beyond`) the far one. One-temperature sides
+    carry scalars; the four combinations are written out so that no absent channel costs work."""
+    if not two_channel_near and not two_channel_beyond:
+        passing, scale = _row_factors(h.pp)
+        theta = passing * _complex.reciprocal(passing + scale * y_beyond)
+        return y_beyond * theta, theta
+    if two_channel_near and not two_channel_beyond:
+        # metal electrons (h_ep) and phonons (h_pp) both feed the single temperature beyond:
+        # T2 = (h_ep Te1 + h_pp Tp1) / (y2 + h_ep + h_pp)
+        passing, scale = _row_factors(h.pp)
+        inverse = _complex.reciprocal(passing + scale * (y_beyond + h.e1_p2))
+        theta = _Row(scale * h.e1_p2 * inverse, passing * inverse)
+        cross = -h.e1_p2 * theta.p
+        return _Matrix(h.e1_p2 * (1.0 - theta.e), cross, cross, (y_beyond + h.e1_p2) * theta.p), theta
+    if not two_channel_near and two_channel_beyond:
+        # the single temperature feeds the electrons (h_pe) and phonons (h_pp) beyond:
+        # (Y2 + diag(h_pe, h_pp)) T2 = (h_pe, h_pp) T1, and all of it enters side 2
+        passing_e, scale_e = _row_factors(h.p1_e2)
+        passing_p, scale_p = _row_factors(h.pp)
+        lhs = _Matrix(passing_e + scale_e * y_beyond.ee, scale_e * y_beyond.ep,
+                      scale_p * y_beyond.pe, passing_p + scale_p * y_beyond.pp)
+        theta = _apply(_inverse(lhs), _Vector(passing_e, passing_p))
+        flux = _apply(y_beyond, theta)
+        return flux.e + flux.p, theta
+    pass_e, scale_e = _row_factors(h.ee)
+    pass_p, scale_p = _row_factors(h.pp)
+    scale = _Vector(scale_e, scale_p)
+    one = _Vector(1.0, 1.0)
+    d = _diagonal(h.p1_e2, h.e1_p2)
+    cross = _Matrix(0.0, h.p1_e2, h.e1_p2, 0.0)
+    lhs = _add(_diagonal(pass_e, pass_p), _scale_rows_columns(_add(d, y_beyond), scale, one))
+    rhs = _add(_diagonal(pass_e, pass_p), _scale_rows_columns(cross, scale, one))
+    transfer = _solve(lhs, rhs)
+    cross_transposed = _Matrix(0.0, h.e1_p2, h.p1_e2, 0.0)
+    y_side_1 = _add(_matmul(_subtract(_add(y_beyond, d), cross_transposed), transfer),
+                    _subtract(_diagonal(h.e1_p2, h.p1_e2), cross))
+    return y_side_1, transfer
+
+
+def _carry(transfer, temperature):
+    """Apply a transfer (scalar, `_Row`, `_Vector` column or `_Matrix`) to a temperature."""
+    if isinstance(transfer, _Matrix):
+        return _apply(transfer, temperature)
+    if isinstance(transfer, _Row):
+        return transfer.e * temperature.e + transfer.p * temperature.p
+    if isinstance(transfer, _Vector):
+        return _Vector(transfer.e * temperature, transfer.p * temperature)
+    return transfer * temperature
+
+
+def _plane_layer(plane: int) -> int:
+    """Layer a plane belongs to: layer 0 for the top face, else the layer above the plane."""
+    return 0 if plane == 0 else plane - 1
+
+
+def two_channel_plane_response(arrays: TwoChannelArrays, k2, s, heat_plane: int, probe_plane: int):
+    """Probe reading a Te + b Tp at `probe_plane` per unit heat flux absorbed at `heat_plane`.
+
+    **Arguments:**
+
+    - `arrays`: `TwoChannelArrays` of the stack (per-layer leaves without batch axes).
+    - `k2`: squared radial wavenumber (m^-2), real, broadcastable with `s`.
+    - `s`: complex Laplace variable (rad/s), `i omega` on the frequency axis.
+    - `heat_plane`, `probe_plane`: static plane indices (0 = top face; j >= 1 = bottom face
+      of layer j - 1, on the upper side of interface j - 1).
+
+    **Returns:** complex array of the broadcast shape of `k2` and `s` (K m^2 W^-1): the
+    Hankel-space Green function, with the heat split (f, 1 - f) between electrons and
+    phonons by `electron_heating_fraction` of the heated plane's layer and read with the
+    weights (a, b) of the probed plane's layer. A one-temperature layer absorbs and is read
+    in its single temperature (weight 1).
+    """
+    n = arrays.n_layers
+    two = arrays.has_electrons
+    s = jnp.asarray(s)
+    shape = jnp.broadcast_shapes(jnp.shape(k2), jnp.shape(s))
+    dtype = jnp.result_type(s, arrays.thickness, complex)
+    layers = [_two_channel_layer(arrays, i, k2, s) if two[i] else _one_channel_layer(arrays, i, k2, s) for i in range(n)]
+    zero = jnp.zeros(shape, dtype=dtype)
+
+    def adiabatic(i):
+        return _Matrix(zero, zero, zero, zero) if two[i] else zero
+
+    top_plane, bottom_plane = min(heat_plane, probe_plane), max(heat_plane, probe_plane)
+
+    # Downward sweep: y_down[j] at plane j looking down (through interface j - 1 into layer j),
+    # with the transfers needed to carry a temperature from plane j to plane j + 1.
+    y_down = [None] * (n + 1)
+    y_top = [None] * n
+    layer_down = [None] * n
+    interface_down = [None] * n
+    y_down[n] = adiabatic(n - 1)
+    for i in range(n - 1, top_plane - 1, -1):
+        y_top[i], layer_down[i] = _through_layer(layers[i], y_down[i + 1])
+        if i == 0:
+            y_down[0] = y_top[0]
+        else:
+            y_down[i], interface_down[i] = _across_interface(_interface(arrays, i - 1, True), y_top[i], two[i - 1], two[i])
+
+    # Upward sweep: y_up[j] at plane j looking up (into layer j - 1 through its bottom face).
+    y_up = [None] * (n + 1)
+    y_up_top = [None] * n
+    interface_up = [None] * n
+    layer_up = [None] * n
+    for j in range(1, bottom_plane + 1):
+        i = j - 1
+        if i == 0:
+            y_up_top[0] = adiabatic(0)
+        else:
+            y_up_top[i], interface_up[i] = _across_interface(_interface(arrays, i - 1, False), y_up[i], two[i], two[i - 1])
+        y_up[j], layer_up[i] = _through_layer(layers[i], y_up_top[i])
+
+    heat_layer, probe_layer = _plane_layer(heat_plane), _plane_layer(probe_plane)
+    total = y_down[heat_plane] if heat_plane == 0 else _add(y_up[heat_plane], y_down[heat_plane]) if two[heat_layer] \
+        else y_up[heat_plane] + y_down[heat_plane]
+    if two[heat_layer]:
+        fraction = arrays.electron_heating_fraction[..., heat_layer]
+        total = _Matrix(*(jnp.broadcast_to(x, shape) for x in total))
+        temperature = _apply(_inverse(total), _Vector(fraction, 1.0 - fraction))
+    else:
+        temperature = _complex.reciprocal(total)
+
+    if probe_plane > heat_plane:
+        for j in range(heat_plane, probe_plane):
+            if j >= 1:
+                temperature = _carry(interface_down[j], temperature)
+            temperature = _carry(layer_down[j], temperature)
+    elif probe_plane < heat_plane:
+        for j in range(heat_plane, probe_plane, -1):
+            i = j - 1
+            temperature = _carry(layer_up[i], temperature)
+            if i >= 1:
+                temperature = _carry(interface_up[i], temperature)
+
+    if two[probe_layer]:
+        return (arrays.electron_probe_weight[..., probe_layer] * temperature.e
+                + arrays.phonon_probe_weight[..., probe_layer] * temperature.p)
+    return temperature
