@@ -29,8 +29,9 @@ import time
 # Two host "devices" (one per core) so that a sharded sweep can use both CPU cores; only
 # effective when jax is not yet initialised in this process. Single runs use device 0.
 if "xla_force_host_platform_device_count" not in os.environ.get("XLA_FLAGS", ""):
-    os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " --xla_force_host_platform_device_count="
-                               + str(min(os.cpu_count() or 1, 8))).strip()
+    os.environ["XLA_FLAGS"] = (
+        os.environ.get("XLA_FLAGS", "") + " --xla_force_host_platform_device_count=" + str(min(os.cpu_count() or 1, 8))
+    ).strip()
 
 import jax  # noqa: E402
 import numpy as np  # noqa: E402
@@ -56,12 +57,22 @@ GOLD = dataclasses.replace(materials.GOLD, phonon_conductivity_constant=0.311, c
 
 
 def fig3_problem(fluence=17.6, cells=CELLS, n_outputs=350, t_end=T_END):
-    source = sources.PulseSource(incident_fluence=fluence, reflectivity=0.970, pulse_duration=280e-15,
-                                 penetration_depth=12.44e-9, ballistic_range=200e-9, film_thickness=LENGTH,
-                                 form="eq50")
+    source = sources.PulseSource(
+        incident_fluence=fluence,
+        reflectivity=0.970,
+        pulse_duration=280e-15,
+        penetration_depth=12.44e-9,
+        ballistic_range=200e-9,
+        film_thickness=LENGTH,
+        form="eq50",
+    )
     params = dugks.Params(layers=(dugks.Layer(GOLD, LENGTH),), source=source)
-    config = dugks.resolve_time_step(params, dugks.Config(cells_per_layer=cells, cfl=0.4, limiter="vanleer",
-                                                          n_ordinates=ORDINATES, max_speed=GOLD.electron_speed))
+    config = dugks.resolve_time_step(
+        params,
+        dugks.Config(
+            cells_per_layer=cells, cfl=0.4, limiter="vanleer", n_ordinates=ORDINATES, max_speed=GOLD.electron_speed
+        ),
+    )
     return params, config, np.linspace(T_START, t_end, n_outputs + 1)
 
 
@@ -146,8 +157,13 @@ def numpy_dugks(fluence=17.6, cells=CELLS, ordinates=ORDINATES, cfl=0.4, n_outpu
         sig = np.concatenate([-sig[:, ::-1, :1], sig, -sig[:, ::-1, -1:]], axis=-1)
         we = np.concatenate([[dx[0]], dx, [dx[-1]]])
         h = 0.5 * dt
-        left = ext[:, half_m:, :-1] + (0.5 * we[:-1] - speeds[:, None, None] * mu[half_m:, None] * h) * sig[:, half_m:, :-1]
-        right = ext[:, :half_m, 1:] + (-0.5 * we[1:] - speeds[:, None, None] * mu[:half_m, None] * h) * sig[:, :half_m, 1:]
+        left = (
+            ext[:, half_m:, :-1]
+            + (0.5 * we[:-1] - speeds[:, None, None] * mu[half_m:, None] * h) * sig[:, half_m:, :-1]
+        )
+        right = (
+            ext[:, :half_m, 1:] + (-0.5 * we[1:] - speeds[:, None, None] * mu[:half_m, None] * h) * sig[:, :half_m, 1:]
+        )
         bar_face = np.concatenate([right, left], axis=1)
         sf = source_faces(t + h)
         momf = 2 * math.pi * np.einsum("m,cmp->cp", w, bar_face)
@@ -163,8 +179,6 @@ def numpy_dugks(fluence=17.6, cells=CELLS, ordinates=ORDINATES, cfl=0.4, n_outpu
 
 
 # ---------------------------------------------------------------------------
-
-
 
 
 def main(quick: bool = False) -> dict:
@@ -209,16 +223,19 @@ def main(quick: bool = False) -> dict:
     # chunks of 4-16 keep both cores busy from cache (1.9 cores).
     chunk = 8
     jt_sweep.sweep(one, couplings, chunk_size=chunk, devices=None, progress=False)
-    chunked_s = best_of(lambda: jt_sweep.sweep(one, couplings, chunk_size=chunk, devices=None, progress=False),
-                      2 if quick else 3)
+    chunked_s = best_of(
+        lambda: jt_sweep.sweep(one, couplings, chunk_size=chunk, devices=None, progress=False), 2 if quick else 3
+    )
     # (3) chunks sharded over the host devices (one per core) with jaxtherm.sweep
     n_devices = len(jax.devices())
     if n_devices > 1:
         start = time.perf_counter()
         jt_sweep.sweep(one, couplings, chunk_size=chunk * n_devices, devices="all", progress=False)
         sharded_compile_s = time.perf_counter() - start
-        sharded_s = best_of(lambda: jt_sweep.sweep(one, couplings, chunk_size=chunk * n_devices, devices="all",
-                                                 progress=False), 2 if quick else 3)
+        sharded_s = best_of(
+            lambda: jt_sweep.sweep(one, couplings, chunk_size=chunk * n_devices, devices="all", progress=False),
+            2 if quick else 3,
+        )
     else:
         sharded_compile_s = sharded_s = float("nan")
     loop_members = 8 if quick else members  # quick: extrapolate the loop from 8 single runs
@@ -232,7 +249,7 @@ def main(quick: bool = False) -> dict:
 
     # --- jacfwd memory vs number of steps (compiled temp buffers) --------------------------
     memory = []
-    for t_end in ([0.5e-12, 2.5e-12] if quick else [0.5e-12, 2.5e-12, 10e-12, 40e-12]):
+    for t_end in [0.5e-12, 2.5e-12] if quick else [0.5e-12, 2.5e-12, 10e-12, 40e-12]:
         p, c, ts = fig3_problem(t_end=t_end, n_outputs=50)
 
         def trace(theta, p=p, c=c, ts=ts):
@@ -244,14 +261,24 @@ def main(quick: bool = False) -> dict:
         compiled = jac.lower(jnp.array([1.5e16, 1e-14])).compile()
         analysis = compiled.memory_analysis()
         temp = getattr(analysis, "temp_size_in_bytes", None) if analysis is not None else None
-        memory.append({"t_end_s": t_end, "n_steps": dugks.time_stepping(p, c, ts).steps_per_output * (len(ts) - 1),
-                       "jacfwd_temp_bytes": int(temp) if temp is not None else None})
+        memory.append(
+            {
+                "t_end_s": t_end,
+                "n_steps": dugks.time_stepping(p, c, ts).steps_per_output * (len(ts) - 1),
+                "jacfwd_temp_bytes": int(temp) if temp is not None else None,
+            }
+        )
 
     results = {
         "case": "DUGKS paper Fig. 3, Au 1 um, 80 cells, 40 ordinates, 2 carriers, CFL 0.4, -1..2.5 ps",
-        "machine": {"platform": platform.platform(), "processor": platform.processor(),
-                    "cpu_count": os.cpu_count(), "jax": jax.__version__,
-                    "device": str(jax.devices()[0]), "backend": jax.default_backend()},
+        "machine": {
+            "platform": platform.platform(),
+            "processor": platform.processor(),
+            "cpu_count": os.cpu_count(),
+            "jax": jax.__version__,
+            "device": str(jax.devices()[0]),
+            "backend": jax.default_backend(),
+        },
         "n_steps": n_steps,
         "jaxtherm_compile_s": compile_s,
         "jaxtherm_run_s": single_s,
@@ -280,10 +307,26 @@ def main(quick: bool = False) -> dict:
         "jacfwd_memory_vs_steps": memory,
     }
     print(f"{'quantity':40s} value")
-    for key in ("n_steps", "jaxtherm_compile_s", "jaxtherm_run_s", "numpy_run_s", "speedup_vs_numpy",
-                "cell_ordinate_carrier_updates_per_s", "numpy_updates_per_s", "jaxtherm_peak_front_Te_K",
-                "numpy_peak_front_Te_K", "vmap_members", "vmap_sweep_s", "loop_estimate_s",
-                "vmap_speedup_vs_loop", "chunked_vmap_sweep_s", "chunked_vmap_speedup_vs_loop", "host_devices", "sharded_vmap_sweep_s", "sharded_vmap_speedup_vs_loop"):
+    for key in (
+        "n_steps",
+        "jaxtherm_compile_s",
+        "jaxtherm_run_s",
+        "numpy_run_s",
+        "speedup_vs_numpy",
+        "cell_ordinate_carrier_updates_per_s",
+        "numpy_updates_per_s",
+        "jaxtherm_peak_front_Te_K",
+        "numpy_peak_front_Te_K",
+        "vmap_members",
+        "vmap_sweep_s",
+        "loop_estimate_s",
+        "vmap_speedup_vs_loop",
+        "chunked_vmap_sweep_s",
+        "chunked_vmap_speedup_vs_loop",
+        "host_devices",
+        "sharded_vmap_sweep_s",
+        "sharded_vmap_speedup_vs_loop",
+    ):
         value = results[key]
         print(f"{key:40s} {value:.4g}" if isinstance(value, float) else f"{key:40s} {value}")
     for row in memory:

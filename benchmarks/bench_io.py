@@ -51,8 +51,13 @@ def main(argv=None) -> dict:
     delays = np.sort(rng.uniform(1e-12, 5e-9, args.rows))
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "trace.csv")
-        write_trace_file(path, delays, {"phase": rng.normal(size=args.rows), "ratio": rng.normal(size=args.rows)},
-                         delay_unit="ps", comment="benchmark trace")
+        write_trace_file(
+            path,
+            delays,
+            {"phase": rng.normal(size=args.rows), "ratio": rng.normal(size=args.rows)},
+            delay_unit="ps",
+            comment="benchmark trace",
+        )
         size = os.path.getsize(path)
 
         def numpy_read():
@@ -62,7 +67,9 @@ def main(argv=None) -> dict:
             return load_trace_file(path, delay_unit="ps")
 
         reference, ours = numpy_read(), jaxtherm_read()
-        assert np.allclose(ours.delays, reference[:, 0] * 1e-12) and np.array_equal(ours.column("ratio"), reference[:, 2])
+        assert np.allclose(ours.delays, reference[:, 0] * 1e-12) and np.array_equal(
+            ours.column("ratio"), reference[:, 2]
+        )
         rows = {}
         for name, fn in (("np.loadtxt", numpy_read), ("load_trace_file", jaxtherm_read)):
             rows[name] = {"time_s": _best_time(fn, args.repeats), "peak_memory_bytes": _peak_bytes(fn)}
@@ -73,8 +80,10 @@ def main(argv=None) -> dict:
     print(f"trace loading, {args.rows} rows x 3 columns, file {size / 1e6:.1f} MB")
     print(f"{'reader':18s} {'time (s)':>10s} {'peak memory (MB)':>18s} {'memory / file':>14s}")
     for name, row in rows.items():
-        print(f"{name:18s} {row['time_s']:10.3f} {row['peak_memory_bytes'] / 1e6:18.1f} "
-              f"{row['peak_memory_bytes'] / size:14.2f}")
+        print(
+            f"{name:18s} {row['time_s']:10.3f} {row['peak_memory_bytes'] / 1e6:18.1f} "
+            f"{row['peak_memory_bytes'] / size:14.2f}"
+        )
     print(f"load_trace_file / np.loadtxt: time {ratios['time']:.2f}x, memory {ratios['memory']:.2f}x (target <= 2)")
     payload = {"rows": args.rows, "file_bytes": size, "readers": rows, "ratio_to_loadtxt": ratios}
     print(f"wrote {write_json(f'io_{machine_name()}', payload)}")

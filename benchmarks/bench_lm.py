@@ -53,8 +53,10 @@ def _problems(n_delays):
         "RF": TdtrModel(setups["RF"], delays, "phase", resistance_names=RF_INTERFACES),
     }
     rng = np.random.default_rng(0)
-    traces = {d: Trace(model=m, data=np.asarray(m(truth)) + 1e-4 * rng.standard_normal(n_delays), sigma=1e-4, name=d)
-              for d, m in models.items()}
+    traces = {
+        d: Trace(model=m, data=np.asarray(m(truth)) + 1e-4 * rng.standard_normal(n_delays), sigma=1e-4, name=d)
+        for d, m in models.items()
+    }
     start = {"stack": truth["stack"], "itr": {k: (5 * GW if k in TABLE3_300K else v) for k, v in truth["itr"].items()}}
     joint = {k: f"itr['{k}']" for k in TABLE3_300K} | {"quartz conductivity": QUARTZ_CONDUCTIVITY}
     return {
@@ -114,8 +116,12 @@ def _case(name, params, traces, free, repeats, starts=None):
         if starts is not None:
             fn = jax.jit(jax.vmap(fn, in_axes=(0, None)))
         timing, (u, steps, chi2) = _timed(fn, (u0, data), repeats)
-        row[label] = {**timing, "iterations": np.asarray(steps).tolist(), "chi2": np.asarray(chi2).tolist(),
-                      "values": (np.asarray(x0) * np.exp(u)).tolist()}
+        row[label] = {
+            **timing,
+            "iterations": np.asarray(steps).tolist(),
+            "chi2": np.asarray(chi2).tolist(),
+            "values": (np.asarray(x0) * np.exp(u)).tolist(),
+        }
     if starts is None:
         # One residual function object: least_squares caches its compiled solver on its identity.
         def public_residual(free, d):
@@ -124,8 +130,9 @@ def _case(name, params, traces, free, repeats, starts=None):
         initial = dict(zip(names, np.asarray(x0).tolist()))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            timing, _ = _timed(lambda: least_squares(public_residual, initial, data=data, tolerance=TOLERANCE), (),
-                               repeats)
+            timing, _ = _timed(
+                lambda: least_squares(public_residual, initial, data=data, tolerance=TOLERANCE), (), repeats
+            )
             public = least_squares(public_residual, initial, data=data, tolerance=TOLERANCE)
         row["jaxtherm_public_entry"] = timing
         sd = np.array([public.standard_errors[n] for n in names])
@@ -147,8 +154,11 @@ def _verdict(rows) -> str:
             worse.append(f"{row['case']}: higher chi2")
     if not worse:
         return "verdict: optimistix's LevenbergMarquardt is at least as good on every case - adopt it"
-    return ("verdict: keep jaxtherm's Levenberg-Marquardt (same optimum; optimistix is not at least as good: "
-            + "; ".join(worse) + ")")
+    return (
+        "verdict: keep jaxtherm's Levenberg-Marquardt (same optimum; optimistix is not at least as good: "
+        + "; ".join(worse)
+        + ")"
+    )
 
 
 def main(quick: bool = False) -> dict:
@@ -163,12 +173,16 @@ def main(quick: bool = False) -> dict:
         for label in ("jaxtherm_lm", "optimistix_lm"):
             r = row[label]
             chi2 = np.round(np.atleast_1d(r["chi2"]), 2).tolist()
-            print(f"{row['case']:34s} {label:14s} {r['compile_s']:10.2f} {r['best_s'] * 1e3:9.1f} "
-                  f"{str(r['iterations']):>14s} {str(chi2):>22s}")
+            print(
+                f"{row['case']:34s} {label:14s} {r['compile_s']:10.2f} {r['best_s'] * 1e3:9.1f} "
+                f"{str(r['iterations']):>14s} {str(chi2):>22s}"
+            )
         if "jaxtherm_public_entry" in row:
-            print(f"{'':34s} {'(public entry)':14s} {row['jaxtherm_public_entry']['compile_s']:10.2f} "
-                  f"{row['jaxtherm_public_entry']['best_s'] * 1e3:9.1f}   max |difference| "
-                  f"{row['max_value_difference_in_sd']:.2e} sd")
+            print(
+                f"{'':34s} {'(public entry)':14s} {row['jaxtherm_public_entry']['compile_s']:10.2f} "
+                f"{row['jaxtherm_public_entry']['best_s'] * 1e3:9.1f}   max |difference| "
+                f"{row['max_value_difference_in_sd']:.2e} sd"
+            )
     verdict = _verdict(rows)
     print(verdict)
     payload = {"quick": quick, "tolerance": TOLERANCE, "cases": rows, "verdict": verdict}

@@ -91,15 +91,22 @@ def main(quick: bool = False) -> dict:
             break
     result = {
         "case": "80 MHz / 10 MHz, 80 nm Al-like film on Si-like substrate, 10 um spots, 30 delays 100 ps - 4 ns",
-        "peer_recipe": {"n_sidebands": n_sidebands, "n_hankel": 35, "window": "exp(-pi (f/f_max)^2), f_max = 10/t_min",
-                        "ratio_error": peer_error, "s_per_curve": best_peer},
+        "peer_recipe": {
+            "n_sidebands": n_sidebands,
+            "n_hankel": 35,
+            "window": "exp(-pi (f/f_max)^2), f_max = 10/t_min",
+            "ratio_error": peer_error,
+            "s_per_curve": best_peer,
+        },
         "jaxtherm_equal_or_better": chosen,
         "speedup": best_peer / chosen["s_per_curve"] if chosen else None,
     }
     print(f"peer recipe (M = {n_sidebands}, 35 Hankel nodes): error {peer_error:.2e}, {best_peer * 1e3:.2f} ms/curve")
     if chosen:
-        print(f"jaxtherm {chosen['settings']}: error {chosen['ratio_error']:.2e}, "
-              f"{chosen['s_per_curve'] * 1e3:.3f} ms/curve -> {result['speedup']:.0f}x")
+        print(
+            f"jaxtherm {chosen['settings']}: error {chosen['ratio_error']:.2e}, "
+            f"{chosen['s_per_curve'] * 1e3:.3f} ms/curve -> {result['speedup']:.0f}x"
+        )
     path = write_json(f"peers_{machine_name()}", result)
     print(f"wrote {path}")
     return result

@@ -129,8 +129,12 @@ def _bound(cost: dict, limits: dict, working_set_bytes: float) -> dict:
     compute = cost["flops"] / limits["fma_flops_per_s"] + cost["transcendentals"] / limits["transcendentals_per_s"]
     bandwidth = limits["cache_bytes_per_s"] if working_set_bytes < CACHE_BYTES else limits["memory_bytes_per_s"]
     memory = cost["bytes"] / bandwidth
-    return {"compute_bound_s": compute, "memory_bound_s": memory, "bound_s": max(compute, memory),
-            "bound_by": "compute" if compute >= memory else "memory"}
+    return {
+        "compute_bound_s": compute,
+        "memory_bound_s": memory,
+        "bound_s": max(compute, memory),
+        "bound_by": "compute" if compute >= memory else "memory",
+    }
 
 
 def tdtr_curve(limits: dict, quick: bool) -> dict:
@@ -139,13 +143,18 @@ def tdtr_curve(limits: dict, quick: bool) -> dict:
     stack = bench_tdtr._stack(layers, [5e-9])
     delays = np.geomspace(100e-12, 4e-9, 30)
     setup = bench_tdtr.jt.tdtr.Setup(10e6, 80e6, 10e-6, 10e-6).replace(
-        min_delay=5e-11, n_hankel=16, n_sidebands=12, window_order=6, contour_nodes=24)
+        min_delay=5e-11, n_hankel=16, n_sidebands=12, window_order=6, contour_nodes=24
+    )
     jitted = jax.jit(lambda s: bench_tdtr.jt.tdtr.signal(s, setup, delays))
     _, best = time_call(jitted, stack, repeats=5 if quick else 20)
     cost = _cost(jitted, stack)
     # Working set: a few complex arrays over the (frequency x Hankel node) grid, in cache.
-    return {"kernel": "TDTR curve, 80 MHz, 2 layers, 30 delays", "time_s": best, **cost,
-            **_bound(cost, limits, working_set_bytes=0.0)}
+    return {
+        "kernel": "TDTR curve, 80 MHz, 2 layers, 30 delays",
+        "time_s": best,
+        **cost,
+        **_bound(cost, limits, working_set_bytes=0.0),
+    }
 
 
 def ttm_step(limits: dict, quick: bool) -> dict:
@@ -160,8 +169,15 @@ def ttm_step(limits: dict, quick: bool) -> dict:
     # ~8 flops per cell each, added by hand.
     cost["flops"] += 2 * 8 * cells
     per_step = best / n_steps
-    return {"kernel": f"TTM step, {cells} cells", "time_s": per_step, "n_steps": n_steps, "cells": cells,
-            **cost, **_bound(cost, limits, working_set_bytes=8 * 10 * cells), "scan_floor_s": limits["scan_iteration_s"]}
+    return {
+        "kernel": f"TTM step, {cells} cells",
+        "time_s": per_step,
+        "n_steps": n_steps,
+        "cells": cells,
+        **cost,
+        **_bound(cost, limits, working_set_bytes=8 * 10 * cells),
+        "scan_floor_s": limits["scan_iteration_s"],
+    }
 
 
 def dugks_step(limits: dict, quick: bool) -> dict:
@@ -173,24 +189,36 @@ def dugks_step(limits: dict, quick: bool) -> dict:
     cost = _cost(run, params)
     updates = bench_dugks.CELLS * bench_dugks.ORDINATES * 2
     per_step = best / n_steps
-    return {"kernel": f"DUGKS step, {bench_dugks.CELLS} cells x {bench_dugks.ORDINATES} ordinates x 2 carriers",
-            "time_s": per_step, "n_steps": n_steps, "updates_per_step": updates,
-            # working set: the distribution functions and a few temporaries of the same size
-            "ns_per_update": per_step / updates * 1e9, **cost, **_bound(cost, limits, working_set_bytes=6 * 8 * updates),
-            "scan_floor_s": limits["scan_iteration_s"]}
+    return {
+        "kernel": f"DUGKS step, {bench_dugks.CELLS} cells x {bench_dugks.ORDINATES} ordinates x 2 carriers",
+        "time_s": per_step,
+        "n_steps": n_steps,
+        "updates_per_step": updates,
+        # working set: the distribution functions and a few temporaries of the same size
+        "ns_per_update": per_step / updates * 1e9,
+        **cost,
+        **_bound(cost, limits, working_set_bytes=6 * 8 * updates),
+        "scan_floor_s": limits["scan_iteration_s"],
+    }
 
 
 def _print(limits: dict, rows: list[dict]) -> None:
-    print(f"machine: {limits['fma_flops_per_s'] / 1e9:.2f} GFMA-flop/s, "
-          f"{limits['transcendentals_per_s'] / 1e9:.3f} G transcendentals/s, "
-          f"memory {limits['memory_bytes_per_s'] / 1e9:.1f} GB/s, cache {limits['cache_bytes_per_s'] / 1e9:.1f} GB/s, "
-          f"scan iteration {limits['scan_iteration_s'] * 1e9:.0f} ns")
-    print(f"{'kernel':55s} {'time':>10s} {'flops':>10s} {'transc.':>9s} {'bytes':>10s} {'bound':>10s} "
-          f"{'by':>8s} {'fraction':>9s}")
+    print(
+        f"machine: {limits['fma_flops_per_s'] / 1e9:.2f} GFMA-flop/s, "
+        f"{limits['transcendentals_per_s'] / 1e9:.3f} G transcendentals/s, "
+        f"memory {limits['memory_bytes_per_s'] / 1e9:.1f} GB/s, cache {limits['cache_bytes_per_s'] / 1e9:.1f} GB/s, "
+        f"scan iteration {limits['scan_iteration_s'] * 1e9:.0f} ns"
+    )
+    print(
+        f"{'kernel':55s} {'time':>10s} {'flops':>10s} {'transc.':>9s} {'bytes':>10s} {'bound':>10s} "
+        f"{'by':>8s} {'fraction':>9s}"
+    )
     for row in rows:
-        print(f"{row['kernel']:55s} {row['time_s'] * 1e6:8.2f}us {row['flops']:10.3g} {row['transcendentals']:9.3g} "
-              f"{row['bytes']:10.3g} {row['bound_s'] * 1e6:8.2f}us {row['bound_by']:>8s} "
-              f"{row['fraction_of_limit']:8.1%}")
+        print(
+            f"{row['kernel']:55s} {row['time_s'] * 1e6:8.2f}us {row['flops']:10.3g} {row['transcendentals']:9.3g} "
+            f"{row['bytes']:10.3g} {row['bound_s'] * 1e6:8.2f}us {row['bound_by']:>8s} "
+            f"{row['fraction_of_limit']:8.1%}"
+        )
 
 
 def main(quick: bool = False) -> dict:

@@ -38,8 +38,11 @@ GW = 1e-9
 PROBLEMS = {
     2: {"W/Al2O3": "itr['W/Al2O3']", "Al2O3/Ni": "itr['Al2O3/Ni']"},
     5: {
-        "W/Al2O3": "itr['W/Al2O3']", "Al2O3/Ni": "itr['Al2O3/Ni']", "quartz k": "stack.layers[3].conductivity",
-        "Ni/quartz": "itr['Ni/quartz']", "W heat capacity": "stack.layers[0].heat_capacity",
+        "W/Al2O3": "itr['W/Al2O3']",
+        "Al2O3/Ni": "itr['Al2O3/Ni']",
+        "quartz k": "stack.layers[3].conductivity",
+        "Ni/quartz": "itr['Ni/quartz']",
+        "W heat capacity": "stack.layers[0].heat_capacity",
     },
 }
 
@@ -61,15 +64,25 @@ def _emcee_log_density(result, truth, trace, free):
 
     names = tuple(free)
     priors = s._resolve_priors(names, {k: s.leaf_value(truth, p) for k, p in free.items()}, None, True, None, None)
-    static = s._Static(models=(trace.model,), free_spec=tuple((k, (p,)) for k, p in free.items()),
-                       prior_kinds=tuple(priors[n].kind for n in names), nuisance_paths=(), noise_fitted=False,
-                       sizes=(trace.data.size,))
+    static = s._Static(
+        models=(trace.model,),
+        free_spec=tuple((k, (p,)) for k, p in free.items()),
+        prior_kinds=tuple(priors[n].kind for n in names),
+        nuisance_paths=(),
+        noise_fitted=False,
+        sizes=(trace.data.size,),
+    )
     dyn = s._Dynamic(
-        params=s._as_float_tree(truth), datas=[jnp.asarray(trace.data)],
+        params=s._as_float_tree(truth),
+        datas=[jnp.asarray(trace.data)],
         sigmas=[jnp.broadcast_to(jnp.asarray(trace.sigma, dtype=float), trace.data.shape)],
-        sqrt_weights=[jnp.asarray(1.0)], prior_a=jnp.asarray([priors[n].a for n in names]),
-        prior_b=jnp.asarray([priors[n].b for n in names]), nuisance_center=jnp.zeros(0), nuisance_sd=jnp.zeros(0),
-        v0=jnp.zeros(len(names)), whitening=jnp.eye(len(names)),
+        sqrt_weights=[jnp.asarray(1.0)],
+        prior_a=jnp.asarray([priors[n].a for n in names]),
+        prior_b=jnp.asarray([priors[n].b for n in names]),
+        nuisance_center=jnp.zeros(0),
+        nuisance_sd=jnp.zeros(0),
+        v0=jnp.zeros(len(names)),
+        whitening=jnp.eye(len(names)),
     )
     batch = jax.jit(jax.vmap(lambda v: s._log_density_v(static, v, dyn)))
     v_best = np.array([priors[n].to_unconstrained(result.fit.values[n]) for n in names])
@@ -112,21 +125,41 @@ def run(quick=False):
         tau = emcee.autocorr.integrated_time(chain, quiet=True)
         emcee_ess = float(n_walkers * chain.shape[0] / np.max(tau))
         row = {
-            "n_parameters": n_dim, "n_delays": n_delays,
-            "nuts": {"chains": 4, "warmup": n_warmup, "draws": n_draws, "wall_s": nuts_wall,
-                     "first_call_s": nuts_first, "min_ess_bulk": nuts_ess, "ess_per_s": nuts_ess / nuts_wall,
-                     "max_rhat": max(result.rhat.values()), "divergent": result.n_divergent},
-            "emcee": {"walkers": n_walkers, "steps": emcee_steps, "burn_in": burn, "wall_s": emcee_wall,
-                      "tau_max": float(np.max(tau)), "ess": emcee_ess, "ess_per_s": emcee_ess / emcee_wall,
-                      "acceptance": float(np.mean(sampler.acceptance_fraction))},
+            "n_parameters": n_dim,
+            "n_delays": n_delays,
+            "nuts": {
+                "chains": 4,
+                "warmup": n_warmup,
+                "draws": n_draws,
+                "wall_s": nuts_wall,
+                "first_call_s": nuts_first,
+                "min_ess_bulk": nuts_ess,
+                "ess_per_s": nuts_ess / nuts_wall,
+                "max_rhat": max(result.rhat.values()),
+                "divergent": result.n_divergent,
+            },
+            "emcee": {
+                "walkers": n_walkers,
+                "steps": emcee_steps,
+                "burn_in": burn,
+                "wall_s": emcee_wall,
+                "tau_max": float(np.max(tau)),
+                "ess": emcee_ess,
+                "ess_per_s": emcee_ess / emcee_wall,
+                "acceptance": float(np.mean(sampler.acceptance_fraction)),
+            },
         }
         row["ratio_nuts_over_emcee_ess_per_s"] = row["nuts"]["ess_per_s"] / row["emcee"]["ess_per_s"]
         rows.append(row)
         print(f"{n_dim} parameters, {n_delays} delays:")
-        print(f"  NUTS  4 chains x ({n_warmup} + {n_draws}): {nuts_wall:7.1f} s, min bulk ESS {nuts_ess:7.0f}, "
-              f"{row['nuts']['ess_per_s']:8.2f} ESS/s (first call incl. compile {nuts_first:.1f} s)")
-        print(f"  emcee {n_walkers} walkers x {emcee_steps} steps: {emcee_wall:7.1f} s, tau_max {np.max(tau):6.1f}, "
-              f"ESS {emcee_ess:7.0f}, {row['emcee']['ess_per_s']:8.2f} ESS/s")
+        print(
+            f"  NUTS  4 chains x ({n_warmup} + {n_draws}): {nuts_wall:7.1f} s, min bulk ESS {nuts_ess:7.0f}, "
+            f"{row['nuts']['ess_per_s']:8.2f} ESS/s (first call incl. compile {nuts_first:.1f} s)"
+        )
+        print(
+            f"  emcee {n_walkers} walkers x {emcee_steps} steps: {emcee_wall:7.1f} s, tau_max {np.max(tau):6.1f}, "
+            f"ESS {emcee_ess:7.0f}, {row['emcee']['ess_per_s']:8.2f} ESS/s"
+        )
         print(f"  ratio NUTS / emcee ESS per second: {row['ratio_nuts_over_emcee_ess_per_s']:.1f}x", flush=True)
     path = write_json(f"sample_{machine_name()}", {"machine": machine_info(), "quick": quick, "rows": rows})
     print(f"wrote {path}")

@@ -171,7 +171,11 @@ def case_80mhz(quick):
     width2 = 2 * (10e-6) ** 2
     baseline = _numpy_until_accurate(
         lambda m: numpy_signal(layers, resistances, 10e6, 80e6, delays, 0, 0, width2, m),
-        reference, 1e-6, 1000, 64000 if quick else 256000, 1 if quick else 3,
+        reference,
+        1e-6,
+        1000,
+        64000 if quick else 256000,
+        1 if quick else 3,
     )
     return {
         "case": "80 MHz / 10 MHz, Al/Si, 10 um spots, 30 delays 100 ps - 4 ns, tolerance 1e-6",
@@ -201,7 +205,9 @@ def case_itr(quick):
     out = {}
     for name, heat, probe in (("FR", "front", "rear"), ("RF", "rear", "front")):
         setup = jt.tdtr.Setup(200e3, 20e6, 26e-6, 12.5e-6, heat_at=heat, probe_at=probe)
-        per_curve, compile_s = best_and_compile(lambda setup=setup: jt.tdtr.signal(stack, setup, delays), 3 if quick else 10)
+        per_curve, compile_s = best_and_compile(
+            lambda setup=setup: jt.tdtr.signal(stack, setup, delays), 3 if quick else 10
+        )
         reference = np.asarray(
             jt.tdtr.ratio(jt.tdtr.signal(stack, setup.replace(n_sidebands=256, n_hankel=64), delays))
         )
@@ -209,8 +215,14 @@ def case_itr(quick):
         jax_error = float(np.max(np.abs(np.asarray(jt.tdtr.ratio(z)) / reference - 1)))
         planes = (0, 3) if name == "FR" else (3, 0)
         baseline = _numpy_until_accurate(
-            lambda m, planes=planes: numpy_signal(layers, resistances, 200e3, 20e6, delays, *planes, 26e-6**2 + 12.5e-6**2, m),
-            reference, 1e-5, 500, 8000 if quick else 64000, 1,
+            lambda m, planes=planes: numpy_signal(
+                layers, resistances, 200e3, 20e6, delays, *planes, 26e-6**2 + 12.5e-6**2, m
+            ),
+            reference,
+            1e-5,
+            500,
+            8000 if quick else 64000,
+            1,
         )
         out[name] = {
             "jax_s_per_curve": per_curve,
@@ -283,8 +295,10 @@ def main(quick: bool = False) -> dict:
         f"{'':>11s}    {'':>10s} {'':>8s}  {a['jax_default_settings_ratio_error']:.1e}"
     )
     print(f"{'  same, eager call (not jitted)':34s} {a['jax_eager_call_s_per_curve'] * 1e3:9.3f} ms")
-    print(f"{'80/10 MHz, vmap batch ' + str(a['jax_vmap_batch']):34s} {a['jax_vmap_curves_per_s']:9.0f} curves/s"
-          f"  (max ratio error over the batch {a['jax_vmap_max_ratio_error_over_batch']:.1e})")
+    print(
+        f"{'80/10 MHz, vmap batch ' + str(a['jax_vmap_batch']):34s} {a['jax_vmap_curves_per_s']:9.0f} curves/s"
+        f"  (max ratio error over the batch {a['jax_vmap_max_ratio_error_over_batch']:.1e})"
+    )
     print(
         f"{'80/10 MHz, vmap chunks of ' + str(a['jax_chunked_vmap_chunk']):34s} "
         f"{a['jax_chunked_vmap_curves_per_s']:9.0f} curves/s"

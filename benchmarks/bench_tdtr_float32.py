@@ -30,15 +30,44 @@ def cases():
     itr_delays = np.geomspace(1e-12, 49e-9, 40)
     out = []
     for heat, probe in (("front", "rear"), ("rear", "front"), ("front", "front"), ("rear", "rear")):
-        out.append((f"ITR {heat[0].upper()}{probe[0].upper()} 26/12.5 um", ITR_LAYERS, ITR_RESISTANCES,
-                    dict(ITR_BEAMS, heat_at=heat, probe_at=probe), "signal", itr_delays))
-    out.append(("ITR FR 1-D", ITR_LAYERS, ITR_RESISTANCES,
-                {"modulation_frequency": 200e3, "repetition_rate": 20e6, "heat_at": "front", "probe_at": "rear",
-                     "one_dimensional": True}, "signal", itr_delays))
+        out.append(
+            (
+                f"ITR {heat[0].upper()}{probe[0].upper()} 26/12.5 um",
+                ITR_LAYERS,
+                ITR_RESISTANCES,
+                dict(ITR_BEAMS, heat_at=heat, probe_at=probe),
+                "signal",
+                itr_delays,
+            )
+        )
+    out.append(
+        (
+            "ITR FR 1-D",
+            ITR_LAYERS,
+            ITR_RESISTANCES,
+            {
+                "modulation_frequency": 200e3,
+                "repetition_rate": 20e6,
+                "heat_at": "front",
+                "probe_at": "rear",
+                "one_dimensional": True,
+            },
+            "signal",
+            itr_delays,
+        )
+    )
     out.append(("Al/Si 80 MHz 10 um", ALSI_LAYERS, [5e-9], ALSI_SETUP, "signal", np.geomspace(1e-12, 12e-9, 40)))
     frequencies = np.geomspace(1e2, 1e9, 36)
-    out.append(("ITR FR response", ITR_LAYERS, ITR_RESISTANCES, dict(ITR_BEAMS, heat_at="front", probe_at="rear"),
-                "response", frequencies))
+    out.append(
+        (
+            "ITR FR response",
+            ITR_LAYERS,
+            ITR_RESISTANCES,
+            dict(ITR_BEAMS, heat_at="front", probe_at="rear"),
+            "response",
+            frequencies,
+        )
+    )
     out.append(("Al/Si response", ALSI_LAYERS, [5e-9], ALSI_SETUP, "response", frequencies))
     return out
 
@@ -80,8 +109,10 @@ def main() -> dict:
             "max_error_over_peak": float(np.max(np.abs(a - b)) / np.max(np.abs(b))),
         }
         rows.append(row)
-        print(f"{name:26s} {row['max_ratio_relative_error']:10.1e} {row['max_phase_error_rad']:12.1e} "
-              f"{row['max_relative_error']:10.1e} {row['max_error_over_peak']:12.1e}")
+        print(
+            f"{name:26s} {row['max_ratio_relative_error']:10.1e} {row['max_phase_error_rad']:12.1e} "
+            f"{row['max_relative_error']:10.1e} {row['max_error_over_peak']:12.1e}"
+        )
     payload = {"benchmark": "tdtr_float32", "rows": rows}
     path = write_json(f"tdtr_float32_{machine_name()}", payload)
     print(f"written {path}")

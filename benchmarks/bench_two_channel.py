@@ -33,8 +33,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import jaxtherm as jt
 from benchmarks._common import time_call, write_json
 
-W = dict(electron_heat_capacity=1.12e5, phonon_heat_capacity=2.55e6, electron_conductivity=132.0, phonon_conductivity=46.0)
-NI = dict(electron_heat_capacity=4.0e5, phonon_heat_capacity=3.98e6, electron_conductivity=67.8, phonon_conductivity=23.2)
+W = dict(
+    electron_heat_capacity=1.12e5, phonon_heat_capacity=2.55e6, electron_conductivity=132.0, phonon_conductivity=46.0
+)
+NI = dict(
+    electron_heat_capacity=4.0e5, phonon_heat_capacity=3.98e6, electron_conductivity=67.8, phonon_conductivity=23.2
+)
 ALUMINA = jt.tdtr.Layer(9.66e-9, 2.21e6, 2.21e6 * 4.4e-6)
 QUARTZ = jt.tdtr.Layer(float("inf"), 1.66e6, 1510.0**2 / 1.66e6)
 DELAYS = np.geomspace(10e-12, 49e-9, 50)
@@ -51,9 +55,11 @@ def two_channel(parameters):
     """Two-channel stack; parameters = (G_W (W/m^3K), G_Ni (W/m^3K), h_pp of W/Al2O3 (W/m^2K))."""
     w = jt.tdtr.TwoChannelLayer(104e-9, coupling_constant=parameters[0], **W)
     ni = jt.tdtr.TwoChannelLayer(82e-9, coupling_constant=parameters[1], **NI)
-    interfaces = [jt.tdtr.ChannelInterface(phonon_conductance=parameters[2], electron_phonon_conductance=1 / 11.55e-9),
-                  jt.tdtr.ChannelInterface(phonon_conductance=1 / 6.70e-9, phonon_electron_conductance=1 / 8.46e-9),
-                  1e-9]
+    interfaces = [
+        jt.tdtr.ChannelInterface(phonon_conductance=parameters[2], electron_phonon_conductance=1 / 11.55e-9),
+        jt.tdtr.ChannelInterface(phonon_conductance=1 / 6.70e-9, phonon_electron_conductance=1 / 8.46e-9),
+        1e-9,
+    ]
     return jt.tdtr.Stack([w, ALUMINA, ni, QUARTZ], interfaces)
 
 
@@ -73,24 +79,37 @@ def main(quick: bool = False) -> dict:
     for geometry, setup in setups.items():
         for name, (build, parameters) in CASES.items():
             curve = jax.jit(lambda p, build=build, setup=setup: jt.tdtr.signal(build(p), setup, DELAYS))
-            jacobian = jax.jit(jax.jacfwd(lambda p, build=build, setup=setup: jt.tdtr.phase(
-                jt.tdtr.signal(build(p), setup, DELAYS))))
+            jacobian = jax.jit(
+                jax.jacfwd(lambda p, build=build, setup=setup: jt.tdtr.phase(jt.tdtr.signal(build(p), setup, DELAYS)))
+            )
             first, best = time_call(curve, parameters, repeats=repeats)
             jac_first, jac_best = time_call(jacobian, parameters, repeats=max(2, repeats // 2))
-            rows[f"{geometry}/{name}"] = dict(curve_compile_s=first - best, curve_s=best,
-                                              jacobian_3_compile_s=jac_first - jac_best, jacobian_3_s=jac_best)
+            rows[f"{geometry}/{name}"] = dict(
+                curve_compile_s=first - best,
+                curve_s=best,
+                jacobian_3_compile_s=jac_first - jac_best,
+                jacobian_3_s=jac_best,
+            )
     ratios = {}
     for geometry in setups:
         one, two = rows[f"{geometry}/one_channel"], rows[f"{geometry}/two_channel"]
-        ratios[geometry] = dict(curve=two["curve_s"] / one["curve_s"], jacobian_3=two["jacobian_3_s"] / one["jacobian_3_s"])
+        ratios[geometry] = dict(
+            curve=two["curve_s"] / one["curve_s"], jacobian_3=two["jacobian_3_s"] / one["jacobian_3_s"]
+        )
     print(f"{'case':24s} {'curve (ms)':>11s} {'compile (s)':>12s} {'jac3 (ms)':>10s} {'compile (s)':>12s}")
     for key, row in rows.items():
-        print(f"{key:24s} {1e3 * row['curve_s']:11.2f} {row['curve_compile_s']:12.2f} {1e3 * row['jacobian_3_s']:10.2f} "
-              f"{row['jacobian_3_compile_s']:12.2f}")
+        print(
+            f"{key:24s} {1e3 * row['curve_s']:11.2f} {row['curve_compile_s']:12.2f} {1e3 * row['jacobian_3_s']:10.2f} "
+            f"{row['jacobian_3_compile_s']:12.2f}"
+        )
     for geometry, ratio in ratios.items():
-        print(f"two-channel / one-channel ({geometry}): curve {ratio['curve']:.2f}x, jacobian {ratio['jacobian_3']:.2f}x "
-              f"(floor: curve <= 2x)")
-    payload = dict(description=__doc__.splitlines()[0], n_delays=len(DELAYS), rows=rows, ratios=ratios, floor_curve_ratio=2.0)
+        print(
+            f"two-channel / one-channel ({geometry}): curve {ratio['curve']:.2f}x, jacobian {ratio['jacobian_3']:.2f}x "
+            f"(floor: curve <= 2x)"
+        )
+    payload = dict(
+        description=__doc__.splitlines()[0], n_delays=len(DELAYS), rows=rows, ratios=ratios, floor_curve_ratio=2.0
+    )
     path = write_json("bench_two_channel", payload)
     print(f"wrote {path}")
     return payload

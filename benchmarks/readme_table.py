@@ -30,8 +30,10 @@ def headline_table(report: dict) -> str:
     ]
     for row in report["headline"]:
         speedup = row.get("speedup")
-        lines.append(f"| {row['suite']} | {row['case']} | {row.get('jaxtherm', '')} | {row.get('baseline', '')} | "
-                     f"{f'{speedup:.1f}×' if speedup else ''} |")
+        lines.append(
+            f"| {row['suite']} | {row['case']} | {row.get('jaxtherm', '')} | {row.get('baseline', '')} | "
+            f"{f'{speedup:.1f}×' if speedup else ''} |"
+        )
     return "\n".join(lines)
 
 

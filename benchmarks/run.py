@@ -51,71 +51,136 @@ def _ms(seconds: float) -> str:
 def _tdtr_rows(result: dict) -> list[dict]:
     single, itr, jac = result["cases"]
     rows = [
-        {"case": "TDTR 80/10 MHz, 30 delays, 1 curve vs NumPy sidebands",
-         "jaxtherm": _ms(single["jax_s_per_curve"]), "baseline": _ms(single["numpy_s_per_curve"]),
-         "speedup": single["numpy_s_per_curve"] / single["jax_s_per_curve"],
-         "note": f"ratio error {single['jax_ratio_error']:.1e} vs {single['numpy_ratio_error']:.1e}"},
-        {"case": f"TDTR 80/10 MHz, vmap batch {single['jax_vmap_batch']}",
-         "jaxtherm": f"{single['jax_vmap_curves_per_s']:,.0f} curves/s", "baseline": "", "speedup": None},
-        {"case": f"TDTR 80/10 MHz, vmap (chunks of {single['jax_chunked_vmap_chunk']})",
-         "jaxtherm": f"{single['jax_chunked_vmap_curves_per_s']:,.0f} curves/s", "baseline": "", "speedup": None},
+        {
+            "case": "TDTR 80/10 MHz, 30 delays, 1 curve vs NumPy sidebands",
+            "jaxtherm": _ms(single["jax_s_per_curve"]),
+            "baseline": _ms(single["numpy_s_per_curve"]),
+            "speedup": single["numpy_s_per_curve"] / single["jax_s_per_curve"],
+            "note": f"ratio error {single['jax_ratio_error']:.1e} vs {single['numpy_ratio_error']:.1e}",
+        },
+        {
+            "case": f"TDTR 80/10 MHz, vmap batch {single['jax_vmap_batch']}",
+            "jaxtherm": f"{single['jax_vmap_curves_per_s']:,.0f} curves/s",
+            "baseline": "",
+            "speedup": None,
+        },
+        {
+            "case": f"TDTR 80/10 MHz, vmap (chunks of {single['jax_chunked_vmap_chunk']})",
+            "jaxtherm": f"{single['jax_chunked_vmap_curves_per_s']:,.0f} curves/s",
+            "baseline": "",
+            "speedup": None,
+        },
     ]
     for direction in ("FR", "RF"):
         case = itr[direction]
-        rows.append({"case": f"TDTR ITR 20 MHz/200 kHz {direction}, 500 delays vs NumPy",
-                     "jaxtherm": _ms(case["jax_s_per_curve"]), "baseline": _ms(case["numpy_s_per_curve"]),
-                     "speedup": case["numpy_s_per_curve"] / case["jax_s_per_curve"],
-                     "note": f"ratio error {case['jax_ratio_error']:.1e} vs {case['numpy_ratio_error']:.1e}"})
-    rows.append({"case": "TDTR jacfwd 10 params / forward", "jaxtherm": f"{jac['jacobian_over_forward']:.2f}x forward",
-                 "baseline": "", "speedup": None})
+        rows.append(
+            {
+                "case": f"TDTR ITR 20 MHz/200 kHz {direction}, 500 delays vs NumPy",
+                "jaxtherm": _ms(case["jax_s_per_curve"]),
+                "baseline": _ms(case["numpy_s_per_curve"]),
+                "speedup": case["numpy_s_per_curve"] / case["jax_s_per_curve"],
+                "note": f"ratio error {case['jax_ratio_error']:.1e} vs {case['numpy_ratio_error']:.1e}",
+            }
+        )
+    rows.append(
+        {
+            "case": "TDTR jacfwd 10 params / forward",
+            "jaxtherm": f"{jac['jacobian_over_forward']:.2f}x forward",
+            "baseline": "",
+            "speedup": None,
+        }
+    )
     return rows
 
 
 def _fit_rows(result: dict) -> list[dict]:
-    two, scipy_fit, joint, batch = (result[k] for k in ("fit_2itr_500pt", "scipy_least_squares_2itr_500pt",
-                                                          "fit_joint_4itr_2x500pt", "vmap_64_fits"))
+    two, scipy_fit, joint, batch = (
+        result[k]
+        for k in ("fit_2itr_500pt", "scipy_least_squares_2itr_500pt", "fit_joint_4itr_2x500pt", "vmap_64_fits")
+    )
     return [
-        {"case": "fit 2 ITRs, 500-pt trace vs scipy least_squares", "jaxtherm": _ms(two["floor_s"]),
-         "baseline": _ms(scipy_fit["floor_s"]), "speedup": scipy_fit["floor_s"] / two["floor_s"]},
-        {"case": "joint FR+RF fit, 4 ITRs (4 starts)", "jaxtherm": _ms(joint["floor_s"]), "baseline": "", "speedup": None},
-        {"case": "64 fits vmapped vs Python loop", "jaxtherm": f"{batch['vmapped_fits_per_s']:.0f} fits/s",
-         "baseline": f"{batch['loop_fits_per_s']:.0f} fits/s", "speedup": batch["throughput_ratio"]},
+        {
+            "case": "fit 2 ITRs, 500-pt trace vs scipy least_squares",
+            "jaxtherm": _ms(two["floor_s"]),
+            "baseline": _ms(scipy_fit["floor_s"]),
+            "speedup": scipy_fit["floor_s"] / two["floor_s"],
+        },
+        {
+            "case": "joint FR+RF fit, 4 ITRs (4 starts)",
+            "jaxtherm": _ms(joint["floor_s"]),
+            "baseline": "",
+            "speedup": None,
+        },
+        {
+            "case": "64 fits vmapped vs Python loop",
+            "jaxtherm": f"{batch['vmapped_fits_per_s']:.0f} fits/s",
+            "baseline": f"{batch['loop_fits_per_s']:.0f} fits/s",
+            "speedup": batch["throughput_ratio"],
+        },
     ]
 
 
 def _dugks_rows(result: dict) -> list[dict]:
     return [
-        {"case": f"DUGKS Fig. 3 case ({result['n_steps']} steps) vs NumPy", "jaxtherm": _ms(result["jaxtherm_run_s"]),
-         "baseline": _ms(result["numpy_run_s"]), "speedup": result["speedup_vs_numpy"]},
-        {"case": f"DUGKS vmap {result['vmap_members']} over G (chunked) vs loop",
-         "jaxtherm": f"{result['chunked_vmap_sweep_s']:.2f} s", "baseline": f"{result['loop_estimate_s']:.2f} s",
-         "speedup": result["chunked_vmap_speedup_vs_loop"]},
+        {
+            "case": f"DUGKS Fig. 3 case ({result['n_steps']} steps) vs NumPy",
+            "jaxtherm": _ms(result["jaxtherm_run_s"]),
+            "baseline": _ms(result["numpy_run_s"]),
+            "speedup": result["speedup_vs_numpy"],
+        },
+        {
+            "case": f"DUGKS vmap {result['vmap_members']} over G (chunked) vs loop",
+            "jaxtherm": f"{result['chunked_vmap_sweep_s']:.2f} s",
+            "baseline": f"{result['loop_estimate_s']:.2f} s",
+            "speedup": result["chunked_vmap_speedup_vs_loop"],
+        },
     ]
 
 
 def _peers_rows(result: dict) -> list[dict]:
     peer, ours = result["peer_recipe"], result["jaxtherm_equal_or_better"]
-    return [{"case": "TDTR 80 MHz curve vs the public tools' recipe, equal or better error",
-             "jaxtherm": f"{_ms(ours['s_per_curve'])} ({ours['ratio_error']:.1e})",
-             "baseline": f"{_ms(peer['s_per_curve'])} ({peer['ratio_error']:.1e})", "speedup": result["speedup"]}]
+    return [
+        {
+            "case": "TDTR 80 MHz curve vs the public tools' recipe, equal or better error",
+            "jaxtherm": f"{_ms(ours['s_per_curve'])} ({ours['ratio_error']:.1e})",
+            "baseline": f"{_ms(peer['s_per_curve'])} ({peer['ratio_error']:.1e})",
+            "speedup": result["speedup"],
+        }
+    ]
 
 
 def _io_rows(result: dict) -> list[dict]:
     readers = result["readers"]
-    return [{"case": f"load_trace_file, {result['rows']:,} rows vs np.loadtxt",
-             "jaxtherm": f"{readers['load_trace_file']['time_s']:.2f} s",
-             "baseline": f"{readers['np.loadtxt']['time_s']:.2f} s",
-             "speedup": readers["np.loadtxt"]["time_s"] / readers["load_trace_file"]["time_s"]}]
+    return [
+        {
+            "case": f"load_trace_file, {result['rows']:,} rows vs np.loadtxt",
+            "jaxtherm": f"{readers['load_trace_file']['time_s']:.2f} s",
+            "baseline": f"{readers['np.loadtxt']['time_s']:.2f} s",
+            "speedup": readers["np.loadtxt"]["time_s"] / readers["load_trace_file"]["time_s"],
+        }
+    ]
 
 
 def _sample_rows(result: dict) -> list[dict]:
-    return [{"case": f"NUTS vs emcee, {row['n_parameters']} parameters (ESS/s)",
-             "jaxtherm": f"{row['nuts']['ess_per_s']:.2f} ESS/s", "baseline": f"{row['emcee']['ess_per_s']:.2f} ESS/s",
-             "speedup": row["ratio_nuts_over_emcee_ess_per_s"]} for row in result["rows"]]
+    return [
+        {
+            "case": f"NUTS vs emcee, {row['n_parameters']} parameters (ESS/s)",
+            "jaxtherm": f"{row['nuts']['ess_per_s']:.2f} ESS/s",
+            "baseline": f"{row['emcee']['ess_per_s']:.2f} ESS/s",
+            "speedup": row["ratio_nuts_over_emcee_ess_per_s"],
+        }
+        for row in result["rows"]
+    ]
 
 
-_ADAPTERS = {"tdtr": _tdtr_rows, "fit": _fit_rows, "dugks": _dugks_rows, "peers": _peers_rows, "io": _io_rows,
-             "sample": _sample_rows}
+_ADAPTERS = {
+    "tdtr": _tdtr_rows,
+    "fit": _fit_rows,
+    "dugks": _dugks_rows,
+    "peers": _peers_rows,
+    "io": _io_rows,
+    "sample": _sample_rows,
+}
 
 
 def headline_rows(results: dict) -> list[dict]:

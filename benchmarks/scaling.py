@@ -46,8 +46,13 @@ def _tdtr_problem(n_delays=30, n_sidebands=None):
 
 
 def _ttm_problem(n_cells=100):
-    source = sources.PulseSource(incident_fluence=0.699, pulse_duration=96e-15, penetration_depth=15.3e-9,
-                                 film_thickness=100e-9, normalisation="energy")
+    source = sources.PulseSource(
+        incident_fluence=0.699,
+        pulse_duration=96e-15,
+        penetration_depth=15.3e-9,
+        film_thickness=100e-9,
+        normalisation="energy",
+    )
     config = ttm.Config(cells_per_layer=(n_cells,))
     edges = ttm.time_grid(-0.5e-12, 5e-12, 5e-15, fine_until=0.5e-12, growth=1.05, max_step=100e-15)
 
@@ -60,9 +65,16 @@ def _ttm_problem(n_cells=100):
 
 
 def _dugks_problem(n_cells=20, n_ordinates=16):
-    source = sources.PulseSource(incident_fluence=0.699, pulse_duration=96e-15, penetration_depth=15.3e-9,
-                                 film_thickness=100e-9, normalisation="energy")
-    config = dugks.Config(cells_per_layer=n_cells, n_ordinates=n_ordinates, max_speed=float(materials.GOLD.electron_speed))
+    source = sources.PulseSource(
+        incident_fluence=0.699,
+        pulse_duration=96e-15,
+        penetration_depth=15.3e-9,
+        film_thickness=100e-9,
+        normalisation="energy",
+    )
+    config = dugks.Config(
+        cells_per_layer=n_cells, n_ordinates=n_ordinates, max_speed=float(materials.GOLD.electron_speed)
+    )
     times = np.linspace(-0.3e-12, 0.5e-12, 21)
 
     def peak(coupling):
@@ -110,13 +122,23 @@ def main(quick: bool = False) -> dict:
         results["batch"][name] = _batch_curve(fn, centre, batch_sizes[name])
 
     print("  tdtr: time vs number of delays / sidebands", flush=True)
-    results["size"]["tdtr_delays"] = _size_curve(_tdtr_problem, {}, [10, 100, 1000] if quick else [10, 30, 100, 300, 1000, 3000], "n_delays")
-    results["size"]["tdtr_sidebands"] = _size_curve(_tdtr_problem, {}, [16, 64, 256] if quick else [16, 32, 64, 128, 256, 512], "n_sidebands")
+    results["size"]["tdtr_delays"] = _size_curve(
+        _tdtr_problem, {}, [10, 100, 1000] if quick else [10, 30, 100, 300, 1000, 3000], "n_delays"
+    )
+    results["size"]["tdtr_sidebands"] = _size_curve(
+        _tdtr_problem, {}, [16, 64, 256] if quick else [16, 32, 64, 128, 256, 512], "n_sidebands"
+    )
     print("  ttm: time vs cells", flush=True)
-    results["size"]["ttm_cells"] = _size_curve(_ttm_problem, {}, [25, 100, 400] if quick else [25, 50, 100, 200, 400, 800], "n_cells")
+    results["size"]["ttm_cells"] = _size_curve(
+        _ttm_problem, {}, [25, 100, 400] if quick else [25, 50, 100, 200, 400, 800], "n_cells"
+    )
     print("  dugks: time vs cells and ordinates", flush=True)
-    results["size"]["dugks_cells"] = _size_curve(_dugks_problem, {}, [10, 20, 40] if quick else [10, 20, 40, 80], "n_cells")
-    results["size"]["dugks_ordinates"] = _size_curve(_dugks_problem, {}, [8, 16, 32] if quick else [8, 16, 32, 64, 100], "n_ordinates")
+    results["size"]["dugks_cells"] = _size_curve(
+        _dugks_problem, {}, [10, 20, 40] if quick else [10, 20, 40, 80], "n_cells"
+    )
+    results["size"]["dugks_ordinates"] = _size_curve(
+        _dugks_problem, {}, [8, 16, 32] if quick else [8, 16, 32, 64, 100], "n_ordinates"
+    )
 
     name = f"scaling_{machine_name()}{'-quick' if quick else ''}"
     png = RESULTS_DIR / f"{name}.png"
@@ -148,7 +170,9 @@ def _plot(results: dict, path) -> None:
     ax = axes[2]
     for key, label in (("ttm_cells", "n_cells"), ("dugks_cells", "n_cells"), ("dugks_ordinates", "n_ordinates")):
         rows = results["size"][key]
-        ax.loglog([r[label] for r in rows], [r["seconds"] for r in rows], "o-", label=f"{key.split('_')[0].upper()} {label}")
+        ax.loglog(
+            [r[label] for r in rows], [r["seconds"] for r in rows], "o-", label=f"{key.split('_')[0].upper()} {label}"
+        )
     ax.set_xlabel("problem size")
     ax.set_title("TTM / DUGKS: time vs cells / ordinates")
     ax.legend()

@@ -26,6 +26,9 @@ if __name__ == "__main__":
         phase = np.asarray(TdtrModel(setups[direction], delays, "phase", resistance_names=interfaces)(truth))
         noisy = phase + 1e-4 * rng.standard_normal(delays.size)
         write_trace_file(
-            os.path.join(here, f"trace_{direction.lower()}.csv"), delays, {"phase_rad": noisy}, delay_unit="ps",
+            os.path.join(here, f"trace_{direction.lower()}.csv"),
+            delays,
+            {"phase_rad": noisy},
+            delay_unit="ps",
             comment=f"synthetic {direction} lock-in phase, W/Al2O3/Ni/quartz 300 K, ITR paper Table 3, noise 1e-4 rad, seed 1",
         )

@@ -67,8 +67,18 @@ def normalised(trace):
     return trace / trace[jnp.argmax(jnp.abs(trace))]
 
 
-def fit_coupling_and_delay(model_trace: Callable, params, measured_times, measured, *, sigma, initial_coupling,
-                           initial_delay, layer: int, max_iterations: int):
+def fit_coupling_and_delay(
+    model_trace: Callable,
+    params,
+    measured_times,
+    measured,
+    *,
+    sigma,
+    initial_coupling,
+    initial_delay,
+    layer: int,
+    max_iterations: int,
+):
     """Fit G of `params.layers[layer]` and t_h of `params.source` to `measured` (see the model packages).
 
     `model_trace(params)` is the model Delta R / R at `measured_times` (s).
@@ -78,8 +88,10 @@ def fit_coupling_and_delay(model_trace: Callable, params, measured_times, measur
     measured_times = np.asarray(measured_times, dtype=float)
     measured = np.asarray(measured, dtype=float)
     if measured_times.ndim != 1 or measured_times.shape != measured.shape:
-        raise ValueError(f"measured_times (s) and measured must be 1-D of equal length, got shapes "
-                         f"{measured_times.shape} and {measured.shape}")
+        raise ValueError(
+            f"measured_times (s) and measured must be 1-D of equal length, got shapes "
+            f"{measured_times.shape} and {measured.shape}"
+        )
     if not np.isfinite(initial_coupling) or initial_coupling <= 0:
         raise ValueError(f"initial_coupling must be > 0 W m^-3 K^-1, got {initial_coupling!r}")
     if not np.isfinite(initial_delay) or initial_delay < 0:
@@ -89,8 +101,15 @@ def fit_coupling_and_delay(model_trace: Callable, params, measured_times, measur
     # t_h is log-parametrised (positive): a zero start moves to 10 % of the pulse duration.
     start_delay = float(initial_delay) if initial_delay > 0 else 0.1 * float(params.source.pulse_duration)
     trace = Trace(model=model_trace, data=measured, sigma=sigma, name="Delta R / R", x=measured_times)
-    free = {"coupling": f"layers[{layer}].material.coupling_constant",
-            "thermalisation_delay": "source.thermalisation_delay"}
-    return fit_traces(params, [trace], free, initial={"coupling": float(initial_coupling),
-                                                      "thermalisation_delay": start_delay},
-                      positive=True, max_iterations=max_iterations)
+    free = {
+        "coupling": f"layers[{layer}].material.coupling_constant",
+        "thermalisation_delay": "source.thermalisation_delay",
+    }
+    return fit_traces(
+        params,
+        [trace],
+        free,
+        initial={"coupling": float(initial_coupling), "thermalisation_delay": start_delay},
+        positive=True,
+        max_iterations=max_iterations,
+    )

@@ -84,10 +84,12 @@ def layer_geometry(layers, cells_per_layer, cell_growth=None) -> Geometry:
     **Returns:** `Geometry` (m).
     """
     growth = cell_growth or (1.0,) * len(cells_per_layer)
-    widths = jnp.concatenate([
-        jnp.asarray(layer.thickness, dtype=float) * jnp.asarray(relative_widths(n, g))
-        for layer, n, g in zip(layers, cells_per_layer, growth)
-    ])
+    widths = jnp.concatenate(
+        [
+            jnp.asarray(layer.thickness, dtype=float) * jnp.asarray(relative_widths(n, g))
+            for layer, n, g in zip(layers, cells_per_layer, growth)
+        ]
+    )
     faces = jnp.concatenate([jnp.zeros(1, widths.dtype), jnp.cumsum(widths)])
     centres = 0.5 * (faces[:-1] + faces[1:])
     return Geometry(faces=faces, centres=centres, widths=widths)
@@ -103,8 +105,7 @@ def per_layer(fn: Callable, layers, slices, *arrays):
     """`fn(layer, *array_slices)` per layer, concatenated along the last axis."""
     if len(layers) == 1:
         return fn(layers[0], *arrays)
-    return jnp.concatenate([fn(layer, *(a[..., sl] for a in arrays)) for layer, sl in zip(layers, slices)],
-                           axis=-1)
+    return jnp.concatenate([fn(layer, *(a[..., sl] for a in arrays)) for layer, sl in zip(layers, slices)], axis=-1)
 
 
 class EnergyBalance:
@@ -156,11 +157,13 @@ def normalise_boundaries(boundaries, kinds, name: str = "boundaries") -> tuple:
     try:
         boundaries = tuple(boundaries)
     except TypeError:
-        raise TypeError(f"{name} must be a kind, (left, right) or ((left_e, left_p), (right_e, right_p)); "
-                        f"got {boundaries!r}") from None
+        raise TypeError(
+            f"{name} must be a kind, (left, right) or ((left_e, left_p), (right_e, right_p)); got {boundaries!r}"
+        ) from None
     if len(boundaries) != 2:
-        raise ValueError(f"{name} must be a kind, (left, right) or ((left_e, left_p), (right_e, right_p)); "
-                         f"got {boundaries!r}")
+        raise ValueError(
+            f"{name} must be a kind, (left, right) or ((left_e, left_p), (right_e, right_p)); got {boundaries!r}"
+        )
     out = []
     for wall, value in zip(WALLS, boundaries):
         pair = (value, value) if isinstance(value, str) else tuple(value)
@@ -171,8 +174,9 @@ def normalise_boundaries(boundaries, kinds, name: str = "boundaries") -> tuple:
         out.append(pair)
     flat = [k for wall in out for k in wall]
     if "periodic" in flat and any(k != "periodic" for k in flat):
-        raise ValueError(f"{name}: a periodic domain needs 'periodic' on both walls for both carriers, "
-                         f"got {tuple(out)!r}")
+        raise ValueError(
+            f"{name}: a periodic domain needs 'periodic' on both walls for both carriers, got {tuple(out)!r}"
+        )
     return tuple(out)
 
 
@@ -190,8 +194,9 @@ def check_wall_temperatures(value) -> None:
         return
     arr = np.asarray(value, dtype=float)
     if arr.shape not in ((), (2,), (2, 2)):
-        raise ValueError(f"wall_temperatures must be a scalar, (2 walls,) or (2 walls, 2 carriers) in K, "
-                         f"got shape {arr.shape}")
+        raise ValueError(
+            f"wall_temperatures must be a scalar, (2 walls,) or (2 walls, 2 carriers) in K, got shape {arr.shape}"
+        )
     check_finite("wall_temperatures", arr, "K")
     check_positive("wall_temperatures", arr, "K")
 
@@ -234,4 +239,3 @@ def validate_batch(params, validate_member: Callable) -> None:
             validate_member(member)
         except (ValueError, TypeError) as exc:
             raise type(exc)(f"batch member {index}: {exc}") from None
-

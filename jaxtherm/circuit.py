@@ -44,14 +44,22 @@ GW = 1e-9  # m^2 K/GW -> m^2 K/W
 #: ITR paper Table 6 (m^2 K/W) with the inputs of its footnotes (G in W/m^3K, kappa_p in W/mK).
 TABLE6 = {
     "Ni/Al2O3": dict(
-        r_pp=6.70 * GW, r_ep=(0.20 * GW, 0.23 * GW), r_ei=8.46 * GW,
-        metal_to_nonmetal=3.7 * GW, nonmetal_to_metal=6.9 * GW,
-        coupling_constant=(8e17, 10.5e17), phonon_conductivity=23.2,
+        r_pp=6.70 * GW,
+        r_ep=(0.20 * GW, 0.23 * GW),
+        r_ei=8.46 * GW,
+        metal_to_nonmetal=3.7 * GW,
+        nonmetal_to_metal=6.9 * GW,
+        coupling_constant=(8e17, 10.5e17),
+        phonon_conductivity=23.2,
     ),
     "W/Al2O3": dict(
-        r_pp=6.27 * GW, r_ep=0.33 * GW, r_ei=11.55 * GW,
-        metal_to_nonmetal=4.2 * GW, nonmetal_to_metal=6.6 * GW,
-        coupling_constant=2e17, phonon_conductivity=46.0,
+        r_pp=6.27 * GW,
+        r_ep=0.33 * GW,
+        r_ei=11.55 * GW,
+        metal_to_nonmetal=4.2 * GW,
+        nonmetal_to_metal=6.6 * GW,
+        coupling_constant=2e17,
+        phonon_conductivity=46.0,
     ),
 }
 
@@ -143,7 +151,9 @@ def thermal_circuit(
     check_positive("nonmetal_to_metal", nonmetal_to_metal, "m^2 K/W")
     if r_ep is None:
         if coupling_constant is None or phonon_conductivity is None:
-            raise ValueError("give either r_ep (m^2 K/W) or both coupling_constant (W/m^3K) and phonon_conductivity (W/mK)")
+            raise ValueError(
+                "give either r_ep (m^2 K/W) or both coupling_constant (W/m^3K) and phonon_conductivity (W/mK)"
+            )
         r_ep = float(electron_phonon_resistance(coupling_constant, phonon_conductivity))
     check_positive("r_ep", r_ep, "m^2 K/W")
     if not metal_to_nonmetal < nonmetal_to_metal:
@@ -152,7 +162,9 @@ def thermal_circuit(
             f"{nonmetal_to_metal:g} m^2 K/W for a positive parallel resistance R_ei (paper eq. 3)"
         )
     if not r_ep < nonmetal_to_metal:
-        raise ValueError(f"r_ep = {r_ep:g} m^2 K/W must be smaller than nonmetal_to_metal = {nonmetal_to_metal:g} m^2 K/W")
+        raise ValueError(
+            f"r_ep = {r_ep:g} m^2 K/W must be smaller than nonmetal_to_metal = {nonmetal_to_metal:g} m^2 K/W"
+        )
     values = np.asarray(_inverse(jnp.asarray(metal_to_nonmetal), jnp.asarray(nonmetal_to_metal), r_ep))
     errors = (float("nan"), float("nan"))
     if covariance is not None:
@@ -160,7 +172,9 @@ def thermal_circuit(
         if cov.shape != (2, 2):
             raise ValueError(f"covariance must be 2x2 for (R_I,1->2, R_I,2->1) in (m^2 K/W)^2, got shape {cov.shape}")
         jac = np.asarray(
-            jax.jacfwd(lambda r: _inverse(r[0], r[1], r_ep))(jnp.array([metal_to_nonmetal, nonmetal_to_metal], dtype=float))
+            jax.jacfwd(lambda r: _inverse(r[0], r[1], r_ep))(
+                jnp.array([metal_to_nonmetal, nonmetal_to_metal], dtype=float)
+            )
         )
         out = jac @ cov @ jac.T
         errors = tuple(float(np.sqrt(max(v, 0.0))) for v in np.diagonal(out))

@@ -161,8 +161,11 @@ class Metal:
         """
         if self.electron_heat_capacity_model == "linear":
             # gamma (Te^2 - Tref^2)/2 written as a product: no cancellation for Te ~ Tref.
-            return 0.5 * self.sommerfeld_coefficient * (electron_temperature - reference_temperature) * (
-                electron_temperature + reference_temperature
+            return (
+                0.5
+                * self.sommerfeld_coefficient
+                * (electron_temperature - reference_temperature)
+                * (electron_temperature + reference_temperature)
             )
         return self.electron_heat_capacity_constant * (electron_temperature - reference_temperature)
 
@@ -291,18 +294,21 @@ def validate_material(material, name: str = "material"):
     **Returns:** the material unchanged.
     """
     if isinstance(material, Metal):
-        check_choice(f"{name}.electron_heat_capacity_model", material.electron_heat_capacity_model,
-                     ELECTRON_HEAT_CAPACITY_MODELS)
-        check_choice(f"{name}.electron_conductivity_model", material.electron_conductivity_model,
-                     ELECTRON_CONDUCTIVITY_MODELS)
+        check_choice(
+            f"{name}.electron_heat_capacity_model", material.electron_heat_capacity_model, ELECTRON_HEAT_CAPACITY_MODELS
+        )
+        check_choice(
+            f"{name}.electron_conductivity_model", material.electron_conductivity_model, ELECTRON_CONDUCTIVITY_MODELS
+        )
         if material.electron_heat_capacity_model == "linear":
-            check_positive(f"{name}.sommerfeld_coefficient (gamma)", material.sommerfeld_coefficient,
-                           "J m^-3 K^-2")
+            check_positive(f"{name}.sommerfeld_coefficient (gamma)", material.sommerfeld_coefficient, "J m^-3 K^-2")
         else:
-            check_positive(f"{name}.electron_heat_capacity_constant", material.electron_heat_capacity_constant,
-                           "J m^-3 K^-1")
-        check_positive(f"{name}.electron_conductivity_coefficient", material.electron_conductivity_coefficient,
-                       "W m^-1 K^-1")
+            check_positive(
+                f"{name}.electron_heat_capacity_constant", material.electron_heat_capacity_constant, "J m^-3 K^-1"
+            )
+        check_positive(
+            f"{name}.electron_conductivity_coefficient", material.electron_conductivity_coefficient, "W m^-1 K^-1"
+        )
         check_positive(f"{name}.fermi_energy", material.fermi_energy, "J")
         check_nonnegative(f"{name}.anisimov_eta", material.anisimov_eta, "dimensionless")
         check_nonnegative(f"{name}.coupling_constant", material.coupling_constant, "W m^-3 K^-1")

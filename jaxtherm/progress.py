@@ -55,8 +55,7 @@ class ProgressBar:
         elapsed = time.perf_counter() - self.start
         rate = self.done / elapsed if elapsed > 0 else float("nan")
         self.stream.write(
-            f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] "
-            f"{self.done}/{self.total} ({rate:,.0f}/s)"
+            f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} ({rate:,.0f}/s)"
         )
         self.stream.flush()
 

@@ -26,8 +26,9 @@ from .constants import SPEED_OF_LIGHT
 __all__ = ["linear_reflectance_change", "fresnel_coefficient", "DrudeThinFilm"]
 
 
-def linear_reflectance_change(electron_temperature_change, phonon_temperature_change, electron_coefficient,
-                              phonon_coefficient):
+def linear_reflectance_change(
+    electron_temperature_change, phonon_temperature_change, electron_coefficient, phonon_coefficient
+):
     """Linear thermoreflectance `Delta R = a Delta Te + b Delta Tp` (DUGKS Figs. 10-11).
 
     **Arguments:**

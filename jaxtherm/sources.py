@@ -155,8 +155,11 @@ class PulseSource:
         """Integral of g(t) over [start, end] (s): dimensionless, exact (erf difference)."""
         ts = self.effective_duration()
         scale = math.sqrt(_FOUR_LN2) / ts
-        integral = 0.5 * gaussian_time_integral() * _erf_difference(scale * (start - self.peak_time),
-                                                                    scale * (end - self.peak_time))
+        integral = (
+            0.5
+            * gaussian_time_integral()
+            * _erf_difference(scale * (start - self.peak_time), scale * (end - self.peak_time))
+        )
         if self.normalisation == "energy":
             integral = integral / gaussian_time_integral()
         return integral

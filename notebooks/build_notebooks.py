@@ -17,7 +17,7 @@ import nbformat
 
 HERE = pathlib.Path(__file__).resolve().parent
 
-PREAMBLE = '''\
+PREAMBLE = """\
 import os, time
 import jax
 jax.config.update("jax_enable_x64", True)   # float64: the library's tested default
@@ -29,7 +29,7 @@ import jaxtherm as jt
 
 FAST = os.environ.get("JAXTHERM_FAST") == "1"   # the test suite runs the notebooks small
 GW = 1e-9   # 1 m^2 K / GW in m^2 K / W
-print("jax", jax.__version__, "on", jax.devices())'''
+print("jax", jax.__version__, "on", jax.devices())"""
 
 
 def md(text: str):
@@ -66,7 +66,7 @@ This notebook does what a user does with measured traces:
 quartz effusivity from Table 4) with the Table 3 ITRs as *named*, direction-dependent resistances,
 and the two `Setup`s: 1-D conduction, 20 MHz repetition, 200 kHz modulation, probe on the delay line.
 """),
-    code('''
+    code("""
 from jaxtherm.app.demo import itr_paper_sample, TABLE3_300K, FR_INTERFACES, RF_INTERFACES
 from jaxtherm.fit import Trace, fit_traces, load_trace_file
 from jaxtherm.tdtr import TdtrModel
@@ -77,7 +77,7 @@ for layer in truth["stack"].layers:
     print(f"d = {float(layer.thickness):9.3g} m   C = {float(layer.heat_capacity):.3g} J/m^3K   "
           f"kappa = {float(layer.conductivity):.3g} W/mK")
 print("Table 3 ITRs (m^2K/GW):", {k: round(v / GW, 2) for k, v in TABLE3_300K.items()})
-'''),
+"""),
     md("""
 ## A "measured" trace file
 
@@ -85,7 +85,7 @@ We synthesise the two phase traces over the whole 50 ns period (electronic delay
 full-period lock-in model, add Gaussian phase noise, and write them as a CSV with delays in ps —
 the kind of file a lock-in acquisition produces. From here on only the file is used.
 """),
-    code('''
+    code("""
 n_delays = 250 if FAST else 500
 delays = np.geomspace(10e-12, 49e-9, n_delays)
 models = {d: TdtrModel(setups[d], delays, "phase", resistance_names=names)
@@ -98,14 +98,14 @@ write_trace_file("nb_output/measured_phase.csv", delays,
                  {d: clean[d] + noise * rng.standard_normal(n_delays) for d in models},
                  delay_unit="ps", comment="synthetic FR/RF phase (rad), W/Al2O3/Ni/quartz 300 K")
 print(open("nb_output/measured_phase.csv").read()[:300])
-'''),
-    code('''
+"""),
+    code("""
 measured = load_trace_file("nb_output/measured_phase.csv", delay_unit="ps")
 print(measured.column_names, measured.delays[:3], "s")
 assert np.allclose(measured.delays, delays, rtol=1e-9)   # the file's ps converted back to s
 traces = {d: Trace(model=models[d], data=measured.column(d), sigma=noise, name=d, x=measured.delays)
           for d in models}
-'''),
+"""),
     md("""
 ## Fit each direction, then both jointly
 
@@ -114,7 +114,7 @@ log reparametrisation inside the jitted Levenberg–Marquardt loop. The split of
 is weakly determined (two resistances through 9.66 nm of Al$_2$O$_3$), so each direction is
 started from three points along the valley, run at once under `vmap`.
 """),
-    code('''
+    code("""
 start = {"stack": truth["stack"], "itr": {k: (5 * GW if k in TABLE3_300K else v) for k, v in truth["itr"].items()}}
 split = [2.5 * GW, 5 * GW, 7.5 * GW]
 fits = {}
@@ -125,8 +125,8 @@ for d, names in (("FR", FR_INTERFACES), ("RF", RF_INTERFACES)):
                          starts={a: split, b: split[::-1]})
     print(f"{d}: {time.perf_counter() - t0:.2f} s (incl. compile)")
     print(fits[d].summary())
-'''),
-    code('''
+"""),
+    code("""
 joint_free = {k: f"itr['{k}']" for k in TABLE3_300K}
 joint_free["quartz conductivity"] = "stack.layers[3].conductivity"   # shared by FR and RF
 joint_start = {k: fits["FR"].values.get(k, fits["RF"].values.get(k)) for k in TABLE3_300K}
@@ -137,7 +137,7 @@ print(f"joint fit: {time.perf_counter() - t0:.2f} s, converged={joint.converged}
 print(f"{'ITR':10s} {'true':>7s} {'fit':>8s} {'sigma':>7s}   (m^2K/GW)")
 for k in TABLE3_300K:
     print(f"{k:10s} {TABLE3_300K[k]/GW:7.2f} {joint.values[k]/GW:8.3f} {joint.standard_errors[k]/GW:7.3f}")
-'''),
+"""),
     md("""
 ## Correlations
 
@@ -145,15 +145,15 @@ The correlation matrix comes from the exact Jacobian at the optimum (scaled by t
 variance), plus the propagated uncertainty of the Al$_2$O$_3$ thickness held fixed. Strong
 correlations flag pairs the traces cannot separate.
 """),
-    code('''
+    code("""
 fig, ax = plt.subplots(figsize=(4.8, 4))
 im = ax.imshow(joint.correlation, vmin=-1, vmax=1, cmap="RdBu_r")
 ax.set_xticks(range(len(joint.names)), joint.names, rotation=60, ha="right")
 ax.set_yticks(range(len(joint.names)), joint.names)
 fig.colorbar(im, label="correlation"); ax.set_title("joint FR+RF fit"); fig.tight_layout()
-'''),
+"""),
     md("## Traces, fits and residuals"),
-    code('''
+    code("""
 fitted = joint.trace_models   # model predictions at the optimum, one per trace
 fig, axes = plt.subplots(2, 1, figsize=(7, 5.5), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
 for d, model_phase, colour in zip(("FR", "RF"), fitted, ("C0", "C3")):
@@ -163,21 +163,21 @@ for d, model_phase, colour in zip(("FR", "RF"), fitted, ("C0", "C3")):
 axes[0].set_ylabel("phase (rad)"); axes[0].legend()
 axes[1].set_ylabel("residual / sigma"); axes[1].set_xlabel("delay (ns)")
 fig.tight_layout()
-'''),
+"""),
     md("""
 ## Headline check
 
 The fitted ITRs must agree with the values the traces were made from within 3 standard errors,
 and the residuals must be noise (reduced $\\chi^2$ near 1).
 """),
-    code('''
+    code("""
 for k in TABLE3_300K:
     z = (joint.values[k] - TABLE3_300K[k]) / joint.standard_errors[k]
     assert abs(z) < 3, (k, z)
 assert 0.7 < joint.reduced_chi2 < 1.4, joint.reduced_chi2
 assert joint.converged
 print("OK: joint fit recovers the Table 3 ITRs within 3 sigma; chi2_red =", round(joint.reduced_chi2, 3))
-'''),
+"""),
 ]
 
 
@@ -204,7 +204,7 @@ and the peak electron temperature of a gold film versus (G, fluence) from the TT
 The FR phase (heat the W front, probe the Ni/quartz rear) at three delays, for a grid of the
 W/Al$_2$O$_3$ resistance and the quartz effusivity $e = \sqrt{\kappa C}$.
 """),
-    code('''
+    code("""
 from jaxtherm.app.demo import itr_paper_sample
 truth, setups = itr_paper_sample()
 stack0, setup = truth["stack"], setups["FR"]
@@ -225,8 +225,8 @@ t0 = time.perf_counter()
 phase_map = jt.sweep.sweep(fr_phase, grid, chunk_size=chunk, progress=False).reshape(n, n, len(delays))
 t_sweep = time.perf_counter() - t0
 print(f"{n * n} curves in {t_sweep:.3f} s -> {n * n / t_sweep:,.0f} curves/s (after compilation)")
-'''),
-    code('''
+"""),
+    code("""
 # The same curves one at a time (a Python loop over the jitted single-curve function), for scale.
 single = jax.jit(fr_phase)
 single({"R": grid["R"][0], "e": grid["e"][0]}).block_until_ready()
@@ -236,8 +236,8 @@ loop = [single({"R": grid["R"][i], "e": grid["e"][i]}).block_until_ready() for i
 t_loop = (time.perf_counter() - t0) / m
 print(f"Python loop: {1 / t_loop:,.0f} curves/s;  vmap sweep: {t_loop * n * n / t_sweep:.1f}x the loop's throughput")
 np.testing.assert_allclose(np.array(loop), phase_map.reshape(n * n, -1)[:m], rtol=1e-10)
-'''),
-    code('''
+"""),
+    code("""
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.4), sharey=True)
 for j, ax in enumerate(axes):
     im = ax.pcolormesh(e_values, R_values / GW, np.degrees(phase_map[:, :, j]), shading="auto")
@@ -245,7 +245,7 @@ for j, ax in enumerate(axes):
     ax.set_title(f"FR phase at {float(delays[j]) * 1e9:g} ns")
     ax.set_xlabel("quartz effusivity (J s$^{-1/2}$ m$^{-2}$ K$^{-1}$)")
 axes[0].set_ylabel("W/Al$_2$O$_3$ ITR (m$^2$K/GW)"); fig.tight_layout()
-'''),
+"""),
     md("""
 ## Several devices: the sharded path
 
@@ -288,7 +288,7 @@ A 100 nm gold film (Ce = γTe, κe of eq. 49, DUGKS paper §IV.1) heated by a 96
 over 15.3 nm. The TTM takes fs steps during the pulse and growing steps after it inside one
 `lax.scan`; the DUGKS resolves the electrons' ballistic flight (CFL-limited steps).
 """),
-    code('''
+    code("""
 import dataclasses
 from jaxtherm import dugks, materials, sources, ttm
 thickness = 100e-9
@@ -323,8 +323,8 @@ for name, fn in (("TTM", ttm_peak), ("DUGKS", dugks_peak)):
     peaks[name] = jt.sweep.sweep(fn, gf, progress=False).reshape(k, k)
     timings[name] = time.perf_counter() - t0
     print(f"{name}: {k * k} runs in {timings[name]:.2f} s (incl. compilation)")
-'''),
-    code('''
+"""),
+    code("""
 fig, axes = plt.subplots(1, 3, figsize=(13, 3.4))
 panels = (("TTM peak Te (K)", peaks["TTM"]), ("DUGKS peak Te (K)", peaks["DUGKS"]),
           ("DUGKS - TTM (K)", peaks["DUGKS"] - peaks["TTM"]))
@@ -332,7 +332,7 @@ for ax, (title, data) in zip(axes, panels):
     im = ax.pcolormesh(F_values, G_values / 1e16, data, shading="auto")
     fig.colorbar(im, ax=ax); ax.set_title(title); ax.set_xlabel("absorbed fluence (J/m$^2$)")
 axes[0].set_ylabel("G (10$^{16}$ W m$^{-3}$ K$^{-1}$)"); fig.tight_layout()
-'''),
+"""),
     md("""
 ## Headline checks
 
@@ -340,7 +340,7 @@ axes[0].set_ylabel("G (10$^{16}$ W m$^{-3}$ K$^{-1}$)"); fig.tight_layout()
 * the late-delay FR phase depends on the substrate effusivity;
 * the peak Te rises with fluence in both models.
 """),
-    code('''
+    code("""
 assert sharded["devices"] == 4 and sharded_diff <= 1e-12
 late = np.degrees(phase_map[:, :, 2])
 assert np.ptp(late[n // 2, :]) > 1.0      # > 1 degree change across the effusivity range
@@ -348,7 +348,7 @@ for name in peaks:
     assert np.all(np.diff(peaks[name], axis=1) > 0), name     # hotter with more fluence
 print("largest (DUGKS - TTM) peak Te:", round(float(np.max(peaks["DUGKS"] - peaks["TTM"])), 2), "K")
 print("OK")
-'''),
+"""),
 ]
 
 
@@ -367,7 +367,7 @@ With a differentiable model, forward-mode AD gives all $S_p(t)$ in one pass, exa
    ballistic electrons change what an experiment can determine.
 """),
     code(PREAMBLE),
-    code('''
+    code("""
 from jaxtherm.app.demo import itr_paper_sample, FR_INTERFACES, RF_INTERFACES
 from jaxtherm.fit import log_sensitivity, log_sensitivity_finite_difference, plot_sensitivities
 from jaxtherm.tdtr import TdtrModel
@@ -388,25 +388,25 @@ for d, interfaces in (("FR", FR_INTERFACES), ("RF", RF_INTERFACES)):
     t0 = time.perf_counter()
     sens[d] = log_sensitivity(models[d], truth, parameters(interfaces))
     print(f"{d}: {len(sens[d])} sensitivities x {len(delays)} delays in {time.perf_counter() - t0:.2f} s (incl. compile)")
-'''),
-    code('''
+"""),
+    code("""
 fig, axes = plt.subplots(1, 2, figsize=(12, 4), sharey=True)
 for ax, d in zip(axes, ("FR", "RF")):
     plot_sensitivities(delays, sens[d], ax=ax, title=f"{d}: d ln(phase) / d ln p")
 fig.tight_layout()
-'''),
+"""),
     md("""
 ### AD against the paper's 1 % finite differences
 
 The paper perturbs each parameter by 1 %; a central difference of that size must agree with the
 exact derivative to within its own truncation error.
 """),
-    code('''
+    code("""
 check = {k: parameters(FR_INTERFACES)[k] for k in ("ITR W/Al2O3", "C Ni", "e quartz")}
 fd = log_sensitivity_finite_difference(models["FR"], truth, check, relative_step=0.01)
 fd_error = max(float(np.max(np.abs(fd[k] - sens["FR"][k]))) for k in check)
 print(f"max |AD - 1% central FD| = {fd_error:.2e}")
-'''),
+"""),
     md(r"""
 ## Femtosecond thermoreflectance: kinetic (DUGKS) vs diffusive (TTM) sensitivities
 
@@ -416,7 +416,7 @@ trace with respect to $\ln G$ and $\ln t_h$ (the thermalisation delay that widen
 $t_s = t_{pump} + t_h$) with `jax.jacfwd` through both solvers — forward mode, so memory stays
 flat in the number of time steps.
 """),
-    code('''
+    code("""
 import dataclasses
 from jaxtherm import dugks, materials, sources, ttm
 thickness, t_h0 = 100e-9, 100e-15
@@ -456,8 +456,8 @@ for name, fn in traces.items():
     value, jac = jax.jit(lambda x, fn=fn: (fn(x), jax.jacfwd(fn)(x)))(x0)
     results[name] = (np.asarray(value), np.asarray(jac))
     print(f"{name}: trace + 2-parameter Jacobian in {time.perf_counter() - t0:.1f} s (incl. compile)")
-'''),
-    code('''
+"""),
+    code("""
 fig, axes = plt.subplots(1, 3, figsize=(14, 3.6))
 for name, style in (("TTM", "--"), ("DUGKS", "-")):
     value, jac = results[name]
@@ -469,8 +469,8 @@ axes[1].set_title("d signal / d ln G  (per peak)"); axes[2].set_title("d signal 
 for ax in axes:
     ax.set_xlabel("t (ps)"); ax.legend()
 fig.tight_layout()
-'''),
-    code('''
+"""),
+    code("""
 # Both Jacobians against central finite differences in ln G and ln t_h.
 h = 1e-4
 fd_errors = {}
@@ -484,7 +484,7 @@ for name, fn in traces.items():
     fd_errors[name] = max(errs)
     print(f"{name}: jacfwd vs central FD, max relative deviation {fd_errors[name]:.1e}")
 print(f"peak front signal: TTM {results['TTM'][0].max():.1f} K, DUGKS {results['DUGKS'][0].max():.1f} K")
-'''),
+"""),
     md("""
 ## Headline checks
 
@@ -497,7 +497,7 @@ print(f"peak front signal: TTM {results['TTM'][0].max():.1f} K, DUGKS {results['
   sensitivity to the thermalisation delay t_h are not (tens of percent) — a t_h fitted with the
   TTM absorbs kinetic effects that the DUGKS describes explicitly.
 """),
-    code('''
+    code("""
 assert fd_error < 1e-3, fd_error
 window = (delays > 0.1e-9) & (delays < 10e-9)
 itr = np.abs(sens["FR"]["ITR W/Al2O3"])
@@ -512,7 +512,7 @@ for label, value in differences.items():
 assert differences["ln G"] < 0.05        # G is determined alike by both models here ...
 assert differences["ln t_h"] > 0.05      # ... t_h is not
 print("OK")
-'''),
+"""),
 ]
 
 # ----------------------------------------------------------------------------------------
@@ -531,7 +531,7 @@ to quote an uncertainty:
 3. the **posterior** from NUTS (`jt.fit.sample`), chains started in every basin, mode masses.
 """),
     code(PREAMBLE),
-    code('''
+    code("""
 from jaxtherm.app.demo import itr_paper_sample, FR_INTERFACES
 from jaxtherm.fit import Trace, fit_traces, profile, sample, plot_corner
 from jaxtherm.tdtr import TdtrModel
@@ -546,17 +546,17 @@ trace = Trace(model=model, data=data, sigma=noise, name="FR", x=delays)
 pair = {"W/Al2O3": "itr['W/Al2O3']", "Al2O3/Ni": "itr['Al2O3/Ni']"}
 starts = {"W/Al2O3": [2.5 * GW, 5 * GW, 7.5 * GW], "Al2O3/Ni": [7.5 * GW, 5 * GW, 2.5 * GW]}
 print("true W/Al2O3 = 4.2, Al2O3/Ni = 6.9 m^2K/GW")
-'''),
+"""),
     md("## 1. Quadratic sigma at the best fit"),
-    code('''
+    code("""
 quad = fit_traces(truth, trace, pair, starts=starts, absolute_sigma=True, warn_degenerate=False)
 best, sigma = quad.values["W/Al2O3"], quad.standard_errors["W/Al2O3"]
 print(f"W/Al2O3 = {best / GW:.2f} +- {sigma / GW:.2f} m^2K/GW (quadratic), corr = {quad.correlation[0, 1]:+.4f}")
 print("minima found by the three starts:", np.round(quad.fit.start_values["W/Al2O3"] / GW, 2),
       "Delta chi2:", np.round(quad.fit.start_chi2 - quad.chi2, 2))
-'''),
+"""),
     md("## 2. Profile likelihood"),
-    code('''
+    code("""
 grid = np.linspace(2.0e-9, 10.0e-9, 33)
 prof = profile(truth, trace, pair, "W/Al2O3", grid, starts={"Al2O3/Ni": [3 * GW, 7 * GW]})
 print(prof.summary())
@@ -566,16 +566,16 @@ ax.plot(grid / GW, ((grid - best) / sigma) ** 2, "--", label="quadratic at the b
 for level in (1.0, 3.84):
     ax.axhline(level, color="0.6", lw=0.8)
 ax.set_ylim(0, 8); ax.set_xlabel("W/Al2O3 (m$^2$K/GW)"); ax.set_ylabel(r"$\\Delta\\chi^2$"); ax.legend()
-'''),
+"""),
     md("## 3. Posterior (NUTS, chains in both basins)"),
-    code('''
+    code("""
 post = sample(truth, trace, pair, starts=starts, n_chains=4, n_warmup=150 if FAST else 400,
               n_draws=200 if FAST else 600, seed=0, max_tree_depth=6 if FAST else 8)
 print(post.summary())
 fig = plot_corner(post, scale={k: GW for k in pair}, truths={"W/Al2O3": 4.2 * GW, "Al2O3/Ni": 6.9 * GW})
-'''),
+"""),
     md("## Side by side, and the headline"),
-    code('''
+    code("""
 lo_q, hi_q = best - 1.96 * sigma, best + 1.96 * sigma
 lo_p = min(a for a, _ in prof.interval95); hi_p = max(b for _, b in prof.interval95)
 lo_b, hi_b = post.interval95["W/Al2O3"]
@@ -589,7 +589,7 @@ assert min(m.mass for m in post.modes) > 0.1               # the second basin ca
 assert (hi_b - lo_b) > 1.5 * (hi_q - lo_q)                 # the quadratic interval is far too narrow
 assert lo_b < min(minima) and hi_b > max(minima)           # the posterior interval spans both minima
 print("OK")
-'''),
+"""),
 ]
 
 
@@ -627,7 +627,9 @@ def execute(path: pathlib.Path, timeout: int = 900, env_fast: bool = False):
     if env_fast:
         os.environ["JAXTHERM_FAST"] = "1"
     try:
-        NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+        NotebookClient(
+            nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        ).execute()
     finally:
         if env_fast:
             if old is None:

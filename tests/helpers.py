@@ -17,8 +17,9 @@ CONDUCTIVITY = (158.1, 9.724, 83.58, 1.4)  # W/mK
 RESISTANCES = (4.2e-9, 6.9e-9, 1e-9)  # m^2K/W, heat flowing front to rear
 
 
-def itr_stack(resistances=RESISTANCES, conductivities=CONDUCTIVITY, heat_capacities=HEAT_CAPACITY,
-              thicknesses=THICKNESS):
+def itr_stack(
+    resistances=RESISTANCES, conductivities=CONDUCTIVITY, heat_capacities=HEAT_CAPACITY, thicknesses=THICKNESS
+):
     """The W/Al2O3/Ni/quartz `jt.tdtr.Stack` (SI; any property replaceable)."""
     layers = [jt.tdtr.Layer(d, c, k) for d, c, k in zip(thicknesses, heat_capacities, conductivities)]
     return jt.tdtr.Stack(layers=layers, resistances=list(resistances))

@@ -64,7 +64,7 @@ def test_import_graph_is_acyclic():
             if target == node:
                 continue
             if state.get(target) == "open":
-                cycle = stack[stack.index(target):] + [target]
+                cycle = stack[stack.index(target) :] + [target]
                 pytest.fail("import cycle: " + " -> ".join(cycle))
             if target not in state:
                 visit(target)
@@ -113,7 +113,11 @@ def test_no_function_local_package_imports(layer):
             for inner in ast.walk(node)
             if isinstance(inner, (ast.Import, ast.ImportFrom))
         }
-        offenders += [f"{name}:{node.lineno} imports {target}" for target, node in _imports(name, path) if (node.lineno, node.col_offset) in local]
+        offenders += [
+            f"{name}:{node.lineno} imports {target}"
+            for target, node in _imports(name, path)
+            if (node.lineno, node.col_offset) in local
+        ]
     assert not offenders, offenders
 
 

@@ -76,4 +76,6 @@ def test_single_precision_forms_do_not_overflow():
     # the plain forms these replace fail here: |z|^2 = inf for |z| = 1e21
     big = jnp.asarray([1e21 + 3e20j], dtype=jnp.complex64)
     assert not np.isfinite(np.asarray(jnp.real(big) ** 2 + jnp.imag(big) ** 2)).all()
-    np.testing.assert_allclose(np.asarray(_complex.principal_sqrt(big)), np.sqrt(np.asarray(big).astype(complex)), rtol=4e-7)
+    np.testing.assert_allclose(
+        np.asarray(_complex.principal_sqrt(big)), np.sqrt(np.asarray(big).astype(complex)), rtol=4e-7
+    )

@@ -16,10 +16,27 @@ import pytest
 
 from jaxtherm import dugks, materials, sources, ttm
 
-SHARED_SOLUTION_FIELDS = {"times", "positions", "electron_temperature", "phonon_temperature", "wall_temperatures",
-                          "absorbed_energy", "stored_energy", "wall_heat_out", "final_state", "geometry", "n_steps"}
-SHARED_SOLUTION_PROPERTIES = {"energy_error", "front_electron_temperature", "front_phonon_temperature",
-                              "rear_electron_temperature", "rear_phonon_temperature", "length"}
+SHARED_SOLUTION_FIELDS = {
+    "times",
+    "positions",
+    "electron_temperature",
+    "phonon_temperature",
+    "wall_temperatures",
+    "absorbed_energy",
+    "stored_energy",
+    "wall_heat_out",
+    "final_state",
+    "geometry",
+    "n_steps",
+}
+SHARED_SOLUTION_PROPERTIES = {
+    "energy_error",
+    "front_electron_temperature",
+    "front_phonon_temperature",
+    "rear_electron_temperature",
+    "rear_phonon_temperature",
+    "length",
+}
 SHARED_PARAMS_FIELDS = {"layers", "source", "initial_temperature", "wall_temperatures"}
 SHARED_CONFIG_FIELDS = {"cells_per_layer", "cell_growth", "boundaries", "progress"}
 
@@ -50,8 +67,20 @@ IDS = [name for name, _, _ in MODELS]
 def test_package_exposes_the_contract(name, package, problem):
     """Params (pytree), Config (frozen, hashable), State, Solution, simulate and step exist,
     with the argument order (params, config, times) and (params, config, state, dt)."""
-    for attribute in ("Params", "Config", "State", "Solution", "simulate", "step", "initial_state", "Geometry",
-                      "Layer", "fit_coupling_and_delay", "model_trace", "make_geometry"):
+    for attribute in (
+        "Params",
+        "Config",
+        "State",
+        "Solution",
+        "simulate",
+        "step",
+        "initial_state",
+        "Geometry",
+        "Layer",
+        "fit_coupling_and_delay",
+        "model_trace",
+        "make_geometry",
+    ):
         assert hasattr(package, attribute), f"{name} lacks {attribute}"
     assert list(inspect.signature(package.simulate).parameters)[:3] == ["params", "config", "times"]
     assert list(inspect.signature(package.step).parameters)[:4] == ["params", "config", "state", "dt"]

@@ -7,7 +7,14 @@ import pytest
 
 from jaxtherm.app.demo import TABLE3_300K, run_demo
 
-EXPECTED_FILES = ("traces_fit.png", "sensitivity.png", "circuit.png", "traces.csv", "demo_results.json", "demo_report.txt")
+EXPECTED_FILES = (
+    "traces_fit.png",
+    "sensitivity.png",
+    "circuit.png",
+    "traces.csv",
+    "demo_results.json",
+    "demo_report.txt",
+)
 
 
 @pytest.fixture(scope="module")

@@ -14,18 +14,24 @@ TIMES = np.linspace(-0.4e-12, 1.5e-12, 39)
 
 
 def _params(coupling, delay):
-    source = sources.PulseSource(incident_fluence=0.0112, pulse_duration=140e-15, thermalisation_delay=delay,
-                                 penetration_depth=15.3e-9)
+    source = sources.PulseSource(
+        incident_fluence=0.0112, pulse_duration=140e-15, thermalisation_delay=delay, penetration_depth=15.3e-9
+    )
     layer = dataclasses.replace(GOLD, coupling_constant=coupling)
-    return dugks.Params(layers=(dugks.Layer(layer, 18.2e-9),), source=source, initial_temperature=288.15,
-                        wall_temperatures=jnp.full((2, 2), 288.15))
+    return dugks.Params(
+        layers=(dugks.Layer(layer, 18.2e-9),),
+        source=source,
+        initial_temperature=288.15,
+        wall_temperatures=jnp.full((2, 2), 288.15),
+    )
 
 
 def _signal(theta):
     """Front-surface Te - T0 and Tp - T0 trace (K); theta = (G / 1e16, t_h / 100 fs)."""
     solution = dugks.simulate(_params(theta[0] * 1e16, theta[1] * 1e-13), CONFIG, TIMES)
-    return jnp.concatenate([solution.front_electron_temperature - 288.15,
-                            100.0 * (solution.front_phonon_temperature - 288.15)])
+    return jnp.concatenate(
+        [solution.front_electron_temperature - 288.15, 100.0 * (solution.front_phonon_temperature - 288.15)]
+    )
 
 
 def test_jacfwd_matches_central_differences():
@@ -98,8 +104,9 @@ def test_jacfwd_in_layer_thickness_matches_central_differences():
     def trace(thicknesses):
         layers = (dugks.Layer(GOLD, thicknesses[0]), dugks.Layer(materials.PLATINUM, thicknesses[1]))
         solution = dugks.simulate(dugks.Params(layers=layers, source=source), config, times)
-        return jnp.concatenate([solution.front_electron_temperature - 300.0,
-                                100.0 * (solution.front_phonon_temperature - 300.0)])
+        return jnp.concatenate(
+            [solution.front_electron_temperature - 300.0, 100.0 * (solution.front_phonon_temperature - 300.0)]
+        )
 
     thickness = jnp.array([30e-9, 20e-9])
     jac = np.asarray(jax.jacfwd(trace)(thickness))

@@ -14,8 +14,13 @@ FIG3_LENGTH = 1e-6
 def fig3_params(fluence):
     """DUGKS paper eq. 50 source of Fig. 3 (printed normalisation 0.94 / (1 - exp(-L/d)))."""
     source = sources.PulseSource(
-        incident_fluence=fluence, reflectivity=0.970, pulse_duration=280e-15, penetration_depth=12.44e-9,
-        ballistic_range=200e-9, film_thickness=FIG3_LENGTH, form="eq50",
+        incident_fluence=fluence,
+        reflectivity=0.970,
+        pulse_duration=280e-15,
+        penetration_depth=12.44e-9,
+        ballistic_range=200e-9,
+        film_thickness=FIG3_LENGTH,
+        form="eq50",
     )
     return dugks.Params(layers=(dugks.Layer(FIG3_GOLD, FIG3_LENGTH),), source=source)
 
@@ -49,8 +54,12 @@ def test_fig3_dugks_peak_is_above_ttm_for_the_same_case(fig3_runs, fluence):
     from jaxtherm import ttm
 
     params = fig3_params(fluence)
-    solution = ttm.simulate(ttm.single_layer(FIG3_GOLD, FIG3_LENGTH, source=params.source),
-                            ttm.Config(cells_per_layer=(80,)), np.linspace(-1e-12, 2.5e-12, 3501), positions=[0.0])
+    solution = ttm.simulate(
+        ttm.single_layer(FIG3_GOLD, FIG3_LENGTH, source=params.source),
+        ttm.Config(cells_per_layer=(80,)),
+        np.linspace(-1e-12, 2.5e-12, 3501),
+        positions=[0.0],
+    )
     ttm_peak = float(solution.electron_temperature.max())
     dugks_peak = float(fig3_runs[fluence].front_electron_temperature.max())
     assert ttm_peak < dugks_peak < 1.01 * ttm_peak
@@ -75,15 +84,18 @@ def test_fig3_converged_in_cells_and_ordinates():
         params = fig3_params(fluence)
         coarse = float(dugks.simulate(params, fig3_config(80), FIG3_TIMES).front_electron_temperature.max())
         fine = float(dugks.simulate(params, fig3_config(160), FIG3_TIMES).front_electron_temperature.max())
-        more_ordinates = float(dugks.simulate(params, dataclasses.replace(fig3_config(80), n_ordinates=80),
-                                              FIG3_TIMES)
-                               .front_electron_temperature.max())
+        more_ordinates = float(
+            dugks.simulate(
+                params, dataclasses.replace(fig3_config(80), n_ordinates=80), FIG3_TIMES
+            ).front_electron_temperature.max()
+        )
         assert abs(fine - coarse) / coarse < 1e-3
         assert abs(more_ordinates - coarse) / coarse < 1e-3
 
 
-GOLD_BILAYER = dataclasses.replace(materials.GOLD_300K, electron_heat_capacity_model="linear",
-                                   sommerfeld_coefficient=71.0)
+GOLD_BILAYER = dataclasses.replace(
+    materials.GOLD_300K, electron_heat_capacity_model="linear", sommerfeld_coefficient=71.0
+)
 BILAYER_BOUNDARIES = (("specular", "specular"), ("specular", "isothermal"))
 
 
@@ -95,8 +107,9 @@ def bilayer(order, cell_size, t_end, n_outputs):
     source = sources.PulseSource(incident_fluence=1.6, pulse_duration=400e-15, penetration_depth=15.3e-9)
     config = dugks.Config(cells_per_layer=cells, cfl=0.8, limiter="vanleer", boundaries=BILAYER_BOUNDARIES)
     stack = tuple(dugks.Layer(m, t) for m, t in zip(layers, thick))
-    return dugks.simulate(dugks.Params(layers=stack, source=source), config,
-                          np.linspace(-1.5e-12, t_end, n_outputs + 1))
+    return dugks.simulate(
+        dugks.Params(layers=stack, source=source), config, np.linspace(-1.5e-12, t_end, n_outputs + 1)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -122,9 +135,10 @@ def test_bilayer_reflectance_signals(bilayer_runs):
     signals = {}
     for order, ratio in (("Au/Pt", 0.02), ("Pt/Au", 0.25)):
         s = bilayer_runs[order]
-        signals[order] = (np.asarray(s.times),
-                          ratio * (np.asarray(s.front_electron_temperature) - 300.0)
-                          + np.asarray(s.front_phonon_temperature) - 300.0)
+        signals[order] = (
+            np.asarray(s.times),
+            ratio * (np.asarray(s.front_electron_temperature) - 300.0) + np.asarray(s.front_phonon_temperature) - 300.0,
+        )
     times, au_pt = signals["Au/Pt"]
     after = times > 3e-12
     peak_time = times[after][np.argmax(au_pt[after])]
@@ -152,8 +166,11 @@ def test_bilayer_paper_resolution():
     peaks tens of ps after the pulse then falls; energy accounted to 1e-6 relative."""
     solution = bilayer("Au/Pt", 1e-9, 80e-12, 163)
     times = np.asarray(solution.times)
-    signal = 0.02 * (np.asarray(solution.front_electron_temperature) - 300.0) + np.asarray(
-        solution.front_phonon_temperature) - 300.0
+    signal = (
+        0.02 * (np.asarray(solution.front_electron_temperature) - 300.0)
+        + np.asarray(solution.front_phonon_temperature)
+        - 300.0
+    )
     after = times > 3e-12
     assert 10e-12 < times[after][np.argmax(signal[after])] < 70e-12
     assert signal[-1] < signal[after].max()

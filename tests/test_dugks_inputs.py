@@ -33,10 +33,14 @@ def test_ordinates_integrate_the_sphere(quadrature, count):
 
 
 def _coefficients(gamma=71.0, ce_const=0.0, cp=2.5e6, coupling=2.6e16, t_ref=300.0):
-    return dugks.Coefficients(electron_capacity_reference=jnp.asarray(ce_const + gamma * t_ref),
-                              electron_capacity_slope=jnp.asarray(gamma), phonon_capacity=jnp.asarray(cp),
-                              coupling=jnp.asarray(coupling), electron_speed=jnp.asarray(1.36e6),
-                              phonon_speed=jnp.asarray(2142.86))
+    return dugks.Coefficients(
+        electron_capacity_reference=jnp.asarray(ce_const + gamma * t_ref),
+        electron_capacity_slope=jnp.asarray(gamma),
+        phonon_capacity=jnp.asarray(cp),
+        coupling=jnp.asarray(coupling),
+        electron_speed=jnp.asarray(1.36e6),
+        phonon_speed=jnp.asarray(2142.86),
+    )
 
 
 @pytest.mark.parametrize("te,tp", [(300.0 + 1e-9, 300.0), (301.0, 299.5), (5000.0, 320.0), (30000.0, 300.0)])
@@ -47,8 +51,7 @@ def test_temperature_solve_inverts_the_moment_equations(te, tp):
     t_ref, width = 300.0, 1e-15
     energies = collision.equilibrium_energy(coeffs, jnp.asarray(te), jnp.asarray(tp), t_ref)
     exchange = width * coeffs.coupling * (te - tp)
-    got_te, got_tp = collision.solve_temperatures(coeffs, energies[0] + exchange, energies[1] - exchange,
-                                                    width, t_ref)
+    got_te, got_tp = collision.solve_temperatures(coeffs, energies[0] + exchange, energies[1] - exchange, width, t_ref)
     assert float(got_te) - 300.0 == pytest.approx(te - 300.0, rel=1e-9)
     assert float(got_tp) - 300.0 == pytest.approx(tp - 300.0, rel=1e-9, abs=1e-12)
 
@@ -148,8 +151,9 @@ def test_traced_speeds_need_max_speed():
 
     def run(speed):
         layer = dataclasses.replace(materials.GOLD, electron_speed=speed)
-        return dugks.simulate(dugks.Params(layers=(dugks.Layer(layer, 100e-9),)), config,
-                              np.array([0.0, 1e-14])).electron_temperature
+        return dugks.simulate(
+            dugks.Params(layers=(dugks.Layer(layer, 100e-9),)), config, np.array([0.0, 1e-14])
+        ).electron_temperature
 
     with pytest.raises(ValueError, match="max_speed"):
         jax.vmap(run)(jnp.array([1.0e6, 1.2e6]))
@@ -160,8 +164,9 @@ def test_public_step_reproduces_simulate():
     (same scheme, same dt), including the energy bookkeeping."""
     from jaxtherm import sources
 
-    source = sources.PulseSource(incident_fluence=1.0, reflectivity=0.9, pulse_duration=100e-15,
-                                 penetration_depth=15.3e-9)
+    source = sources.PulseSource(
+        incident_fluence=1.0, reflectivity=0.9, pulse_duration=100e-15, penetration_depth=15.3e-9
+    )
     params = dugks.Params(layers=(dugks.Layer(materials.GOLD, 50e-9),), source=source)
     config = dugks.Config(cells_per_layer=6, n_ordinates=4)
     times = np.array([-0.2e-12, 0.2e-12])
@@ -170,7 +175,8 @@ def test_public_step_reproduces_simulate():
     state = dugks.initial_state(params, config, times[0], plan.time_step)
     for _ in range(plan.steps_per_output):
         state = dugks.step(params, config, state, plan.time_step)
-    fields = dugks.centre_fields(dugks.discretise(params, config), params, config, state.distribution, state.time,
-                                 plan.time_step)
+    fields = dugks.centre_fields(
+        dugks.discretise(params, config), params, config, state.distribution, state.time, plan.time_step
+    )
     np.testing.assert_allclose(fields.electron_temperature, solution.electron_temperature[-1], rtol=1e-13)
     assert float(state.absorbed_energy) == pytest.approx(float(solution.absorbed_energy[-1]), rel=1e-13)

@@ -65,8 +65,9 @@ def test_ballistic_slab_flux_matches_heaslet_warming():
 
     def run(kappa):
         material = dataclasses.replace(base, electron_conductivity_coefficient=kappa)
-        return dugks.simulate(dugks.Params(layers=(dugks.Layer(material, length),), wall_temperatures=walls), config,
-                              times)
+        return dugks.simulate(
+            dugks.Params(layers=(dugks.Layer(material, length),), wall_temperatures=walls), config, times
+        )
 
     solutions = jax.vmap(run)(jnp.asarray(conductivities))
     psi = np.asarray(solutions.electron_heat_flux[:, -1, :]) / (capacity * speed * 2.0 / 4.0)
@@ -88,10 +89,19 @@ def test_diffusive_grating_decay_with_coarse_cells_is_asymptotic_preserving():
     k = 2 * np.pi / length
     t_end = 1.0 / (alpha * k * k)
     for cells, tolerance in ((40, 0.015), (80, 0.005)):
-        config = dugks.Config(cells_per_layer=cells, cfl=0.8, boundaries="periodic", initial_condition="grating",
-                              with_source=False, n_ordinates=16)
-        solution = dugks.simulate(dugks.Params(layers=(dugks.Layer(material, length),), grating_amplitude=1.0),
-                                  config, np.linspace(0.0, t_end, 6))
+        config = dugks.Config(
+            cells_per_layer=cells,
+            cfl=0.8,
+            boundaries="periodic",
+            initial_condition="grating",
+            with_source=False,
+            n_ordinates=16,
+        )
+        solution = dugks.simulate(
+            dugks.Params(layers=(dugks.Layer(material, length),), grating_amplitude=1.0),
+            config,
+            np.linspace(0.0, t_end, 6),
+        )
         x = np.asarray(solution.positions)
         te = np.asarray(solution.electron_temperature) - 300.0
         # amplitude of the sine mode at every output (projection on the cell centres)
@@ -107,14 +117,18 @@ def test_steady_coupled_slab_is_linear_in_the_diffusive_limit():
     is divided by 500 and the phonon speed multiplied by 500: that keeps the mean free
     path and C v (hence the steady state) unchanged while shortening the transient."""
     scale = 500.0
-    gold = dataclasses.replace(materials.GOLD, phonon_heat_capacity_constant=2.5e6 / scale,
-                               phonon_speed=2142.86 * scale)
+    gold = dataclasses.replace(
+        materials.GOLD, phonon_heat_capacity_constant=2.5e6 / scale, phonon_speed=2142.86 * scale
+    )
     walls = np.array([[305.0, 305.0], [295.0, 295.0]])
     length = 10e-6
     alpha = 318.0 / (2.5e6 / scale + 71.0 * 300.0)
     config = dugks.Config(cells_per_layer=40, cfl=0.8, boundaries="isothermal", with_source=False, n_ordinates=16)
-    solution = dugks.simulate(dugks.Params(layers=(dugks.Layer(gold, length),), wall_temperatures=walls), config,
-                              np.linspace(0.0, 0.8 * length**2 / alpha, 3))
+    solution = dugks.simulate(
+        dugks.Params(layers=(dugks.Layer(gold, length),), wall_temperatures=walls),
+        config,
+        np.linspace(0.0, 0.8 * length**2 / alpha, 3),
+    )
     x = np.asarray(solution.positions)
     linear = 305.0 - 10.0 * x / length
     for field in (solution.electron_temperature, solution.phonon_temperature):
@@ -126,8 +140,11 @@ def _grating_exact(length, times, material):
     """Exact TTM grating: the sine mode amplitudes (Te, Tp) obey a 2x2 linear ODE."""
     k = 2 * np.pi / length
     ce, cp = material.electron_heat_capacity_constant, material.phonon_heat_capacity_constant
-    ke, kp, g = material.electron_conductivity_coefficient, material.phonon_conductivity_constant, \
-        material.coupling_constant
+    ke, kp, g = (
+        material.electron_conductivity_coefficient,
+        material.phonon_conductivity_constant,
+        material.coupling_constant,
+    )
     matrix = np.array([[-ke * k * k / ce - g / ce, g / ce], [g / cp, -kp * k * k / cp - g / cp]])
     return np.array([expm(matrix * t) @ np.array([1.0, 0.0]) for t in times])
 
@@ -136,10 +153,14 @@ def test_grating_1um_matches_exact_ttm():
     """Grating L = 1 um at 300 K (Table 1, 40 cells, 40 ordinates): Te and Tp at x = L/4 agree
     with the exact two-temperature solution within 2 % of dT over 10 ps (Fig. 7c,f)."""
     length = 1e-6
-    config = dugks.Config(cells_per_layer=40, cfl=0.8, boundaries="periodic", initial_condition="grating",
-                          with_source=False)
-    solution = dugks.simulate(dugks.Params(layers=(dugks.Layer(GOLD_300K, length),), grating_amplitude=1.0), config,
-                              np.linspace(0.0, 10e-12, 101))
+    config = dugks.Config(
+        cells_per_layer=40, cfl=0.8, boundaries="periodic", initial_condition="grating", with_source=False
+    )
+    solution = dugks.simulate(
+        dugks.Params(layers=(dugks.Layer(GOLD_300K, length),), grating_amplitude=1.0),
+        config,
+        np.linspace(0.0, 10e-12, 101),
+    )
     x = np.asarray(solution.positions)
     k = 2 * np.pi / length
     te = np.asarray(solution.electron_temperature) - 300.0
@@ -157,10 +178,19 @@ def test_small_grating_shows_temperature_wave_and_reverse_flow(length, t_end):
     """L = 10 nm and 100 nm at 300 K: Te at x = L/4 swings below T_ref (a temperature wave;
     the diffusive TTM keeps Te >= T_ref there because its mode equations are cooperative),
     and at some time Te < Tp (heat flows from phonons to electrons), as in Fig. 7a,b."""
-    config = dugks.Config(cells_per_layer=20, cfl=0.8, boundaries="periodic", initial_condition="grating",
-                          with_source=False, limiter="vanleer")
-    solution = dugks.simulate(dugks.Params(layers=(dugks.Layer(GOLD_300K, length),), grating_amplitude=1.0), config,
-                              np.linspace(0.0, t_end, 151))
+    config = dugks.Config(
+        cells_per_layer=20,
+        cfl=0.8,
+        boundaries="periodic",
+        initial_condition="grating",
+        with_source=False,
+        limiter="vanleer",
+    )
+    solution = dugks.simulate(
+        dugks.Params(layers=(dugks.Layer(GOLD_300K, length),), grating_amplitude=1.0),
+        config,
+        np.linspace(0.0, t_end, 151),
+    )
     te, tp = dugks.probe(solution, length / 4)
     te = np.asarray(te) - 300.0
     tp = np.asarray(tp) - 300.0
@@ -192,8 +222,15 @@ def test_non_uniform_cells_match_uniform():
     ratio = 1.05
     widths = ratio ** np.arange(40)
     edges = np.concatenate([[0.0], np.cumsum(widths)]) / np.sum(widths) * length
-    config = dugks.Config(cells_per_layer=40, cell_growth=ratio, cfl=0.8, boundaries="periodic",
-                          initial_condition="grating", with_source=False, n_ordinates=16)
+    config = dugks.Config(
+        cells_per_layer=40,
+        cell_growth=ratio,
+        cfl=0.8,
+        boundaries="periodic",
+        initial_condition="grating",
+        with_source=False,
+        n_ordinates=16,
+    )
     params = dugks.Params(layers=(dugks.Layer(GOLD_300K, length),), grating_amplitude=1.0)
     graded = dugks.simulate(params, config, np.linspace(0.0, 5e-12, 11))
     np.testing.assert_allclose(graded.geometry.faces, edges, rtol=1e-12, atol=1e-20)

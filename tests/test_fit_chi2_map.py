@@ -71,7 +71,11 @@ def test_linear_profile_map_uses_the_marginal_covariance(linear):
     d = np.stack([aa - theta_hat[0], bb - theta_hat[1]], axis=-1)
     expected = chi2_min + np.einsum("...i,ij,...j->...", d, marginal_inverse, d)
     np.testing.assert_allclose(result.chi2, expected, rtol=1e-8)
-    c_conditional = (target - design[:, 0] * aa[..., None] - design[:, 1] * bb[..., None]) @ design[:, 2] / (design[:, 2] @ design[:, 2])
+    c_conditional = (
+        (target - design[:, 0] * aa[..., None] - design[:, 1] * bb[..., None])
+        @ design[:, 2]
+        / (design[:, 2] @ design[:, 2])
+    )
     np.testing.assert_allclose(result.refit_values["c"], c_conditional, rtol=1e-6, atol=1e-9)
 
 
@@ -121,6 +125,7 @@ def test_bad_inputs_are_named(linear):
         jt.fit.chi2_map(truth, [trace], ["a", "b"], g, -g, refit=["a"])
     with pytest.raises(TypeError, match="Trace"):
         jt.fit.chi2_map(truth, [object()], ["a", "b"], g, -g)
+
     class Unhashable:
         __hash__ = None
 
@@ -128,7 +133,9 @@ def test_bad_inputs_are_named(linear):
             return _linear_model(p)
 
     with pytest.raises(TypeError, match="hashable"):
-        jt.fit.chi2_map(truth, [jt.fit.Trace(model=Unhashable(), data=trace.data, sigma=SIGMA_LINEAR)], ["a", "b"], g, -g)
+        jt.fit.chi2_map(
+            truth, [jt.fit.Trace(model=Unhashable(), data=trace.data, sigma=SIGMA_LINEAR)], ["a", "b"], g, -g
+        )
     with pytest.raises(KeyError, match="nope"):
         jt.fit.chi2_map(truth, [trace], ["a", "nope"], g, -g)
 
@@ -143,10 +150,17 @@ DELAYS = np.geomspace(100e-12, 5e-9, 40)
 def tdtr_fit():
     L = jt.tdtr.Layer
     stack = jt.tdtr.Stack(
-        layers=[L(104e-9, 2.55e6, 158.1), L(9.66e-9, 2.21e6, 9.72), L(82e-9, 3.98e6, 83.6), L(float("inf"), 1.66e6, 1.37)],
+        layers=[
+            L(104e-9, 2.55e6, 158.1),
+            L(9.66e-9, 2.21e6, 9.72),
+            L(82e-9, 3.98e6, 83.6),
+            L(float("inf"), 1.66e6, 1.37),
+        ],
         resistances=[4.2e-9, 6.9e-9, 1e-9],
     )
-    setup = jt.tdtr.Setup(modulation_frequency=200e3, repetition_rate=20e6, one_dimensional=True, heat_at="front", probe_at="rear")
+    setup = jt.tdtr.Setup(
+        modulation_frequency=200e3, repetition_rate=20e6, one_dimensional=True, heat_at="front", probe_at="rear"
+    )
 
     def model(s):
         return jt.tdtr.phase(jt.tdtr.signal(s, setup, jnp.asarray(DELAYS)))

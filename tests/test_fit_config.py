@@ -10,7 +10,13 @@ from jaxtherm.app.cli import main
 from jaxtherm.app.config_file import ConfigError, load_config, run_config
 
 EXAMPLES = os.path.join(os.path.dirname(__file__), "..", "examples")
-TRUTH = {"W/Al2O3": 4.2e-9, "Al2O3/Ni": 6.9e-9, "Al2O3/W": 6.6e-9, "Ni/Al2O3": 3.7e-9, "quartz.conductivity": 1510.0**2 / 1.66e6}
+TRUTH = {
+    "W/Al2O3": 4.2e-9,
+    "Al2O3/Ni": 6.9e-9,
+    "Al2O3/W": 6.6e-9,
+    "Ni/Al2O3": 3.7e-9,
+    "quartz.conductivity": 1510.0**2 / 1.66e6,
+}
 
 
 @pytest.mark.slow
@@ -42,7 +48,9 @@ def test_small_config_recovers_truth(tmp_path):
     stack = tdtr.Stack(
         layers=[tdtr.Layer(104e-9, 2.55e6, 158.1), tdtr.Layer(float("inf"), 1.66e6, 1.3736)], resistances=[3e-9]
     )
-    setup = tdtr.Setup(modulation_frequency=200e3, repetition_rate=20e6, heat_at="front", probe_at="front", one_dimensional=True)
+    setup = tdtr.Setup(
+        modulation_frequency=200e3, repetition_rate=20e6, heat_at="front", probe_at="front", one_dimensional=True
+    )
     delays = np.geomspace(20e-12, 40e-9, 150)
     phase = np.asarray(tdtr.phase(tdtr.signal(stack, setup, jnp.asarray(delays))))
     noisy = phase + 1e-4 * np.random.default_rng(3).standard_normal(delays.size)

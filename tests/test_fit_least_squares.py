@@ -37,7 +37,11 @@ def test_linear_model_matches_normal_equations():
     rng = np.random.default_rng(0)
     y = 0.3 - 1.2 * np.asarray(TIMES) + SIGMA * rng.standard_normal(TIMES.shape)
     result = least_squares(
-        _line_residuals, {"offset": 1.0, "slope": 1.0}, positive=False, data=jnp.asarray(y), absolute_sigma=True,
+        _line_residuals,
+        {"offset": 1.0, "slope": 1.0},
+        positive=False,
+        data=jnp.asarray(y),
+        absolute_sigma=True,
         tolerance=1e-13,
     )
     design = np.stack([np.ones(TIMES.shape), np.asarray(TIMES)], axis=1)
@@ -74,8 +78,12 @@ def test_exponential_covariance_from_analytic_jacobian(noisy_exponential):
 def test_bounds_keep_parameter_inside(noisy_exponential):
     """A true rate (0.7) outside the allowed interval: the fit stays inside (1, 3) and pushes to the edge."""
     result = least_squares(
-        _exponential_residuals, {"amplitude": 1.0, "rate": 2.0}, lower={"rate": 1.0}, upper={"rate": 3.0},
-        data=noisy_exponential, warn_degenerate=False,
+        _exponential_residuals,
+        {"amplitude": 1.0, "rate": 2.0},
+        lower={"rate": 1.0},
+        upper={"rate": 3.0},
+        data=noisy_exponential,
+        warn_degenerate=False,
     )
     assert 1.0 <= result.values["rate"] < 1.01
 
@@ -84,11 +92,16 @@ def test_lbfgs_and_multistart_agree_with_levenberg_marquardt(noisy_exponential):
     """optax L-BFGS and a vmapped multi-start reach the same optimum as plain Levenberg-Marquardt."""
     lm = least_squares(_exponential_residuals, {"amplitude": 1.0, "rate": 2.0}, data=noisy_exponential)
     lb = least_squares(
-        _exponential_residuals, {"amplitude": 1.0, "rate": 2.0}, data=noisy_exponential, method="lbfgs",
+        _exponential_residuals,
+        {"amplitude": 1.0, "rate": 2.0},
+        data=noisy_exponential,
+        method="lbfgs",
         max_iterations=500,
     )
     ms = least_squares(
-        _exponential_residuals, {"amplitude": 1.0, "rate": 2.0}, data=noisy_exponential,
+        _exponential_residuals,
+        {"amplitude": 1.0, "rate": 2.0},
+        data=noisy_exponential,
         starts={"rate": [0.05, 0.5, 5.0, 50.0]},
     )
     for other in (lb, ms):
@@ -173,12 +186,24 @@ def test_bad_input_errors():
     with pytest.raises(ValueError, match="'rate'.*positive"):
         least_squares(_exponential_residuals, {"amplitude": 1.0, "rate": -2.0}, data=TIMES)
     with pytest.raises(ValueError, match="lower < upper"):
-        least_squares(_exponential_residuals, {"amplitude": 1.0, "rate": 2.0}, lower={"rate": 3.0}, upper={"rate": 1.0}, data=TIMES)
+        least_squares(
+            _exponential_residuals,
+            {"amplitude": 1.0, "rate": 2.0},
+            lower={"rate": 3.0},
+            upper={"rate": 1.0},
+            data=TIMES,
+        )
     with pytest.raises(ValueError, match="not fitted"):
         least_squares(_exponential_residuals, {"amplitude": 1.0, "rate": 2.0}, lower={"thickness": 0.0}, data=TIMES)
     with pytest.raises(ValueError, match="finite"):
         least_squares(_exponential_residuals, {"amplitude": float("nan"), "rate": 2.0}, data=TIMES)
     with pytest.raises(ValueError, match="strictly inside"):
-        least_squares(_exponential_residuals, {"amplitude": 1.0, "rate": 5.0}, lower={"rate": 1.0}, upper={"rate": 3.0}, data=TIMES)
+        least_squares(
+            _exponential_residuals,
+            {"amplitude": 1.0, "rate": 5.0},
+            lower={"rate": 1.0},
+            upper={"rate": 3.0},
+            data=TIMES,
+        )
     with pytest.raises(ValueError, match="method"):
         least_squares(_exponential_residuals, {"amplitude": 1.0, "rate": 2.0}, data=TIMES, method="newton")

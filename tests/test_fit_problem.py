@@ -5,7 +5,6 @@ nested pytrees, and the implicit-function Jacobian of a linear model (exact in
 closed form) and of a nonlinear one (checked against refits).
 """
 
-
 import jax
 import jax.numpy as jnp
 import numpy as np

@@ -44,8 +44,15 @@ def test_linear_gaussian_posterior_equals_analytic():
     prior_mean, prior_sd = np.array([0.0, 1.0]), np.array([3.0, 2.0])
     mean, cov = _analytic(y, sigma, prior_mean, prior_sd)
     result = sample(
-        {"a": 0.5, "b": 1.0}, Trace(model=_line, data=y, sigma=sigma), ["a", "b"], positive=False,
-        priors={"a": Prior.normal(0.0, 3.0), "b": Prior.normal(1.0, 2.0)}, n_chains=4, n_warmup=300, n_draws=500, seed=1,
+        {"a": 0.5, "b": 1.0},
+        Trace(model=_line, data=y, sigma=sigma),
+        ["a", "b"],
+        positive=False,
+        priors={"a": Prior.normal(0.0, 3.0), "b": Prior.normal(1.0, 2.0)},
+        n_chains=4,
+        n_warmup=300,
+        n_draws=500,
+        seed=1,
     )
     for i, name in enumerate(("a", "b")):
         ess = result.ess_bulk[name]
@@ -67,9 +74,17 @@ def test_fitted_noise_scale_recovers_a_misstated_sigma():
     x = np.linspace(0.0, 1.0, 200)
     y = 1.0 + 2.0 * x + 0.5 * np.random.default_rng(3).standard_normal(x.size)
     result = sample(
-        {"a": 0.5, "b": 1.0}, Trace(model=lambda p: p["a"] + p["b"] * jnp.asarray(x), data=y, sigma=1.0, name="line"),
-        ["a", "b"], positive=False, lower={"a": -10.0, "b": -10.0}, upper={"a": 10.0, "b": 10.0},
-        noise="fitted", n_chains=2, n_warmup=300, n_draws=500, seed=2,
+        {"a": 0.5, "b": 1.0},
+        Trace(model=lambda p: p["a"] + p["b"] * jnp.asarray(x), data=y, sigma=1.0, name="line"),
+        ["a", "b"],
+        positive=False,
+        lower={"a": -10.0, "b": -10.0},
+        upper={"a": 10.0, "b": 10.0},
+        noise="fitted",
+        n_chains=2,
+        n_warmup=300,
+        n_draws=500,
+        seed=2,
     )
     lo, hi = result.interval95["noise_scale[line]"]
     assert lo < 0.5 < hi and hi - lo < 0.2
@@ -105,7 +120,9 @@ def test_two_basins_of_the_itr_series_pair(itr_sample):
     and a 95 % likelihood region spanning both."""
     truth, _ = itr_sample
     trace = _fr_trace(itr_sample, 60, 1e-3, seed=3)
-    result = sample(truth, trace, PAIR, starts=PAIR_STARTS, n_chains=4, n_warmup=150, n_draws=200, seed=0, max_tree_depth=6)
+    result = sample(
+        truth, trace, PAIR, starts=PAIR_STARTS, n_chains=4, n_warmup=150, n_draws=200, seed=0, max_tree_depth=6
+    )
     assert len(result.modes) == 2
     places = sorted(m.median["W/Al2O3"] / GW for m in result.modes)
     assert places[0] == pytest.approx(3.0, abs=0.6) and places[1] == pytest.approx(8.6, abs=0.6)
@@ -118,7 +135,9 @@ def test_two_basins_of_the_itr_series_pair(itr_sample):
     total = result.draws["W/Al2O3"] + result.draws["Al2O3/Ni"]
     assert np.std(total) < 0.1 * np.std(result.draws["W/Al2O3"])
 
-    prof = profile(truth, trace, PAIR, "W/Al2O3", np.linspace(2.0e-9, 10.0e-9, 33), starts={"Al2O3/Ni": [3 * GW, 7 * GW]})
+    prof = profile(
+        truth, trace, PAIR, "W/Al2O3", np.linspace(2.0e-9, 10.0e-9, 33), starts={"Al2O3/Ni": [3 * GW, 7 * GW]}
+    )
     minima = sorted(v / GW for v, dchi2 in prof.minima if dchi2 < 4)
     assert len(minima) == 2
     assert minima[0] == pytest.approx(3.0, abs=0.5) and minima[1] == pytest.approx(8.6, abs=0.5)
@@ -144,16 +163,22 @@ def test_nuisance_marginalisation_matches_linear_propagation_in_the_small_sigma_
     path = "stack.layers[0].thickness"
     widths = {}
     for sd in (0.5e-9, 3e-9):
-        result = sample(truth, trace, free, fixed_uncertainties={path: sd}, n_chains=2, n_warmup=200, n_draws=400, seed=3)
+        result = sample(
+            truth, trace, free, fixed_uncertainties={path: sd}, n_chains=2, n_warmup=200, n_draws=400, seed=3
+        )
         widths[sd] = result.sd
         if sd == 0.5e-9:
-            linear = fit_traces(truth, trace, free, fixed_uncertainties={path: sd}, absolute_sigma=True, warn_degenerate=False)
+            linear = fit_traces(
+                truth, trace, free, fixed_uncertainties={path: sd}, absolute_sigma=True, warn_degenerate=False
+            )
             for name in free:
                 assert result.sd[name] == pytest.approx(linear.standard_errors[name], rel=0.10)
                 assert result.sd[name] > 3 * linear.statistical_errors[name]
             assert result.sd[path] == pytest.approx(sd, rel=0.15)  # the data do not constrain the thickness
         else:
-            linear = fit_traces(truth, trace, free, fixed_uncertainties={path: sd}, absolute_sigma=True, warn_degenerate=False)
+            linear = fit_traces(
+                truth, trace, free, fixed_uncertainties={path: sd}, absolute_sigma=True, warn_degenerate=False
+            )
             for name in free:
                 assert 2 * widths[0.5e-9][name] < result.sd[name] < linear.standard_errors[name]
             assert result.sd[path] < 0.9 * sd
@@ -166,8 +191,9 @@ FILM = reflectance.DrudeThinFilm(film_thickness=18.2e-9)
 
 def _ttm_params(coupling, delay):
     gold = dataclasses.replace(materials.GOLD, coupling_constant=coupling)
-    source = sources.PulseSource(incident_fluence=0.0112, pulse_duration=140e-15, thermalisation_delay=delay,
-                                 penetration_depth=15.3e-9)
+    source = sources.PulseSource(
+        incident_fluence=0.0112, pulse_duration=140e-15, thermalisation_delay=delay, penetration_depth=15.3e-9
+    )
     return ttm.single_layer(gold, 18.2e-9, source=source, initial_temperature=288.15)
 
 
@@ -175,8 +201,9 @@ class _TtmDrude:
     """Delta R / R of Au 18.2 nm through the two-temperature model (a generic trace model)."""
 
     config = ttm.Config(cells_per_layer=(6,), variant="A", coefficients="midpoint")
-    edges = ttm.time_grid(-0.6e-12, TTM_TIMES[-1], 25e-15, fine_until=0.5e-12, growth=1.15, max_step=100e-15,
-                          output_times=TTM_TIMES)
+    edges = ttm.time_grid(
+        -0.6e-12, TTM_TIMES[-1], 25e-15, fine_until=0.5e-12, growth=1.15, max_step=100e-15, output_times=TTM_TIMES
+    )
 
     def __call__(self, params):
         solution = ttm.simulate(params, self.config, self.edges, output_times=TTM_TIMES, positions=[0.0])
@@ -194,8 +221,15 @@ def test_sample_is_model_agnostic_ttm_coupling_and_delay():
     data = clean + sigma * np.random.default_rng(5).standard_normal(clean.size)
     free = {"G": "layers[0].material.coupling_constant", "t_h": "source.thermalisation_delay"}
     start = _ttm_params(1.5e16, 200e-15)
-    result = sample(start, Trace(model=model, data=data, sigma=sigma, name="Au"), free, n_chains=2, n_warmup=100,
-                    n_draws=150, seed=4)
+    result = sample(
+        start,
+        Trace(model=model, data=data, sigma=sigma, name="Au"),
+        free,
+        n_chains=2,
+        n_warmup=100,
+        n_draws=150,
+        seed=4,
+    )
     for name, true in (("G", 2.0e16), ("t_h", 250e-15)):
         lo, hi = result.interval95[name]
         assert lo < true < hi

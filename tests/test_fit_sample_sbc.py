@@ -37,8 +37,16 @@ def run_sbc(n_sets, seed=0, n_bins=4):
             params = set_path(params, path, x[k])
         data = np.asarray(model(params)) + NOISE * rng.standard_normal(delays.size)
         result = sample(
-            truth, Trace(model=model, data=data, sigma=NOISE), FREE, lower=LOWER, upper=UPPER,
-            initial={"W/Al2O3": 4.2e-9, "quartz k": 1.37}, n_chains=2, n_warmup=100, n_draws=100, seed=i,
+            truth,
+            Trace(model=model, data=data, sigma=NOISE),
+            FREE,
+            lower=LOWER,
+            upper=UPPER,
+            initial={"W/Al2O3": 4.2e-9, "quartz k": 1.37},
+            n_chains=2,
+            n_warmup=100,
+            n_draws=100,
+            seed=i,
             max_tree_depth=6,
         )
         for k in FREE:

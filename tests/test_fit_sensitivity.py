@@ -16,7 +16,11 @@ def _decay(params):
 def test_closed_form_sensitivities():
     """f = A exp(-k t) + c: S_A = A e^{-kt}/f, S_k = -k t A e^{-kt}/f, S_c = c/f; scaling (A, c) together sums them."""
     params = {"amplitude": 2.0, "rate": 0.7, "offset": 0.3}
-    s = log_sensitivity(_decay, params, {"A": "['amplitude']", "k": "['rate']", "c": "['offset']", "A+c": ["['amplitude']", "['offset']"]})
+    s = log_sensitivity(
+        _decay,
+        params,
+        {"A": "['amplitude']", "k": "['rate']", "c": "['offset']", "A+c": ["['amplitude']", "['offset']"]},
+    )
     t = np.asarray(TIMES)
     e = 2.0 * np.exp(-0.7 * t)
     f = e + 0.3
@@ -31,7 +35,9 @@ def test_finite_difference_converges_to_ad_at_second_order():
     params = {"amplitude": 2.0, "rate": 0.7, "offset": 0.3}
     ad = log_sensitivity(_decay, params, ["['rate']"])["['rate']"]
     errors = [
-        np.max(np.abs(log_sensitivity_finite_difference(_decay, params, ["['rate']"], relative_step=h)["['rate']"] - ad))
+        np.max(
+            np.abs(log_sensitivity_finite_difference(_decay, params, ["['rate']"], relative_step=h)["['rate']"] - ad)
+        )
         for h in (0.02, 0.01)
     ]
     assert 3.5 < errors[0] / errors[1] < 4.5

@@ -50,7 +50,9 @@ def test_model_matches_tdtr_api_and_reciprocity(sample):
     assert ratio_model == TdtrModel(setups["FR"], DELAYS, "ratio", resistance_names=FR_INTERFACES)
     scaled = dict(truth, amplitude=2.5)
     for observable, expected in (
-        ("v_in", 2.5 * np.real(z)), ("v_out", 2.5 * np.imag(z)), ("amplitude", 2.5 * np.abs(z)),
+        ("v_in", 2.5 * np.real(z)),
+        ("v_out", 2.5 * np.imag(z)),
+        ("amplitude", 2.5 * np.abs(z)),
         ("v_in_normalised", np.real(z) / np.real(z)[0]),
     ):
         model = TdtrModel(setups["FR"], DELAYS, observable, resistance_names=FR_INTERFACES, amplitude_path="amplitude")

@@ -103,7 +103,9 @@ def test_sound_speed_table_against_elastic_constants():
         v111 = math.sqrt((c11 + 2 * c12 + 4 * c44) * 1e9 / (3 * rho))
         assert abs(v111 / speeds[name].value - 1) <= 1.1 * speeds[name].relative_uncertainty + 0.002, name
         assert speeds[name].source
-    assert speeds["Pt"].value == pytest.approx(math.sqrt((346.7 + 2 * 250.7 + 4 * 76.5) * 1e9 / (3 * 21450.0)), rel=2e-3)
+    assert speeds["Pt"].value == pytest.approx(
+        math.sqrt((346.7 + 2 * 250.7 + 4 * 76.5) * 1e9 / (3 * 21450.0)), rel=2e-3
+    )
     assert speeds["W"].value == pytest.approx(math.sqrt(522e9 / 19300.0), rel=0.01)
     assert speeds["Al"].value == 6420.0 and speeds["Au"].value == 3240.0
 
@@ -120,7 +122,9 @@ def test_echo_model_plugs_into_fit_machinery():
 
     jac = jax.jacfwd(f)(T_ECHO)
     h = 1e-3 * PS
-    np.testing.assert_allclose(jac, (f(T_ECHO + h) - f(T_ECHO - h)) / (2 * h), rtol=1e-5, atol=1e-6 * np.max(np.abs(jac)))
+    np.testing.assert_allclose(
+        jac, (f(T_ECHO + h) - f(T_ECHO - h)) / (2 * h), rtol=1e-5, atol=1e-6 * np.max(np.abs(jac))
+    )
     s = jt.fit.log_sensitivity(model, params, {"t": "echo_time"})["t"]
     assert abs(window[np.argmax(np.abs(s))] - T_ECHO) < 2 * params.width
 

@@ -44,7 +44,9 @@ def test_erfc_model_equals_2d_integration_of_the_gaussian(covers):
     brute = np.array([_brute_force_transmitted(TRUTH, s, covers) for s in knives])
     np.testing.assert_allclose(model, brute, rtol=1e-6)
     far = -1e-3 if covers == "below" else 1e-3
-    assert float(lab.knife_edge_power(TRUTH, far, lab.KnifeEdgeConfig(covers))) == pytest.approx(TRUTH.power + TRUTH.offset, rel=1e-12)
+    assert float(lab.knife_edge_power(TRUTH, far, lab.KnifeEdgeConfig(covers))) == pytest.approx(
+        TRUTH.power + TRUTH.offset, rel=1e-12
+    )
 
 
 def test_fwhm_conversion_is_the_half_maximum_of_the_intensity():
@@ -80,7 +82,10 @@ def test_radius_recovered_within_reported_sigma_over_seeds(clean_scan, monkeypat
     rng = np.random.default_rng(11)
     fits = [lab.fit_knife_edge(POSITIONS, clean_scan + NOISE * rng.standard_normal(POSITIONS.size), sigma=NOISE)]
     n_traced = len(traced)
-    fits += [lab.fit_knife_edge(POSITIONS, clean_scan + NOISE * rng.standard_normal(POSITIONS.size), sigma=NOISE) for _ in range(47)]
+    fits += [
+        lab.fit_knife_edge(POSITIONS, clean_scan + NOISE * rng.standard_normal(POSITIONS.size), sigma=NOISE)
+        for _ in range(47)
+    ]
     assert len(traced) == n_traced
     assert all(f.fit.converged for f in fits)
     for field, truth in (("radius", TRUTH.radius), ("center", TRUTH.center)):
@@ -89,7 +94,9 @@ def test_radius_recovered_within_reported_sigma_over_seeds(clean_scan, monkeypat
         assert np.sum(np.abs(values - truth) < 2 * errors) >= 41, field
         assert 0.7 < np.mean(errors) / np.std(values, ddof=1) < 1.3, field
     f = fits[0]
-    assert f.fwhm == pytest.approx(lab.fwhm_from_radius(f.radius)) and f.fwhm_error == pytest.approx(1.1774 * f.radius_error, rel=1e-4)
+    assert f.fwhm == pytest.approx(lab.fwhm_from_radius(f.radius)) and f.fwhm_error == pytest.approx(
+        1.1774 * f.radius_error, rel=1e-4
+    )
     assert f.radius_error < 0.02 * TRUTH.radius
 
 
@@ -114,14 +121,21 @@ def test_model_plugs_into_fit_and_sensitivity_machinery(clean_scan):
     model = lab.KnifeEdgeModel(POSITIONS, path="pump")
     params = {"pump": lab.KnifeEdgeParams(radius=15 * UM, center=0.0, power=1.2e-3, offset=0.0), "other": 1.0}
     trace = jt.fit.Trace(model=model, data=clean_scan, sigma=NOISE)
-    fit = jt.fit.fit_traces(params, [trace], {"w": "pump.radius", "x0": "pump.center", "P": "pump.power", "b": "pump.offset"},
-                            positive={"w": True, "x0": False, "P": True, "b": False}, absolute_sigma=True)
+    fit = jt.fit.fit_traces(
+        params,
+        [trace],
+        {"w": "pump.radius", "x0": "pump.center", "P": "pump.power", "b": "pump.offset"},
+        positive={"w": True, "x0": False, "P": True, "b": False},
+        absolute_sigma=True,
+    )
     assert fit.values["w"] == pytest.approx(TRUTH.radius, rel=1e-7)
     s = jt.fit.log_sensitivity(model, fit.params, {"w": "pump.radius"})["w"]
     assert s.shape == POSITIONS.shape and np.all(np.isfinite(s))
 
     def total(radius):
-        return jnp.sum(lab.knife_edge_power(lab.KnifeEdgeParams(radius, TRUTH.center, TRUTH.power, TRUTH.offset), POSITIONS) ** 2)
+        return jnp.sum(
+            lab.knife_edge_power(lab.KnifeEdgeParams(radius, TRUTH.center, TRUTH.power, TRUTH.offset), POSITIONS) ** 2
+        )
 
     h = 1e-3 * TRUTH.radius
     fd = (total(TRUTH.radius + h) - total(TRUTH.radius - h)) / (2 * h)

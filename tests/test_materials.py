@@ -17,8 +17,13 @@ def test_anisimov_rethfeld_gold_room_temperature():
     kappa = float(materials.GOLD.electron_conductivity(300.0, 300.0))
     assert kappa == pytest.approx(315.0, abs=1.0)
     theta = BOLTZMANN * 300.0 / (5.51 * ELECTRON_VOLT)
-    misprinted = 353 * (theta**2 + 0.16) ** 1.25 * (theta**2 + 0.44) * theta / (
-        (theta**2 + 0.092) ** 25.5 * (theta**2 + 0.16 * theta))
+    misprinted = (
+        353
+        * (theta**2 + 0.16) ** 1.25
+        * (theta**2 + 0.44)
+        * theta
+        / ((theta**2 + 0.092) ** 25.5 * (theta**2 + 0.16 * theta))
+    )
     assert misprinted > 1e20 * kappa
 
 
@@ -36,8 +41,10 @@ def test_anisimov_rethfeld_low_temperature_limit():
 
 def test_table1_relaxation_times_and_mean_free_paths():
     """tau = 3 kappa/(C v^2) reproduces the DUGKS paper's Table 1 (300 K and 25 K)."""
-    for metal, tau_e, tau_p, mfp_e in ((materials.GOLD_300K, 2.595e-14, 7.187e-13, 3.53e-8),
-                                       (materials.GOLD_25K, 9.322e-13, 2.946e-11, 1.268e-6)):
+    for metal, tau_e, tau_p, mfp_e in (
+        (materials.GOLD_300K, 2.595e-14, 7.187e-13, 3.53e-8),
+        (materials.GOLD_25K, 9.322e-13, 2.946e-11, 1.268e-6),
+    ):
         assert float(metal.electron_relaxation_time(300.0, 300.0)) == pytest.approx(tau_e, rel=2e-3)
         assert float(metal.phonon_relaxation_time(300.0, 300.0)) == pytest.approx(tau_p, rel=2e-3)
         assert float(metal.electron_speed * metal.electron_relaxation_time(1.0, 1.0)) == pytest.approx(mfp_e, rel=3e-3)
@@ -68,7 +75,7 @@ def test_platinum_table2_and_itr_table5_values():
     assert float(pt.electron_heat_capacity(300.0)) == pytest.approx(748.1 * 300)
     assert float(pt.electron_conductivity(600.0, 300.0)) == pytest.approx(2 * 65.8)
     assert materials.NICKEL.coupling_constant == 8.46e17 and materials.TUNGSTEN.coupling_constant == 2e17
-    assert float(materials.ALUMINA.phonon_conductivity(300., 300.)) == pytest.approx(2.21e6 * 4.4e-6)
+    assert float(materials.ALUMINA.phonon_conductivity(300.0, 300.0)) == pytest.approx(2.21e6 * 4.4e-6)
 
 
 def test_coefficients_are_leaves_and_vmappable():
@@ -80,11 +87,14 @@ def test_coefficients_are_leaves_and_vmappable():
     assert "anisimov_rethfeld" in str(treedef) and 2.6e16 in leaves
 
 
-@pytest.mark.parametrize("field,value,match", [
-    ("sommerfeld_coefficient", -71.0, "sommerfeld"),
-    ("coupling_constant", float("nan"), "NaN"),
-    ("electron_conductivity_model", "wiedemann", "unknown"),
-])
+@pytest.mark.parametrize(
+    "field,value,match",
+    [
+        ("sommerfeld_coefficient", -71.0, "sommerfeld"),
+        ("coupling_constant", float("nan"), "NaN"),
+        ("electron_conductivity_model", "wiedemann", "unknown"),
+    ],
+)
 def test_validation_rejects_bad_coefficients(field, value, match):
     """Negative gamma, NaN G or an unknown model raise errors naming the field."""
     bad = dataclasses.replace(materials.GOLD, **{field: value})

@@ -42,8 +42,9 @@ free = ["W/quartz"]
 
 def _synthetic(tmp_path, quartz_conductivity=1.3736):
     """A W/quartz FR phase trace (R = 3 m^2K/GW, 1e-4 rad noise) written as w.csv."""
-    stack = tdtr.Stack(layers=[tdtr.Layer(104e-9, 2.55e6, 158.1), tdtr.Layer(np.inf, 1.66e6, quartz_conductivity)],
-                       resistances=[3e-9])
+    stack = tdtr.Stack(
+        layers=[tdtr.Layer(104e-9, 2.55e6, 158.1), tdtr.Layer(np.inf, 1.66e6, quartz_conductivity)], resistances=[3e-9]
+    )
     setup = tdtr.Setup(modulation_frequency=200e3, repetition_rate=20e6, one_dimensional=True)
     delays = np.geomspace(20e-12, 40e-9, 120)
     phase = np.asarray(tdtr.phase(tdtr.signal(stack, setup, jnp.asarray(delays))))

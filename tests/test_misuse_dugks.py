@@ -17,11 +17,14 @@ def _film(thickness=100e-9, **kwargs):
     return dugks.Params(layers=(dugks.Layer(materials.GOLD, thickness),), **kwargs)
 
 
-@pytest.mark.parametrize("thickness,words", [
-    (-50e-9, ["layers[0].thickness", "> 0", "m"]),
-    (float("nan"), ["layers[0].thickness", "NaN", "m"]),
-    (80.0, ["layers[0].thickness", "nanometres", "m"]),
-])
+@pytest.mark.parametrize(
+    "thickness,words",
+    [
+        (-50e-9, ["layers[0].thickness", "> 0", "m"]),
+        (float("nan"), ["layers[0].thickness", "NaN", "m"]),
+        (80.0, ["layers[0].thickness", "nanometres", "m"]),
+    ],
+)
 def test_bad_thickness(thickness, words):
     """Negative, NaN and nm-as-m thicknesses are refused naming the field and metres."""
     with pytest.raises(ValueError) as info:
@@ -82,6 +85,7 @@ def test_bad_output_times():
 def test_traced_thickness_needs_max_time_step():
     """Differentiating in a thickness without config.max_time_step asks for it (with its unit);
     with it, the derivative is finite."""
+
     def front(thickness):
         return dugks.simulate(_film(thickness), CONFIG, TIMES).front_electron_temperature
 

@@ -57,13 +57,16 @@ def test_iteration_cap_is_not_convergence():
 def test_parameter_at_bound_is_flagged():
     """Truth rate 0.7 outside the interval (1, 3): the fit pins the rate at 1 and says so by name."""
     with pytest.warns(AtBoundWarning, match="'rate'"):
-        result = least_squares(_decay, {"amplitude": 1.0, "rate": 2.0}, data=DATA, lower={"rate": 1.0}, upper={"rate": 3.0})
+        result = least_squares(
+            _decay, {"amplitude": 1.0, "rate": 2.0}, data=DATA, lower={"rate": 1.0}, upper={"rate": 3.0}
+        )
     assert result.at_bound == ("rate",) and abs(result.values["rate"] - 1.0) < 1e-4
     # A positive parameter driven to zero is at its bound too.
     with pytest.warns(AtBoundWarning, match="'offset'"):
         pinned = least_squares(
             lambda f, d: (d - f["amplitude"] * jnp.exp(-f["rate"] * TIMES) + f["offset"]) / SIGMA,
-            {"amplitude": 1.0, "rate": 2.0, "offset": 0.1}, data=DATA + 0.5,
+            {"amplitude": 1.0, "rate": 2.0, "offset": 0.1},
+            data=DATA + 0.5,
         )
     assert "offset" in pinned.at_bound
 
@@ -71,8 +74,9 @@ def test_parameter_at_bound_is_flagged():
 def test_parameter_the_data_cannot_see_is_flagged():
     """A parameter with zero sensitivity gets UnconstrainedParameterWarning naming it (not just a huge sd)."""
     with pytest.warns(UnconstrainedParameterWarning, match="'ghost'"):
-        result = least_squares(lambda f, d: _decay(f, d) + 0.0 * f["ghost"], {"amplitude": 1.0, "rate": 2.0, "ghost": 3.0},
-                               data=DATA)
+        result = least_squares(
+            lambda f, d: _decay(f, d) + 0.0 * f["ghost"], {"amplitude": 1.0, "rate": 2.0, "ghost": 3.0}, data=DATA
+        )
     assert result.unconstrained == ("ghost",) and result.converged
 
 
@@ -83,7 +87,9 @@ def test_batched_fits_carry_the_same_flags():
     assert list(batch.poor_fit) == [False, True]
     assert batch.unconstrained.shape == (2, 2) and batch.unconstrained[1, 1] and not batch.unconstrained[0].any()
     assert batch[1].poor_fit and "rate" in batch[1].unconstrained
-    bounded = least_squares_batched(_decay, {"amplitude": 1.0, "rate": 2.0}, data, lower={"rate": 1.0}, upper={"rate": 3.0})
+    bounded = least_squares_batched(
+        _decay, {"amplitude": 1.0, "rate": 2.0}, data, lower={"rate": 1.0}, upper={"rate": 3.0}
+    )
     assert bounded.at_bound[:, 1].all()
 
 

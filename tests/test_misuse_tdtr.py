@@ -24,11 +24,15 @@ def test_float32_signal_is_finite_not_nan():
     finite and its ratio equals the float64 one to 5e-5 (worker process, x64 off there)."""
     worker = Float32Worker()
     try:
-        answer = worker(entry="signal", layers=[[l.thickness, l.heat_capacity, l.conductivity] for l in ITR_LAYERS],
-                        resistances=[4.2e-9, 6.9e-9, 1e-9],
-                        setup=dict(modulation_frequency=200e3, repetition_rate=20e6, heat_at="front", probe_at="rear",
-                                   one_dimensional=True),
-                        points=DELAYS.tolist())
+        answer = worker(
+            entry="signal",
+            layers=[[l.thickness, l.heat_capacity, l.conductivity] for l in ITR_LAYERS],
+            resistances=[4.2e-9, 6.9e-9, 1e-9],
+            setup=dict(
+                modulation_frequency=200e3, repetition_rate=20e6, heat_at="front", probe_at="rear", one_dimensional=True
+            ),
+            points=DELAYS.tolist(),
+        )
     finally:
         worker.close()
     assert answer["dtype"] == "complex64" and np.all(np.isfinite(answer["value"]))
@@ -43,12 +47,24 @@ BATCH_SHAPE = dict(heat_capacity=[[2.5e6, 1.6e6]] * 3, conductivity=[[158.0, 1.4
 @pytest.mark.parametrize(
     "thickness, conductivity, resistances, match",
     [
-        ([[1e-7, np.inf]] * 3, [[158.0, 1.4], [-5.0, 1.4], [158.0, 1.4]], [[4e-9]] * 3,
-         r"batch member 1: layers\[0\]\.conductivity must be > 0 \(in W m\^-1 K\^-1\)"),
-        ([[1e-7, np.inf], [1e-7, np.inf], [80.0, np.inf]], [[158.0, 1.4]] * 3, [[4e-9]] * 3,
-         r"batch member 2: layers\[0\]\.thickness = 80.0 m .*metres"),
-        ([[1e-7, np.inf]] * 3, [[158.0, 1.4]] * 3, [[4e-9], [4.2], [4e-9]],
-         r"batch member 1: resistances\[0\] = 4.2 m\^2 K W\^-1 .*GW"),
+        (
+            [[1e-7, np.inf]] * 3,
+            [[158.0, 1.4], [-5.0, 1.4], [158.0, 1.4]],
+            [[4e-9]] * 3,
+            r"batch member 1: layers\[0\]\.conductivity must be > 0 \(in W m\^-1 K\^-1\)",
+        ),
+        (
+            [[1e-7, np.inf], [1e-7, np.inf], [80.0, np.inf]],
+            [[158.0, 1.4]] * 3,
+            [[4e-9]] * 3,
+            r"batch member 2: layers\[0\]\.thickness = 80.0 m .*metres",
+        ),
+        (
+            [[1e-7, np.inf]] * 3,
+            [[158.0, 1.4]] * 3,
+            [[4e-9], [4.2], [4e-9]],
+            r"batch member 1: resistances\[0\] = 4.2 m\^2 K W\^-1 .*GW",
+        ),
     ],
 )
 def test_from_arrays_validates_every_member(thickness, conductivity, resistances, match):
@@ -61,13 +77,18 @@ def test_from_arrays_validates_every_member(thickness, conductivity, resistances
 def test_from_arrays_refuses_missing_resistances():
     """Too few resistances used to repeat the last one silently (clamped indexing); now the
     shape is checked and the message names `resistances`, the count needed and the unit."""
-    with pytest.raises(ValueError, match=r"resistances has shape \(2, 1\); 3 layers need n_layers - 1 = 2 .*m\^2 K W\^-1"):
-        jt.tdtr.Stack.from_arrays([[1e-7, 1e-8, np.inf]] * 2, [[2e6, 2e6, 2e6]] * 2, [[100.0, 10.0, 1.0]] * 2, [[1e-9]] * 2)
+    with pytest.raises(
+        ValueError, match=r"resistances has shape \(2, 1\); 3 layers need n_layers - 1 = 2 .*m\^2 K W\^-1"
+    ):
+        jt.tdtr.Stack.from_arrays(
+            [[1e-7, 1e-8, np.inf]] * 2, [[2e6, 2e6, 2e6]] * 2, [[100.0, 10.0, 1.0]] * 2, [[1e-9]] * 2
+        )
     with pytest.raises(ValueError, match=r"heat_capacity has shape \(1,\) but thickness has \(2,\)"):
         jt.tdtr.Stack.from_arrays([1e-7, np.inf], [2e6], [100.0, 1.0], [1e-9])
     # a valid batch still maps exactly like the members one by one
-    batch = jt.tdtr.Stack.from_arrays([[104e-9, np.inf], [90e-9, np.inf]], [[2.55e6, 1.6e6]] * 2,
-                                      [[158.1, 1.4]] * 2, [[4.2e-9], [6e-9]])
+    batch = jt.tdtr.Stack.from_arrays(
+        [[104e-9, np.inf], [90e-9, np.inf]], [[2.55e6, 1.6e6]] * 2, [[158.1, 1.4]] * 2, [[4.2e-9], [6e-9]]
+    )
     assert batch.layers[0].thickness.shape == (2,)
 
 
@@ -128,8 +149,11 @@ def test_delays_outside_one_period_are_refused_unless_wrapping_is_asked():
     wrapped = np.asarray(jt.tdtr.signal(ITR, FR_1D, DELAYS + 3 * period, wrap_delays=True))
     np.testing.assert_allclose(wrapped, np.asarray(jt.tdtr.signal(ITR, FR_1D, DELAYS)), rtol=1e-9)
     # negative delays down to -T are the end of the previous period: accepted without opt-in
-    np.testing.assert_allclose(np.asarray(jt.tdtr.signal(ITR, FR_1D, DELAYS - period)),
-                               np.asarray(jt.tdtr.signal(ITR, FR_1D, DELAYS)), rtol=1e-9)
+    np.testing.assert_allclose(
+        np.asarray(jt.tdtr.signal(ITR, FR_1D, DELAYS - period)),
+        np.asarray(jt.tdtr.signal(ITR, FR_1D, DELAYS)),
+        rtol=1e-9,
+    )
 
 
 # ------------------------------------------------------------- class 8: odd call shapes
@@ -139,10 +163,13 @@ def test_fdtr_signal_accepts_a_plain_list():
     as_list = np.asarray(jt.tdtr.fdtr_signal(ITR, FR, [1e6, 2e6], delay=1e-10))
     as_array = np.asarray(jt.tdtr.fdtr_signal(ITR, FR, np.array([1e6, 2e6]), delay=1e-10))
     np.testing.assert_array_equal(as_list, as_array)
-    np.testing.assert_array_equal(np.asarray(jt.tdtr.fdtr_signal(ITR, FR, [1e6, 2e6])),
-                                  np.asarray(jt.tdtr.response(ITR, FR, np.array([1e6, 2e6]))))
-    np.testing.assert_array_equal(np.asarray(jt.tdtr.signal(ITR, FR, [1e-10, 1e-9])),
-                                  np.asarray(jt.tdtr.signal(ITR, FR, DELAYS)))
+    np.testing.assert_array_equal(
+        np.asarray(jt.tdtr.fdtr_signal(ITR, FR, [1e6, 2e6])),
+        np.asarray(jt.tdtr.response(ITR, FR, np.array([1e6, 2e6]))),
+    )
+    np.testing.assert_array_equal(
+        np.asarray(jt.tdtr.signal(ITR, FR, [1e-10, 1e-9])), np.asarray(jt.tdtr.signal(ITR, FR, DELAYS))
+    )
     with pytest.raises(ValueError, match=r"delay must be one pump-probe delay in s"):
         jt.tdtr.fdtr_signal(ITR, FR, [1e6], delay=[1e-10, 2e-10])
 
@@ -172,8 +199,11 @@ def test_single_stack_entries_refuse_a_batch():
     """A batched Stack handed to `signal`/`response`/`fdtr_signal` raised a raw broadcasting error;
     now a ValueError says it is a batch and how to map over it."""
     batch = jt.tdtr.stack_batch([ITR, ITR])
-    for call in (lambda: jt.tdtr.signal(batch, FR, DELAYS), lambda: jt.tdtr.response(batch, FR, [1e6]),
-                 lambda: jt.tdtr.fdtr_signal(batch, FR, [1e6], delay=1e-10)):
+    for call in (
+        lambda: jt.tdtr.signal(batch, FR, DELAYS),
+        lambda: jt.tdtr.response(batch, FR, [1e6]),
+        lambda: jt.tdtr.fdtr_signal(batch, FR, [1e6], delay=1e-10),
+    ):
         with pytest.raises(ValueError, match=r"stack is a batch .*jax.vmap"):
             call()
 
@@ -199,15 +229,37 @@ def test_functional_updates_name_the_index_and_field():
         (lambda: jt.tdtr.simulate(ITR, None, DELAYS), TypeError, r"setup must be a jaxtherm.tdtr.Setup"),
         (lambda: jt.tdtr.response(ITR, FR, [np.inf]), ValueError, r"frequencies must be finite.*Hz"),
         (lambda: jt.tdtr.response(ITR, "FR", [1e6]), TypeError, r"setup must be a jaxtherm.tdtr.Setup"),
-        (lambda: jt.tdtr.fdtr_signal(ITR, FR, [0.0, 1e6], delay=1e-10), ValueError, r"modulation_frequencies must be > 0 \(in Hz\)"),
-        (lambda: jt.tdtr.fdtr_signal(ITR, FR, [15e6], delay=1e-10), ValueError, r"modulation_frequencies must be < .*Hz"),
-        (lambda: jt.tdtr.signal(jt.tdtr.Stack([L("80nm", 2e6, 100.0), L(np.inf, 2e6, 1.0)], [1e-9]), FR, DELAYS),
-         TypeError, r"layers\[0\]\.thickness must be a real number .* in m"),
-        (lambda: jt.tdtr.signal(jt.tdtr.Stack([L(80e-9, 2e6, "100.0"), L(np.inf, 2e6, 1.0)], [1e-9]), FR, DELAYS),
-         TypeError, r"layers\[0\]\.conductivity must be a real number .* W m\^-1 K\^-1, got text"),
+        (
+            lambda: jt.tdtr.fdtr_signal(ITR, FR, [0.0, 1e6], delay=1e-10),
+            ValueError,
+            r"modulation_frequencies must be > 0 \(in Hz\)",
+        ),
+        (
+            lambda: jt.tdtr.fdtr_signal(ITR, FR, [15e6], delay=1e-10),
+            ValueError,
+            r"modulation_frequencies must be < .*Hz",
+        ),
+        (
+            lambda: jt.tdtr.signal(jt.tdtr.Stack([L("80nm", 2e6, 100.0), L(np.inf, 2e6, 1.0)], [1e-9]), FR, DELAYS),
+            TypeError,
+            r"layers\[0\]\.thickness must be a real number .* in m",
+        ),
+        (
+            lambda: jt.tdtr.signal(jt.tdtr.Stack([L(80e-9, 2e6, "100.0"), L(np.inf, 2e6, 1.0)], [1e-9]), FR, DELAYS),
+            TypeError,
+            r"layers\[0\]\.conductivity must be a real number .* W m\^-1 K\^-1, got text",
+        ),
         (lambda: jt.tdtr.signal(ITR, FR, ["1e-10"]), TypeError, r"delays must be a real number .* in s, got text"),
-        (lambda: jt.tdtr.Setup(2e5, 20e6, one_dimensional=True, n_hankel=3.5), TypeError, r"n_hankel must be an integer"),
-        (lambda: jt.tdtr.Setup("abc", 20e6, one_dimensional=True), TypeError, r"modulation_frequency must be a real number .* Hz"),
+        (
+            lambda: jt.tdtr.Setup(2e5, 20e6, one_dimensional=True, n_hankel=3.5),
+            TypeError,
+            r"n_hankel must be an integer",
+        ),
+        (
+            lambda: jt.tdtr.Setup("abc", 20e6, one_dimensional=True),
+            TypeError,
+            r"modulation_frequency must be a real number .* Hz",
+        ),
     ],
 )
 def test_public_entries_name_the_parameter(call, error, match):

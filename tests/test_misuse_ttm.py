@@ -20,11 +20,14 @@ def _film(thickness=100e-9, **kwargs):
     return ttm.single_layer(materials.GOLD, thickness, **kwargs)
 
 
-@pytest.mark.parametrize("thickness,words", [
-    (-50e-9, ["layers[0].thickness", "> 0", "m"]),
-    (float("nan"), ["layers[0].thickness", "NaN", "m"]),
-    (80.0, ["layers[0].thickness", "nanometres", "m"]),
-])
+@pytest.mark.parametrize(
+    "thickness,words",
+    [
+        (-50e-9, ["layers[0].thickness", "> 0", "m"]),
+        (float("nan"), ["layers[0].thickness", "NaN", "m"]),
+        (80.0, ["layers[0].thickness", "nanometres", "m"]),
+    ],
+)
 def test_bad_thickness(thickness, words):
     """Negative, NaN and nm-as-m thicknesses are refused naming the field and metres."""
     with pytest.raises(ValueError) as info:
@@ -131,12 +134,14 @@ def test_validate_batch_names_the_member():
     """A batch (leading axis) with one negative thickness names the member index and the field."""
     params = _film()
     batch = jax.tree_util.tree_map(lambda leaf: np.stack([leaf, leaf, leaf]), params)
-    batch = dataclasses.replace(batch, layers=(dataclasses.replace(batch.layers[0],
-                                                                   thickness=np.array([80e-9, -1e-9, 90e-9])),))
+    batch = dataclasses.replace(
+        batch, layers=(dataclasses.replace(batch.layers[0], thickness=np.array([80e-9, -1e-9, 90e-9])),)
+    )
     with pytest.raises(ValueError, match=r"batch member 1: layers\[0\].thickness must be > 0 \(in m\)"):
         batch.validate_batch()
-    good = dataclasses.replace(batch, layers=(dataclasses.replace(batch.layers[0],
-                                                                  thickness=np.array([80e-9, 85e-9, 90e-9])),))
+    good = dataclasses.replace(
+        batch, layers=(dataclasses.replace(batch.layers[0], thickness=np.array([80e-9, 85e-9, 90e-9])),)
+    )
     good.validate_batch()
     hot = dataclasses.replace(good, wall_temperatures=np.array([300.0, 300.0, np.nan]))
     with pytest.raises(ValueError, match="batch member 2: wall_temperatures contains NaN.*K"):

@@ -26,8 +26,13 @@ def _terminal():
 
 
 def _pulse(thickness):
-    return sources.PulseSource(incident_fluence=0.5, pulse_duration=100e-15, penetration_depth=15e-9,
-                               film_thickness=thickness, normalisation="energy")
+    return sources.PulseSource(
+        incident_fluence=0.5,
+        pulse_duration=100e-15,
+        penetration_depth=15e-9,
+        film_thickness=thickness,
+        normalisation="energy",
+    )
 
 
 def test_ttm_progress_bar_reaches_the_end_and_changes_nothing():

@@ -18,8 +18,14 @@ STEPS = [PULSE / 100, PULSE / 7.3, PULSE, 10.4 * PULSE, 100 * PULSE]
 
 
 def _pulse(film_thickness):
-    return sources.PulseSource(incident_fluence=0.02, reflectivity=0.5, pulse_duration=PULSE,
-                               penetration_depth=15.3e-9, film_thickness=film_thickness, normalisation="energy")
+    return sources.PulseSource(
+        incident_fluence=0.02,
+        reflectivity=0.5,
+        pulse_duration=PULSE,
+        penetration_depth=15.3e-9,
+        film_thickness=film_thickness,
+        normalisation="energy",
+    )
 
 
 def _times(dt, reach=1.5e-12):
@@ -34,8 +40,13 @@ def test_pulse_time_integral_is_exact():
     in the core and in the far tails, and the whole pulse integrates to 1 ("energy")."""
     source = _pulse(100e-9)
     for start, end in [(-50e-15, 10e-15), (0.2e-12, 0.25e-12), (-0.3e-12, -0.2e-12), (-1.0, 1.0)]:
-        exact, _ = quad(lambda t: float(source.temporal_profile(t)), start, end, points=[0.0], limit=400,
-                        epsabs=0, epsrel=1e-13) if end - start < 1e-9 else (1.0, 0.0)
+        exact, _ = (
+            quad(
+                lambda t: float(source.temporal_profile(t)), start, end, points=[0.0], limit=400, epsabs=0, epsrel=1e-13
+            )
+            if end - start < 1e-9
+            else (1.0, 0.0)
+        )
         assert float(source.temporal_integral(start, end)) == pytest.approx(exact, rel=1e-9, abs=1e-300)
 
 

@@ -20,8 +20,14 @@ def _quadrature_energy(source, depth, t_span=3e-12, n_t=6001, n_x=4001):
 
 def test_energy_normalisation_deposits_absorbed_fluence():
     """normalisation='energy' deposits exactly P(1-R) in a film of finite thickness."""
-    src = sources.PulseSource(incident_fluence=10.0, reflectivity=0.93, pulse_duration=96e-15,
-                              penetration_depth=15.3e-9, film_thickness=100e-9, normalisation="energy")
+    src = sources.PulseSource(
+        incident_fluence=10.0,
+        reflectivity=0.93,
+        pulse_duration=96e-15,
+        penetration_depth=15.3e-9,
+        film_thickness=100e-9,
+        normalisation="energy",
+    )
     assert _quadrature_energy(src, 100e-9) == pytest.approx(0.7, rel=1e-5)
     assert float(src.total_energy()) == pytest.approx(0.7, rel=1e-12)
 
@@ -34,8 +40,15 @@ def test_paper_normalisation_of_eq48_overshoots_by_1064():
 
 def test_eq50_factor_094_restores_energy():
     """Eq. 50's 0.94 and 1/(1 - exp(-L/d)) deposit 0.94 x 1.0645 = 1.0006 P(1-R) in the film."""
-    src = sources.PulseSource(incident_fluence=17.6, reflectivity=0.97, pulse_duration=280e-15,
-                              penetration_depth=12.44e-9, ballistic_range=200e-9, film_thickness=1e-6, form="eq50")
+    src = sources.PulseSource(
+        incident_fluence=17.6,
+        reflectivity=0.97,
+        pulse_duration=280e-15,
+        penetration_depth=12.44e-9,
+        ballistic_range=200e-9,
+        film_thickness=1e-6,
+        form="eq50",
+    )
     assert _quadrature_energy(src, 1e-6, t_span=2e-12) / (17.6 * 0.03) == pytest.approx(1.00066, abs=2e-4)
 
 
@@ -52,10 +65,13 @@ def test_cell_average_is_exact_on_coarse_cells():
 
 def test_gradient_in_thermalisation_delay_matches_finite_difference():
     """d S / d t_h by AD equals a central finite difference (float64)."""
+
     def value(t_h):
-        src = sources.PulseSource(incident_fluence=0.0112, pulse_duration=140e-15, penetration_depth=15.3e-9,
-                                  thermalisation_delay=t_h)
+        src = sources.PulseSource(
+            incident_fluence=0.0112, pulse_duration=140e-15, penetration_depth=15.3e-9, thermalisation_delay=t_h
+        )
         return src.power_density(5e-9, 150e-15)
+
     t_h, h = 260e-15, 1e-19
     fd = (value(t_h + h) - value(t_h - h)) / (2 * h)
     assert float(jax.grad(value)(t_h)) == pytest.approx(float(fd), rel=1e-6)
@@ -71,12 +87,15 @@ def test_grating_cell_average():
     np.testing.assert_allclose(tp, 300.0)
 
 
-@pytest.mark.parametrize("kwargs,match", [
-    (dict(penetration_depth=15.3), "nanometres"),
-    (dict(reflectivity=1.2), "reflectivity"),
-    (dict(pulse_duration=96.0), "femtoseconds"),
-    (dict(normalisation="joules"), "normalisation"),
-])
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        (dict(penetration_depth=15.3), "nanometres"),
+        (dict(reflectivity=1.2), "reflectivity"),
+        (dict(pulse_duration=96.0), "femtoseconds"),
+        (dict(normalisation="joules"), "normalisation"),
+    ],
+)
 def test_bad_inputs_raise(kwargs, match):
     """Unit slips (nm for m, fs for s), R >= 1 and unknown options raise clear errors."""
     base = dict(incident_fluence=1.0, pulse_duration=96e-15, penetration_depth=15.3e-9)

@@ -176,8 +176,9 @@ def test_chunked_sweep_of_1e5_tdtr_curves_runs_in_bounded_memory():
     """10^5 full-period TDTR curves in chunks of 2048: peak memory grows by far less than the
     unchunked intermediates would need (~GB), and every member equals its direct evaluation."""
     env = dict(os.environ, JAX_PLATFORMS="cpu")
-    result = subprocess.run([sys.executable, "-c", CHUNKED_TDTR_SCRIPT], capture_output=True, text=True, env=env,
-                            timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-c", CHUNKED_TDTR_SCRIPT], capture_output=True, text=True, env=env, timeout=600
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["shape"] == [100_000, 3] and report["finite"]
@@ -222,8 +223,7 @@ def test_sweep_calls_validate_batch_of_parameter_objects():
     out = sw.sweep(lambda p: p["p"].rate * 2.0, good, devices=None, progress=False)
     np.testing.assert_allclose(out, [2.0, 4.0, 6.0])
     with pytest.raises(ValueError, match="batch member 1: rate"):
-        sw.sweep(lambda p: p["p"].rate * 2.0, {"p": Checked(np.array([1.0, -2.0, 3.0]))}, devices=None,
-                 progress=False)
+        sw.sweep(lambda p: p["p"].rate * 2.0, {"p": Checked(np.array([1.0, -2.0, 3.0]))}, devices=None, progress=False)
     assert len(calls) == 2
 
 
@@ -237,8 +237,7 @@ def test_sweep_over_a_tdtr_stack_batch_names_the_bad_member():
     import jaxtherm as jt
 
     layer = jt.tdtr.Layer
-    stack = jt.tdtr.Stack(layers=[layer(80e-9, 2.42e6, 180.0), layer(float("inf"), 1.66e6, 140.0)],
-                          resistances=[5e-9])
+    stack = jt.tdtr.Stack(layers=[layer(80e-9, 2.42e6, 180.0), layer(float("inf"), 1.66e6, 140.0)], resistances=[5e-9])
     batch = jt.tdtr.stack_batch([stack] * 4)
     # Edit the leaves directly (as a user building a batch by hand would), bypassing the constructor.
     leaves, treedef = jax.tree_util.tree_flatten(batch)
@@ -249,5 +248,9 @@ def test_sweep_over_a_tdtr_stack_batch_names_the_bad_member():
     batch = jax.tree_util.tree_unflatten(treedef, leaves)
     setup = jt.tdtr.Setup(modulation_frequency=1e6, repetition_rate=80e6, one_dimensional=True)
     with pytest.raises(ValueError, match=r"member 2"):
-        sw.sweep(lambda s: jt.tdtr.phase(jt.tdtr.signal(s, setup, np.array([1e-10, 1e-9]))), batch,
-                 devices=None, progress=False)
+        sw.sweep(
+            lambda s: jt.tdtr.phase(jt.tdtr.signal(s, setup, np.array([1e-10, 1e-9]))),
+            batch,
+            devices=None,
+            progress=False,
+        )

@@ -40,8 +40,10 @@ def model(params):
     """Phase of a 1-D TDTR curve of a metal film on a substrate (one parameter set)."""
     layer = jt.tdtr.Layer
     stack = jt.tdtr.Stack(
-        layers=[layer(thickness=80e-9, heat_capacity=2.42e6, conductivity=params["k_film"]),
-                layer(thickness=float("inf"), heat_capacity=1.64e6, conductivity=params["k_sub"])],
+        layers=[
+            layer(thickness=80e-9, heat_capacity=2.42e6, conductivity=params["k_film"]),
+            layer(thickness=float("inf"), heat_capacity=1.64e6, conductivity=params["k_sub"]),
+        ],
         resistances=[params["resistance"]],
     )
     setup = jt.tdtr.Setup(modulation_frequency=1e6, repetition_rate=80e6, one_dimensional=True)
@@ -52,8 +54,11 @@ def model(params):
 def batch():
     rng = np.random.default_rng(7)
     n = 11  # not a multiple of the 2 devices: the last chunk is padded
-    return {"k_film": rng.uniform(100.0, 200.0, n), "k_sub": rng.uniform(1.0, 150.0, n),
-            "resistance": rng.uniform(2e-9, 2e-8, n)}
+    return {
+        "k_film": rng.uniform(100.0, 200.0, n),
+        "k_sub": rng.uniform(1.0, 150.0, n),
+        "resistance": rng.uniform(2e-9, 2e-8, n),
+    }
 
 
 def _free_port() -> int:
@@ -74,8 +79,13 @@ def test_two_processes_equal_one_process(tmp_path):
     port = _free_port()
     outputs = [tmp_path / f"result{i}.npy" for i in range(2)]
     workers = [
-        subprocess.Popen([sys.executable, str(script), str(i), str(port), str(outputs[i])], env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        subprocess.Popen(
+            [sys.executable, str(script), str(i), str(port), str(outputs[i])],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         for i in range(2)
     ]
     logs = []

@@ -39,7 +39,9 @@ def test_film_behaves_as_half_space_when_thick():
     # the full lock-in chain stays finite too, probing the far (rear) side of the film
     # (13 penetration depths at 10 MHz between the planes: a legitimate extreme, warned about)
     with pytest.warns(jt.tdtr.PlausibilityWarning, match=r"layers\[0\].thickness.*penetration depth"):
-        z = jt.tdtr.signal(stack, jt.tdtr.Setup(10e6, 80e6, probe_at="rear", one_dimensional=True), np.array([1e-12, 1e-9]))
+        z = jt.tdtr.signal(
+            stack, jt.tdtr.Setup(10e6, 80e6, probe_at="rear", one_dimensional=True), np.array([1e-12, 1e-9])
+        )
     assert np.all(np.isfinite(np.asarray(z)))
     grads = jax.grad(lambda s: jt.tdtr.ratio(jt.tdtr.response(s, setup, f[1:])).sum())(stack)
     assert all(np.all(np.isfinite(g)) for g in jax.tree_util.tree_leaves(grads))

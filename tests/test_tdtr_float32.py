@@ -47,8 +47,11 @@ def _float64(entry, layers, resistances, setup, points, delay=None):
 CASES = {
     "ITR FR 26/12.5 um": (ITR_LAYERS, ITR_RESISTANCES, dict(ITR_SETUP, heat_at="front", probe_at="rear")),
     "ITR FF 26/12.5 um": (ITR_LAYERS, ITR_RESISTANCES, dict(ITR_SETUP, heat_at="front", probe_at="front")),
-    "ITR RF 1-D": (ITR_LAYERS, ITR_RESISTANCES, dict(modulation_frequency=200e3, repetition_rate=20e6,
-                                                      heat_at="rear", probe_at="front", one_dimensional=True)),
+    "ITR RF 1-D": (
+        ITR_LAYERS,
+        ITR_RESISTANCES,
+        dict(modulation_frequency=200e3, repetition_rate=20e6, heat_at="rear", probe_at="front", one_dimensional=True),
+    ),
     "Al/Si 80 MHz": (ALSI_LAYERS, [5e-9], ALSI_SETUP),
 }
 
@@ -77,13 +80,20 @@ def test_float32_response_and_fdtr_within_bound(float32):
     float64 to 1e-5 relative in float32 (a list of frequencies is accepted as well)."""
     setup = dict(ITR_SETUP, heat_at="front", probe_at="rear")
     frequencies = np.geomspace(1e2, 1e9, 15)
-    answer = float32(entry="response", layers=ITR_LAYERS, resistances=ITR_RESISTANCES, setup=setup,
-                     points=frequencies.tolist())
+    answer = float32(
+        entry="response", layers=ITR_LAYERS, resistances=ITR_RESISTANCES, setup=setup, points=frequencies.tolist()
+    )
     h64 = _float64("response", ITR_LAYERS, ITR_RESISTANCES, setup, frequencies)
     assert np.max(np.abs(answer["value"] - h64) / np.abs(h64)) < RESPONSE_BOUND
     modulation = np.geomspace(1e5, 9e6, 5)
-    answer = float32(entry="fdtr_signal", layers=ALSI_LAYERS, resistances=[5e-9], setup=ALSI_SETUP,
-                     points=modulation.tolist(), delay=1e-10)
+    answer = float32(
+        entry="fdtr_signal",
+        layers=ALSI_LAYERS,
+        resistances=[5e-9],
+        setup=ALSI_SETUP,
+        points=modulation.tolist(),
+        delay=1e-10,
+    )
     z64 = _float64("fdtr_signal", ALSI_LAYERS, [5e-9], ALSI_SETUP, modulation, delay=1e-10)
     assert np.max(np.abs(answer["value"] - z64) / np.abs(z64)) < RESPONSE_BOUND
 
@@ -123,8 +133,13 @@ def test_float32_sensitivities_match_float64(float32):
     delays = np.geomspace(1e-11, 45e-9, 5)
     for planes in (dict(heat_at="front", probe_at="rear"),):
         setup = dict(ITR_SETUP, **planes)
-        answer = float32(entry="resistance_sensitivity", layers=ITR_LAYERS, resistances=ITR_RESISTANCES, setup=setup,
-                         points=delays.tolist())
+        answer = float32(
+            entry="resistance_sensitivity",
+            layers=ITR_LAYERS,
+            resistances=ITR_RESISTANCES,
+            setup=setup,
+            points=delays.tolist(),
+        )
         assert "error" not in answer, answer
         j32 = np.asarray(answer["real"])
         j64 = np.asarray(resistance_sensitivity(_stack(ITR_LAYERS, ITR_RESISTANCES), jt.tdtr.Setup(**setup), delays))

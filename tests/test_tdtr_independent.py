@@ -147,7 +147,12 @@ def test_response_matches_finite_volume(one_dimensional):
         fv = [_fv_spot(f, heat_plane, one_dimensional) for f in FREQUENCIES]
         for probe_name, probe_plane in (("front", 0), ("rear", rear)):
             setup = jt.tdtr.Setup(
-                200e3, 20e6, PUMP_RADIUS, PROBE_RADIUS, heat_at=heat_name, probe_at=probe_name,
+                200e3,
+                20e6,
+                PUMP_RADIUS,
+                PROBE_RADIUS,
+                heat_at=heat_name,
+                probe_at=probe_name,
                 one_dimensional=one_dimensional,
             )
             model = np.asarray(jt.tdtr.response(stack, setup, FREQUENCIES))
@@ -169,8 +174,15 @@ def test_depth_profiles_match_finite_volume():
     absorbing over 15 nm at the front and reading the rear sheet equals heating the rear sheet and
     sensing over 15 nm at the front."""
     stack = _itr_stack()
-    setup = jt.tdtr.Setup(200e3, 20e6, heat_at="front", probe_at="front", one_dimensional=True,
-                          absorption_depth=15e-9, sensing_depth=10e-9)
+    setup = jt.tdtr.Setup(
+        200e3,
+        20e6,
+        heat_at="front",
+        probe_at="front",
+        one_dimensional=True,
+        absorption_depth=15e-9,
+        sensing_depth=10e-9,
+    )
     both = np.asarray(jt.tdtr.response(stack, setup, FREQUENCIES))
     fr = np.asarray(jt.tdtr.response(stack, setup.replace(probe_at="rear", sensing_depth=None), FREQUENCIES))
     for f, model_both, model_fr in zip(FREQUENCIES, both, fr):
@@ -179,8 +191,6 @@ def test_depth_profiles_match_finite_volume():
         assert abs(model_both / values[-1] - 1) < 1e-5, (f, model_both, values[-1])
         assert abs(model_fr / values[3] - 1) < 1e-5, (f, model_fr, values[3])
     rf = np.asarray(
-        jt.tdtr.response(
-            stack, setup.replace(heat_at="rear", absorption_depth=None, sensing_depth=15e-9), FREQUENCIES
-        )
+        jt.tdtr.response(stack, setup.replace(heat_at="rear", absorption_depth=None, sensing_depth=15e-9), FREQUENCIES)
     )
     np.testing.assert_allclose(rf, fr, rtol=1e-12)

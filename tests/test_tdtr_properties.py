@@ -110,6 +110,8 @@ SLIPS = {"thickness": lambda v: v * 1e9, "heat_capacity": lambda v: v / 1e6, "co
 
 def _break(field, kind, value):
     return SLIPS[field](value) if kind == "unit slip" else BAD_VALUES[kind](value)
+
+
 BAD_VALUES = {
     "negative": lambda v: -abs(v) if np.isfinite(v) else -1.0,
     "zero": lambda v: 0.0,
@@ -163,7 +165,11 @@ def test_invalid_layer_values_are_named(sample, data):
 
 
 @PROPERTY_SETTINGS
-@given(member=st.integers(0, 3), field=st.sampled_from(list(FIELDS)), kind=st.sampled_from(["negative", "nan", "unit slip"]))
+@given(
+    member=st.integers(0, 3),
+    field=st.sampled_from(list(FIELDS)),
+    kind=st.sampled_from(["negative", "nan", "unit slip"]),
+)
 def test_invalid_batch_member_is_named(member, field, kind):
     """`Stack.from_arrays` over 4 stacks with one broken member names that member and the field."""
     values = {

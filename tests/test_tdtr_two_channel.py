@@ -26,10 +26,12 @@ from jaxtherm.tdtr._two_channel_params import (
 )
 
 # ITR paper sample W/Al2O3/Ni/quartz (Table 5 metals, Table 1 alumina, Table 4 quartz).
-W_FIELDS = dict(electron_heat_capacity=1.12e5, phonon_heat_capacity=2.55e6, electron_conductivity=132.0,
-                phonon_conductivity=46.0)
-NI_FIELDS = dict(electron_heat_capacity=4.0e5, phonon_heat_capacity=3.98e6, electron_conductivity=67.8,
-                 phonon_conductivity=23.2)
+W_FIELDS = dict(
+    electron_heat_capacity=1.12e5, phonon_heat_capacity=2.55e6, electron_conductivity=132.0, phonon_conductivity=46.0
+)
+NI_FIELDS = dict(
+    electron_heat_capacity=4.0e5, phonon_heat_capacity=3.98e6, electron_conductivity=67.8, phonon_conductivity=23.2
+)
 ALUMINA = Layer(9.66e-9, 2.21e6, 2.21e6 * 4.4e-6)
 QUARTZ = Layer(float("inf"), 1.66e6, 1510.0**2 / 1.66e6)
 RESISTANCES = [4.2e-9, 6.9e-9, 1.0e-9]  # m^2 K/W: W/Al2O3, Al2O3/Ni, Ni/quartz
@@ -43,16 +45,26 @@ def _s(frequencies):
 
 
 def _itr_two_channel(coupling_w, coupling_ni, **fields):
-    layers = [TwoChannelLayer(104e-9, coupling_constant=coupling_w, **W_FIELDS, **fields), ALUMINA,
-              TwoChannelLayer(82e-9, coupling_constant=coupling_ni, **NI_FIELDS, **fields), QUARTZ]
+    layers = [
+        TwoChannelLayer(104e-9, coupling_constant=coupling_w, **W_FIELDS, **fields),
+        ALUMINA,
+        TwoChannelLayer(82e-9, coupling_constant=coupling_ni, **NI_FIELDS, **fields),
+        QUARTZ,
+    ]
     return two_channel_arrays(layers, RESISTANCES)
 
 
 def _itr_one_channel():
-    w = Layer(104e-9, W_FIELDS["electron_heat_capacity"] + W_FIELDS["phonon_heat_capacity"],
-              W_FIELDS["electron_conductivity"] + W_FIELDS["phonon_conductivity"])
-    ni = Layer(82e-9, NI_FIELDS["electron_heat_capacity"] + NI_FIELDS["phonon_heat_capacity"],
-               NI_FIELDS["electron_conductivity"] + NI_FIELDS["phonon_conductivity"])
+    w = Layer(
+        104e-9,
+        W_FIELDS["electron_heat_capacity"] + W_FIELDS["phonon_heat_capacity"],
+        W_FIELDS["electron_conductivity"] + W_FIELDS["phonon_conductivity"],
+    )
+    ni = Layer(
+        82e-9,
+        NI_FIELDS["electron_heat_capacity"] + NI_FIELDS["phonon_heat_capacity"],
+        NI_FIELDS["electron_conductivity"] + NI_FIELDS["phonon_conductivity"],
+    )
     return Stack([w, ALUMINA, ni, QUARTZ], RESISTANCES).arrays()
 
 
@@ -72,22 +84,30 @@ def test_strong_coupling_limit_is_the_one_channel_response():
         arrays = _itr_two_channel(coupling, coupling)
         errors[coupling] = max(
             _max_relative(two_channel_plane_response(arrays, K2, s, hp, pp), plane_response(one, K2, s, hp, pp))
-            for hp, pp in PLANES)
+            for hp, pp in PLANES
+        )
     print("G -> inf, max relative deviation:", errors)
     assert errors[1e29] <= 1e-6
     # G^-1/2 convergence while the physical deviation dominates round-off
     assert errors[1e23] / errors[1e25] == pytest.approx(10.0, rel=0.05)
 
 
-@pytest.mark.parametrize("heated, weights", [("electrons", (1.0, 0.0)), ("phonons", (0.0, 1.0)),
-                                              ("electrons", (0.0, 1.0))])
+@pytest.mark.parametrize(
+    "heated, weights", [("electrons", (1.0, 0.0)), ("phonons", (0.0, 1.0)), ("electrons", (0.0, 1.0))]
+)
 def test_zero_coupling_decouples_the_channels(heated, weights):
     """G = 0 and phonon-only interfaces: electrons heated at the surface stay in an isolated
     electron film (kappa_e, Ce, adiabatic faces) and never reach the phonons; phonons heated
     behave as the one-channel stack of the phonon properties."""
     fraction = 1.0 if heated == "electrons" else 0.0
-    layer = TwoChannelLayer(104e-9, coupling_constant=0.0, electron_heating_fraction=fraction,
-                            electron_probe_weight=weights[0], phonon_probe_weight=weights[1], **W_FIELDS)
+    layer = TwoChannelLayer(
+        104e-9,
+        coupling_constant=0.0,
+        electron_heating_fraction=fraction,
+        electron_probe_weight=weights[0],
+        phonon_probe_weight=weights[1],
+        **W_FIELDS,
+    )
     arrays = two_channel_arrays([layer, ALUMINA, QUARTZ], [4.2e-9, 1e-9])
     s = _s([1e5, 1e7, 1e9, 1e11])
     for heat_plane, probe_plane in [(0, 0), (0, 1), (1, 0), (1, 1)]:
@@ -99,8 +119,10 @@ def test_zero_coupling_decouples_the_channels(heated, weights):
             reference = plane_response(film.arrays(), K2, s, heat_plane, probe_plane)
             assert _max_relative(value, reference) < 1e-12
         else:
-            phonons = Stack([Layer(104e-9, W_FIELDS["phonon_heat_capacity"], W_FIELDS["phonon_conductivity"]),
-                             ALUMINA, QUARTZ], [4.2e-9, 1e-9])
+            phonons = Stack(
+                [Layer(104e-9, W_FIELDS["phonon_heat_capacity"], W_FIELDS["phonon_conductivity"]), ALUMINA, QUARTZ],
+                [4.2e-9, 1e-9],
+            )
             reference = plane_response(phonons.arrays(), K2, s, heat_plane, probe_plane)
             assert _max_relative(value, reference) < 1e-9
 
@@ -110,16 +132,24 @@ def test_vanishing_electron_channel_is_a_phonon_layer():
     within sqrt(kappa_e / G) -> 0, and the lattice temperature is that of a one-channel
     (Cp, kappa_p) layer. The deviation falls like kappa_e^1/2; <= 1e-6 at kappa_e = 1e-10 W/mK."""
     s = _s([1e5, 1e7, 1e9])
-    reference_stack = Stack([Layer(104e-9, W_FIELDS["phonon_heat_capacity"], W_FIELDS["phonon_conductivity"]),
-                             ALUMINA, QUARTZ], [4.2e-9, 1e-9]).arrays()
+    reference_stack = Stack(
+        [Layer(104e-9, W_FIELDS["phonon_heat_capacity"], W_FIELDS["phonon_conductivity"]), ALUMINA, QUARTZ],
+        [4.2e-9, 1e-9],
+    ).arrays()
     errors = []
     for kappa_e in (1e-6, 1e-8, 1e-10):
         fields = dict(W_FIELDS, electron_conductivity=kappa_e, electron_heat_capacity=1e3 * kappa_e)
-        arrays = two_channel_arrays([TwoChannelLayer(104e-9, coupling_constant=2e17, **fields), ALUMINA, QUARTZ],
-                                    [4.2e-9, 1e-9])
-        errors.append(max(
-            _max_relative(two_channel_plane_response(arrays, K2, s, hp, pp), plane_response(reference_stack, K2, s, hp, pp))
-            for hp, pp in [(0, 0), (0, 1), (1, 0), (1, 1)]))
+        arrays = two_channel_arrays(
+            [TwoChannelLayer(104e-9, coupling_constant=2e17, **fields), ALUMINA, QUARTZ], [4.2e-9, 1e-9]
+        )
+        errors.append(
+            max(
+                _max_relative(
+                    two_channel_plane_response(arrays, K2, s, hp, pp), plane_response(reference_stack, K2, s, hp, pp)
+                )
+                for hp, pp in [(0, 0), (0, 1), (1, 0), (1, 1)]
+            )
+        )
     print("kappa_e -> 0, max relative deviation:", errors)
     assert errors[-1] <= 1e-6
     assert errors[0] / errors[1] == pytest.approx(10.0, rel=0.1)
@@ -130,12 +160,19 @@ def test_reciprocity_with_electron_heating_and_electron_probe():
     g_ab(A <- B) = g_ba(B <- A). Heating electrons and reading electrons (a = 1, b = 0) at both
     planes, front-heated/rear-probed equals rear-heated/front-probed to round-off, for realistic G
     and a direct electron-to-dielectric channel at the W/Al2O3 interface."""
-    layers = [TwoChannelLayer(104e-9, coupling_constant=2e17, electron_probe_weight=1.0, phonon_probe_weight=0.0,
-                              **W_FIELDS), ALUMINA,
-              TwoChannelLayer(82e-9, coupling_constant=8.46e17, electron_probe_weight=1.0, phonon_probe_weight=0.0,
-                              **NI_FIELDS), QUARTZ]
-    interfaces = [ChannelInterface.from_resistances(6.27e-9, 11.55e-9, metal_above=True),
-                  ChannelInterface.from_resistances(6.70e-9, 8.46e-9, metal_above=False), 1e-9]
+    layers = [
+        TwoChannelLayer(104e-9, coupling_constant=2e17, electron_probe_weight=1.0, phonon_probe_weight=0.0, **W_FIELDS),
+        ALUMINA,
+        TwoChannelLayer(
+            82e-9, coupling_constant=8.46e17, electron_probe_weight=1.0, phonon_probe_weight=0.0, **NI_FIELDS
+        ),
+        QUARTZ,
+    ]
+    interfaces = [
+        ChannelInterface.from_resistances(6.27e-9, 11.55e-9, metal_above=True),
+        ChannelInterface.from_resistances(6.70e-9, 8.46e-9, metal_above=False),
+        1e-9,
+    ]
     arrays = two_channel_arrays(layers, interfaces)
     s = _s([1e5, 1e7, 1e9, 1e11, 1e12])
     front_rear = two_channel_plane_response(arrays, K2, s, 0, 3)
@@ -162,13 +199,27 @@ def test_phonon_probe_weight_breaks_reciprocity_by_the_local_non_equilibrium():
 
 
 def _tungsten_front_te_ttm(times, fluence, duration, peak_time, thickness):
-    source = sources.PulseSource(incident_fluence=fluence, pulse_duration=duration, penetration_depth=0.05e-9,
-                                 peak_time=peak_time, film_thickness=thickness, normalisation="energy")
+    source = sources.PulseSource(
+        incident_fluence=fluence,
+        pulse_duration=duration,
+        penetration_depth=0.05e-9,
+        peak_time=peak_time,
+        film_thickness=thickness,
+        normalisation="energy",
+    )
     params = ttm.single_layer(materials.TUNGSTEN, thickness, source=source)
-    edges = ttm.time_grid(0.0, peak_time + times[-1], 5e-15, fine_until=peak_time + 2e-12, growth=1.01,
-                          max_step=2e-12, output_times=peak_time + times)
-    solution = ttm.simulate(params, ttm.Config(cells_per_layer=(208,), variant="B"), edges,
-                            output_times=peak_time + times, positions=[0.0])
+    edges = ttm.time_grid(
+        0.0,
+        peak_time + times[-1],
+        5e-15,
+        fine_until=peak_time + 2e-12,
+        growth=1.01,
+        max_step=2e-12,
+        output_times=peak_time + times,
+    )
+    solution = ttm.simulate(
+        params, ttm.Config(cells_per_layer=(208,), variant="B"), edges, output_times=peak_time + times, positions=[0.0]
+    )
     return np.asarray(solution.electron_temperature[:, 0]) - 300.0
 
 
@@ -193,8 +244,9 @@ def test_front_electron_temperature_after_a_pulse_matches_the_ttm():
     thickness, fluence, duration, peak = 104e-9, 1e-3, 100e-15, 0.5e-12
     times = np.array([1e-12, 3e-12, 1e-11, 3e-11, 1e-10, 3e-10, 1e-9])
     te_ttm = _tungsten_front_te_ttm(times, fluence, duration, peak, thickness)
-    layer = TwoChannelLayer.from_material(materials.TUNGSTEN, thickness, electron_probe_weight=1.0,
-                                          phonon_probe_weight=0.0)
+    layer = TwoChannelLayer.from_material(
+        materials.TUNGSTEN, thickness, electron_probe_weight=1.0, phonon_probe_weight=0.0
+    )
     arrays = two_channel_arrays([layer], [])
     variance = duration**2 / (8.0 * np.log(2.0))
 
@@ -212,10 +264,17 @@ def test_front_electron_temperature_after_a_pulse_matches_the_ttm():
 
 def _response_of_parameters(parameters):
     coupling_w, coupling_ni, h_pp, h_ei = parameters
-    layers = [TwoChannelLayer(104e-9, coupling_constant=coupling_w, **W_FIELDS), ALUMINA,
-              TwoChannelLayer(82e-9, coupling_constant=coupling_ni, **NI_FIELDS), QUARTZ]
-    interfaces = [ChannelInterface(phonon_conductance=h_pp, electron_phonon_conductance=h_ei),
-                  ChannelInterface(phonon_conductance=1.0 / 6.9e-9), 1e-9]
+    layers = [
+        TwoChannelLayer(104e-9, coupling_constant=coupling_w, **W_FIELDS),
+        ALUMINA,
+        TwoChannelLayer(82e-9, coupling_constant=coupling_ni, **NI_FIELDS),
+        QUARTZ,
+    ]
+    interfaces = [
+        ChannelInterface(phonon_conductance=h_pp, electron_phonon_conductance=h_ei),
+        ChannelInterface(phonon_conductance=1.0 / 6.9e-9),
+        1e-9,
+    ]
     arrays = two_channel_arrays(layers, interfaces)
     s = _s([1e6, 1e9, 1e11])
     values = jnp.concatenate([two_channel_plane_response(arrays, K2, s, hp, pp).reshape(-1) for hp, pp in PLANES])
@@ -247,8 +306,10 @@ def _implied_resistance(two_channel_value, one_channel, guess):
     return r
 
 
-@pytest.mark.parametrize("metal, coupling, r_pp, r_ei", [("W", 2e17, 6.27e-9, 11.55e-9), ("Ni", 8.46e17, 6.70e-9, 8.46e-9),
-                                                         ("W", 2e17, 6.27e-9, np.inf)])
+@pytest.mark.parametrize(
+    "metal, coupling, r_pp, r_ei",
+    [("W", 2e17, 6.27e-9, 11.55e-9), ("Ni", 8.46e17, 6.70e-9, 8.46e-9), ("W", 2e17, 6.27e-9, np.inf)],
+)
 def test_steady_interface_resistance_from_the_model_and_the_circuit(metal, coupling, r_pp, r_ei):
     """The ITR a one-temperature model needs to reproduce the two-channel response (1 um metal
     heated through its electrons at the surface, probed under a 100 nm dielectric, 1-D, 1 kHz)
@@ -264,47 +325,64 @@ def test_steady_interface_resistance_from_the_model_and_the_circuit(metal, coupl
     interface = ChannelInterface.from_resistances(r_pp, r_ei, metal_above=True)
     substrate = Layer(float("inf"), 1.66e6, 1.3736)
     dielectric = Layer(100e-9, ALUMINA.heat_capacity, ALUMINA.conductivity)
-    arrays = two_channel_arrays([metal_layer, dielectric,
-                                 substrate], [interface, 0.0])
+    arrays = two_channel_arrays([metal_layer, dielectric, substrate], [interface, 0.0])
     s = 1j * 2 * np.pi * 1e3
     value = two_channel_plane_response(arrays, 0.0, s, 0, 2)
     kappa = fields["electron_conductivity"] + fields["phonon_conductivity"]
     heat_capacity = fields["electron_heat_capacity"] + fields["phonon_heat_capacity"]
 
     def one_channel(r):
-        stack = Stack([Layer(1e-6, heat_capacity, kappa), Layer(100e-9, ALUMINA.heat_capacity, ALUMINA.conductivity),
-                       substrate], [r, 0.0])
+        stack = Stack(
+            [Layer(1e-6, heat_capacity, kappa), Layer(100e-9, ALUMINA.heat_capacity, ALUMINA.conductivity), substrate],
+            [r, 0.0],
+        )
         return plane_response(stack.arrays(), 0.0, s, 0, 2)
 
     implied = _implied_resistance(value, one_channel, r_pp)
-    closed_form = float(two_channel_interface_resistance(fields["electron_conductivity"], fields["phonon_conductivity"],
-                                                         coupling, 1.0 / r_pp, 1.0 / r_ei))
+    closed_form = float(
+        two_channel_interface_resistance(
+            fields["electron_conductivity"], fields["phonon_conductivity"], coupling, 1.0 / r_pp, 1.0 / r_ei
+        )
+    )
     r_ep = float(circuit.electron_phonon_resistance(coupling, fields["phonon_conductivity"]))
     if np.isinf(r_ei):
         paper = r_pp + r_ep
     else:
         paper = float(circuit.interface_resistances(r_pp, r_ep, r_ei)[0])
-    print(f"{metal}: implied {implied / 1e-9:.4f}, closed form {closed_form / 1e-9:.4f}, paper circuit "
-          f"{paper / 1e-9:.4f} m^2K/GW")
+    print(
+        f"{metal}: implied {implied / 1e-9:.4f}, closed form {closed_form / 1e-9:.4f}, paper circuit "
+        f"{paper / 1e-9:.4f} m^2K/GW"
+    )
     assert implied == pytest.approx(closed_form, rel=1e-3)
     assert abs(closed_form / paper - 1.0) < 0.03
     # kappa_e >> kappa_p: the closed form becomes the paper's circuit
-    limit = float(two_channel_interface_resistance(1e6 * fields["phonon_conductivity"], fields["phonon_conductivity"],
-                                                   coupling, 1.0 / r_pp, 1.0 / r_ei))
+    limit = float(
+        two_channel_interface_resistance(
+            1e6 * fields["phonon_conductivity"], fields["phonon_conductivity"], coupling, 1.0 / r_pp, 1.0 / r_ei
+        )
+    )
     assert limit == pytest.approx(paper, rel=1e-5)
 
 
 # ---------------------------------------------------------------- the full measurement chain
 
+
 def _itr_stack(coupling_w=2e17, coupling_ni=8.46e17, electron_weight=1.0, phonon_weight=0.0, direct_channels=True):
     import jaxtherm as jt
 
     weights = dict(electron_probe_weight=electron_weight, phonon_probe_weight=phonon_weight)
-    layers = [jt.tdtr.TwoChannelLayer(104e-9, coupling_constant=coupling_w, **W_FIELDS, **weights), ALUMINA,
-              jt.tdtr.TwoChannelLayer(82e-9, coupling_constant=coupling_ni, **NI_FIELDS, **weights), QUARTZ]
+    layers = [
+        jt.tdtr.TwoChannelLayer(104e-9, coupling_constant=coupling_w, **W_FIELDS, **weights),
+        ALUMINA,
+        jt.tdtr.TwoChannelLayer(82e-9, coupling_constant=coupling_ni, **NI_FIELDS, **weights),
+        QUARTZ,
+    ]
     r_ei_w, r_ei_ni = (11.55e-9, 8.46e-9) if direct_channels else (np.inf, np.inf)
-    interfaces = [jt.tdtr.ChannelInterface.from_resistances(6.27e-9, r_ei_w, metal_above=True),
-                  jt.tdtr.ChannelInterface.from_resistances(6.70e-9, r_ei_ni, metal_above=False), 1e-9]
+    interfaces = [
+        jt.tdtr.ChannelInterface.from_resistances(6.27e-9, r_ei_w, metal_above=True),
+        jt.tdtr.ChannelInterface.from_resistances(6.70e-9, r_ei_ni, metal_above=False),
+        1e-9,
+    ]
     return jt.tdtr.Stack(layers, interfaces)
 
 
@@ -321,7 +399,10 @@ def test_signal_reciprocity_and_its_breaking_with_gaussian_spots():
     setup = jt.tdtr.Setup(200e3, 20e6, pump_radius=26e-6, probe_radius=12.5e-6, heat_at="front", probe_at="rear")
     reverse = setup.replace(heat_at="rear", probe_at="front")
     electrons = _itr_stack()
-    assert np.max(np.abs(jt.tdtr.signal(electrons, setup, DELAYS) / jt.tdtr.signal(electrons, reverse, DELAYS) - 1)) < 1e-10
+    assert (
+        np.max(np.abs(jt.tdtr.signal(electrons, setup, DELAYS) / jt.tdtr.signal(electrons, reverse, DELAYS) - 1))
+        < 1e-10
+    )
     lattice = _itr_stack(electron_weight=0.0, phonon_weight=1.0)
     front_rear, rear_front = jt.tdtr.signal(lattice, setup, DELAYS), jt.tdtr.signal(lattice, reverse, DELAYS)
     relative = np.abs(np.asarray(front_rear / rear_front) - 1)
@@ -343,8 +424,15 @@ def test_signal_strong_coupling_limit_and_batch():
     one = jt.tdtr.Stack([Layer(104e-9, 2.662e6, 178.0), ALUMINA, Layer(82e-9, 4.38e6, 91.0), QUARTZ], plain)
 
     def two(coupling):
-        return jt.tdtr.Stack([TwoChannelLayer(104e-9, coupling_constant=coupling, **W_FIELDS), ALUMINA,
-                              TwoChannelLayer(82e-9, coupling_constant=coupling, **NI_FIELDS), QUARTZ], plain)
+        return jt.tdtr.Stack(
+            [
+                TwoChannelLayer(104e-9, coupling_constant=coupling, **W_FIELDS),
+                ALUMINA,
+                TwoChannelLayer(82e-9, coupling_constant=coupling, **NI_FIELDS),
+                QUARTZ,
+            ],
+            plain,
+        )
 
     reference = jt.tdtr.signal(one, setup, delays)
     deviation = float(np.max(np.abs(jt.tdtr.signal(two(1e29), setup, delays) / reference - 1)))
@@ -353,7 +441,9 @@ def test_signal_strong_coupling_limit_and_batch():
     couplings = jnp.array([1e17, 1e18, 1e19])
     batch = jax.vmap(lambda g: jt.tdtr.signal(two(g), setup, delays))(couplings)
     loop = np.stack([np.asarray(jt.tdtr.signal(two(float(g)), setup, delays)) for g in couplings])
-    np.testing.assert_allclose(np.asarray(batch), loop, rtol=1e-10)  # same result up to the rounding of a different fusion
+    np.testing.assert_allclose(
+        np.asarray(batch), loop, rtol=1e-10
+    )  # same result up to the rounding of a different fusion
     assert not np.allclose(loop[0], loop[2], rtol=1e-4, atol=0)  # G matters at these delays
 
 
@@ -366,8 +456,9 @@ def test_response_derivative_with_respect_to_coupling_and_direct_channel():
     is good to ~1e-3; the conductance's to ~1e-6."""
     import jaxtherm as jt
 
-    setup = jt.tdtr.Setup(200e3, 20e6, pump_radius=26e-6, probe_radius=12.5e-6, heat_at="front", probe_at="rear",
-                          n_hankel=16)
+    setup = jt.tdtr.Setup(
+        200e3, 20e6, pump_radius=26e-6, probe_radius=12.5e-6, heat_at="front", probe_at="rear", n_hankel=16
+    )
     frequencies = np.array([1e6, 1e8, 1e10])
 
     def response(parameters):
@@ -380,8 +471,9 @@ def test_response_derivative_with_respect_to_coupling_and_direct_channel():
     jacobian = np.asarray(jax.jacfwd(response)(parameters))
     for i, tolerance in ((0, 2e-3), (1, 1e-6)):
         step = 1e-3 * float(parameters[i])
-        central = (np.asarray(response(parameters.at[i].add(step)))
-                   - np.asarray(response(parameters.at[i].add(-step)))) / (2 * step)
+        central = (
+            np.asarray(response(parameters.at[i].add(step))) - np.asarray(response(parameters.at[i].add(-step)))
+        ) / (2 * step)
         np.testing.assert_allclose(jacobian[:, i], central, rtol=tolerance, atol=tolerance * np.max(np.abs(central)))
         assert np.max(np.abs(central)) > 0
 
@@ -392,12 +484,15 @@ def test_two_channel_inputs_are_checked():
     import jaxtherm as jt
 
     setup = jt.tdtr.Setup(200e3, 20e6, one_dimensional=True)
-    bad_fraction = jt.tdtr.Stack([TwoChannelLayer(1e-7, coupling_constant=2e17, electron_heating_fraction=1.5,
-                                                  **W_FIELDS), QUARTZ], [1e-9])
+    bad_fraction = jt.tdtr.Stack(
+        [TwoChannelLayer(1e-7, coupling_constant=2e17, electron_heating_fraction=1.5, **W_FIELDS), QUARTZ], [1e-9]
+    )
     with pytest.raises(ValueError, match="electron_heating_fraction"):
         jt.tdtr.signal(bad_fraction, setup, DELAYS)
-    resistance_as_conductance = jt.tdtr.Stack([TwoChannelLayer(1e-7, coupling_constant=2e17, **W_FIELDS), QUARTZ],
-                                              [jt.tdtr.ChannelInterface(phonon_conductance=4.2e-9)])
+    resistance_as_conductance = jt.tdtr.Stack(
+        [TwoChannelLayer(1e-7, coupling_constant=2e17, **W_FIELDS), QUARTZ],
+        [jt.tdtr.ChannelInterface(phonon_conductance=4.2e-9)],
+    )
     with pytest.raises(ValueError, match="phonon_conductance.*W m\\^-2 K\\^-1"):
         jt.tdtr.signal(resistance_as_conductance, setup, DELAYS)
     negative_g = jt.tdtr.Stack([TwoChannelLayer(1e-7, coupling_constant=-1.0, **W_FIELDS), QUARTZ], [1e-9])
@@ -407,8 +502,12 @@ def test_two_channel_inputs_are_checked():
     with pytest.raises(ValueError, match="absorption_depth"):
         jt.tdtr.signal(good, setup.replace(absorption_depth=15e-9), DELAYS)
     tungsten = jt.tdtr.TwoChannelLayer.from_material(materials.TUNGSTEN, 104e-9)
-    assert (float(tungsten.electron_heat_capacity), float(tungsten.electron_conductivity),
-            float(tungsten.phonon_conductivity), float(tungsten.coupling_constant)) == (1.12e5, 132.0, 46.0, 2e17)
+    assert (
+        float(tungsten.electron_heat_capacity),
+        float(tungsten.electron_conductivity),
+        float(tungsten.phonon_conductivity),
+        float(tungsten.coupling_constant),
+    ) == (1.12e5, 132.0, 46.0, 2e17)
     with pytest.raises(TypeError, match="Metal"):
         jt.tdtr.TwoChannelLayer.from_material(materials.ALUMINA, 1e-8)
 
@@ -471,11 +570,24 @@ def test_two_channel_signal_in_float32_is_finite_and_close(tmp_path):
     )
     environment = dict(os.environ, JAX_ENABLE_X64="0")
     root = pathlib.Path(__file__).resolve().parent.parent
-    output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=environment, cwd=root,
-                            timeout=300, check=True).stdout.strip().splitlines()[-1]
+    output = (
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            env=environment,
+            cwd=root,
+            timeout=300,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     dtype, phase32 = json.loads(output)
     assert dtype == "complex64"
     setup = jt.tdtr.Setup(200e3, 20e6, one_dimensional=True, heat_at="front", probe_at="rear")
-    phase64 = np.asarray(jt.tdtr.phase(jt.tdtr.signal(_itr_stack(electron_weight=0.5, phonon_weight=0.5), setup, DELAYS)))
+    phase64 = np.asarray(
+        jt.tdtr.phase(jt.tdtr.signal(_itr_stack(electron_weight=0.5, phonon_weight=0.5), setup, DELAYS))
+    )
     assert np.all(np.isfinite(phase32))
     assert np.max(np.abs(np.asarray(phase32) - phase64)) < 1e-3

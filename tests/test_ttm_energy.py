@@ -7,17 +7,23 @@ import pytest
 
 from jaxtherm import materials, sources, ttm
 
-SOURCE = sources.PulseSource(incident_fluence=10.0, reflectivity=0.93, pulse_duration=96e-15,
-                             penetration_depth=15.3e-9, peak_time=0.3e-12)
+SOURCE = sources.PulseSource(
+    incident_fluence=10.0, reflectivity=0.93, pulse_duration=96e-15, penetration_depth=15.3e-9, peak_time=0.3e-12
+)
 EDGES = ttm.time_grid(0.0, 3e-12, 5e-15, fine_until=0.8e-12, growth=1.05, max_step=50e-15)
 
 
 def gold_on_platinum_on_alumina():
     return ttm.Params(
-        layers=(ttm.Layer(materials.GOLD, 58e-9), ttm.Layer(materials.PLATINUM, 23e-9),
-                ttm.Layer(materials.ALUMINA, 20e-9)),
-        interfaces=(ttm.Interface(electron_conductance=5e10, phonon_conductance=3e8),
-                    ttm.Interface(phonon_conductance=2e8, electron_phonon_conductance=5e7)),
+        layers=(
+            ttm.Layer(materials.GOLD, 58e-9),
+            ttm.Layer(materials.PLATINUM, 23e-9),
+            ttm.Layer(materials.ALUMINA, 20e-9),
+        ),
+        interfaces=(
+            ttm.Interface(electron_conductance=5e10, phonon_conductance=3e8),
+            ttm.Interface(phonon_conductance=2e8, electron_phonon_conductance=5e7),
+        ),
         source=SOURCE,
     )
 

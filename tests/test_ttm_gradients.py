@@ -11,27 +11,38 @@ from jaxtherm import materials, sources, ttm
 
 simulate_module = importlib.import_module("jaxtherm.ttm._simulate")
 
-EDGES = ttm.time_grid(-0.3e-12, 1.5e-12, 10e-15, fine_until=0.3e-12, growth=1.1, max_step=60e-15,
-                      output_times=[0.0, 0.2e-12, 0.5e-12, 1.5e-12])
+EDGES = ttm.time_grid(
+    -0.3e-12,
+    1.5e-12,
+    10e-15,
+    fine_until=0.3e-12,
+    growth=1.1,
+    max_step=60e-15,
+    output_times=[0.0, 0.2e-12, 0.5e-12, 1.5e-12],
+)
 OUTPUTS = [0.0, 0.2e-12, 0.5e-12, 1.5e-12]
 CONFIG = ttm.Config(cells_per_layer=(12, 6), variant="B")
 
 
 def bilayer(coupling, delay, conductance):
     """Au 40 nm on Pt 20 nm with an electron interface conductance; eq. 48 source."""
-    source = sources.PulseSource(incident_fluence=1.6, pulse_duration=100e-15, penetration_depth=15.3e-9,
-                                 thermalisation_delay=delay)
+    source = sources.PulseSource(
+        incident_fluence=1.6, pulse_duration=100e-15, penetration_depth=15.3e-9, thermalisation_delay=delay
+    )
     gold = dataclasses.replace(materials.GOLD, coupling_constant=coupling)
-    return ttm.Params(layers=(ttm.Layer(gold, 40e-9), ttm.Layer(materials.PLATINUM, 20e-9)),
-                      interfaces=(ttm.Interface(electron_conductance=conductance, phonon_conductance=5e8),),
-                      source=source)
+    return ttm.Params(
+        layers=(ttm.Layer(gold, 40e-9), ttm.Layer(materials.PLATINUM, 20e-9)),
+        interfaces=(ttm.Interface(electron_conductance=conductance, phonon_conductance=5e8),),
+        source=source,
+    )
 
 
 @jax.jit
 def observables(theta):
     """Front Te and rear Tp at the output times for theta = (G, t_h, h_ee) in SI units."""
-    solution = ttm.simulate(bilayer(theta[0], theta[1], theta[2]), CONFIG, EDGES, output_times=OUTPUTS,
-                            positions=[0.0, 60e-9])
+    solution = ttm.simulate(
+        bilayer(theta[0], theta[1], theta[2]), CONFIG, EDGES, output_times=OUTPUTS, positions=[0.0, 60e-9]
+    )
     return jnp.concatenate([solution.electron_temperature[:, 0], solution.phonon_temperature[:, 1]])
 
 
@@ -70,8 +81,10 @@ def test_new_parameter_values_do_not_retrace():
     size = simulate_module._simulate._cache_size()
     for g, t_h, fluence in ((1e16, 50e-15, 1.0), (3e16, 300e-15, 2.0)):
         params = bilayer(g, t_h, 3e10)
-        params = dataclasses.replace(params, source=dataclasses.replace(params.source, incident_fluence=fluence),
-                                     layers=(dataclasses.replace(params.layers[0], thickness=45e-9),
-                                             params.layers[1]))
+        params = dataclasses.replace(
+            params,
+            source=dataclasses.replace(params.source, incident_fluence=fluence),
+            layers=(dataclasses.replace(params.layers[0], thickness=45e-9), params.layers[1]),
+        )
         ttm.simulate(params, CONFIG, EDGES, positions=[0.0])
     assert simulate_module._simulate._cache_size() == size

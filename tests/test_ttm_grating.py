@@ -27,10 +27,12 @@ UNIT_EDGES = ttm.time_grid(0.0, 40.0, 1 / 40, fine_until=4.0, growth=1.05, max_s
 def exact_amplitudes(metal, period, times):
     k = 2 * np.pi / period
     ce, cp, g = metal.electron_heat_capacity_constant, metal.phonon_heat_capacity_constant, metal.coupling_constant
-    rates = np.array([
-        [-metal.electron_conductivity_coefficient * k * k / ce - g / ce, g / ce],
-        [g / cp, -metal.phonon_conductivity_constant * k * k / cp - g / cp],
-    ])
+    rates = np.array(
+        [
+            [-metal.electron_conductivity_coefficient * k * k / ce - g / ce, g / ce],
+            [g / cp, -metal.phonon_conductivity_constant * k * k / cp - g / cp],
+        ]
+    )
     return np.array([_expm_apply(rates, t, [1.0, 0.0]) for t in times])
 
 
@@ -42,8 +44,7 @@ def test_grating_matches_matrix_exponential(metal, reference, period, variant, c
     grating = sources.GratingInitialCondition(reference_temperature=reference, amplitude=1.0, period=period)
     # Same static name for both temperatures: one compiled solver per variant serves all cases.
     params = ttm.Params(layers=(ttm.Layer(dataclasses.replace(metal, name="Au"), period),), initial_condition=grating)
-    config = ttm.Config(cells_per_layer=(N_CELLS,), variant=variant, coefficients=coefficients,
-                        boundaries="periodic")
+    config = ttm.Config(cells_per_layer=(N_CELLS,), variant=variant, coefficients=coefficients, boundaries="periodic")
     k = 2 * np.pi / period
     ce = metal.electron_heat_capacity_constant
     fast = 1.0 / (metal.electron_conductivity_coefficient * k * k / ce + metal.coupling_constant / ce)

@@ -10,8 +10,16 @@ def test_time_grid_phases_and_outputs():
     """Coarse steps before the pulse, fine steps during it, steps growing by the given ratio up
     to the cap after it; requested output times are exact step edges."""
     outputs = [0.123e-12, 1e-12, 4.9e-12]
-    edges = ttm.time_grid(-0.5e-12, 5e-12, 4e-15, fine_from=-0.25e-12, fine_until=0.3e-12, growth=1.05,
-                          max_step=25e-15, output_times=outputs)
+    edges = ttm.time_grid(
+        -0.5e-12,
+        5e-12,
+        4e-15,
+        fine_from=-0.25e-12,
+        fine_until=0.3e-12,
+        growth=1.05,
+        max_step=25e-15,
+        output_times=outputs,
+    )
     steps = np.diff(edges)
     assert edges[0] == -0.5e-12 and edges[-1] == 5e-12
     assert np.all(steps > 0) and steps.max() <= 25e-15 * (1 + 1e-9)
@@ -50,5 +58,6 @@ def test_thomas_and_lapack_tridiagonal_solvers_agree():
     rhs = rng.random((2, 30))
     dense = [np.diag(diag[c]) + np.diag(lower[c, 1:], -1) + np.diag(upper[c, :-1], 1) for c in range(2)]
     exact = np.stack([np.linalg.solve(dense[c], rhs[c]) for c in range(2)])
-    np.testing.assert_allclose(solve_tridiagonal_thomas(*(jnp.asarray(a) for a in (lower, diag, upper, rhs))),
-                               exact, rtol=1e-12)
+    np.testing.assert_allclose(
+        solve_tridiagonal_thomas(*(jnp.asarray(a) for a in (lower, diag, upper, rhs))), exact, rtol=1e-12
+    )

@@ -21,11 +21,17 @@ def test_benchmark_problem_converged_values():
     """Au 100 nm, Ce = 71 Te, kappa_e = 318 Te/Tp, 0.699 J/m^2 absorbed (15.3 nm, 96 fs FWHM),
     insulated walls, 100 cells, growing steps: peak front Te 647.9 K, Te(1 ps) 407.40 K,
     Tp(5 ps) 303.02 K (issue 4's converged values), each within 0.1 %."""
-    source = sources.PulseSource(incident_fluence=0.699, pulse_duration=96e-15, penetration_depth=15.3e-9,
-                                 film_thickness=100e-9, normalisation="energy")
+    source = sources.PulseSource(
+        incident_fluence=0.699,
+        pulse_duration=96e-15,
+        penetration_depth=15.3e-9,
+        film_thickness=100e-9,
+        normalisation="energy",
+    )
     params = ttm.single_layer(materials.GOLD_TDTR_BENCHMARK, 100e-9, source=source)
-    edges = ttm.time_grid(-0.5e-12, 5e-12, 4e-15, fine_until=0.3e-12, growth=1.05, max_step=25e-15,
-                          output_times=[1e-12, 5e-12])
+    edges = ttm.time_grid(
+        -0.5e-12, 5e-12, 4e-15, fine_until=0.3e-12, growth=1.05, max_step=25e-15, output_times=[1e-12, 5e-12]
+    )
     config = ttm.Config(cells_per_layer=(100,), variant="A", coefficients="midpoint")
     solution = ttm.simulate(params, config, edges, positions=[0.0])
     times = np.asarray(solution.times)

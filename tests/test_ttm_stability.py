@@ -20,8 +20,7 @@ def stability_limit(metal):
     return 2.0 / (metal.coupling_constant * (1.0 / ce + 1.0 / metal.phonon_heat_capacity_constant))
 
 
-@pytest.mark.parametrize("metal", [materials.PLATINUM, materials.NICKEL, materials.TUNGSTEN],
-                         ids=["Pt", "Ni", "W"])
+@pytest.mark.parametrize("metal", [materials.PLATINUM, materials.NICKEL, materials.TUNGSTEN], ids=["Pt", "Ni", "W"])
 def test_variant_b_bounded_where_variant_a_blows_up(metal):
     """At 3x the explicit-coupling limit (1-3 ps steps) variant A amplifies Te - Tp while
     variant B stays bounded (|Te - Tp| never exceeds its initial value; Crank-
@@ -30,8 +29,12 @@ def test_variant_b_bounded_where_variant_a_blows_up(metal):
     params = hot_electron_film(metal)
     dt = 3.0 * stability_limit(metal)
     edges = ttm.uniform_time_grid(0.0, 40 * dt, 40)
-    unstable = ttm.simulate(params, ttm.Config(cells_per_layer=(10,), variant="A", check_stability=False,
-                                               temperature_update="temperature"), edges, positions=[0.0])
+    unstable = ttm.simulate(
+        params,
+        ttm.Config(cells_per_layer=(10,), variant="A", check_stability=False, temperature_update="temperature"),
+        edges,
+        positions=[0.0],
+    )
     gap_a = np.abs(np.asarray(unstable.electron_temperature - unstable.phonon_temperature))[:, 0]
     # Physically |Te - Tp| only decays. Variant A amplifies it: without bound for the
     # constant Ce of Ni and W; for Pt (Ce = gamma Te) the overshoot heats the electrons, which

@@ -24,11 +24,14 @@ def test_unknown_boundary_and_mixed_periodic():
         ttm.Config(cells_per_layer=(10,), boundaries=("periodic", "insulated"))
 
 
-@pytest.mark.parametrize("change,match", [
-    (dict(sommerfeld_coefficient=-71.0), "sommerfeld"),
-    (dict(coupling_constant=float("nan")), "NaN"),
-    (dict(phonon_heat_capacity_constant=0.0), "phonon_heat_capacity"),
-])
+@pytest.mark.parametrize(
+    "change,match",
+    [
+        (dict(sommerfeld_coefficient=-71.0), "sommerfeld"),
+        (dict(coupling_constant=float("nan")), "NaN"),
+        (dict(phonon_heat_capacity_constant=0.0), "phonon_heat_capacity"),
+    ],
+)
 def test_bad_material_values(change, match):
     """Negative gamma, NaN G, zero Cp are refused before any computation."""
     params = ttm.single_layer(dataclasses.replace(materials.GOLD, **change), 100e-9)
@@ -61,7 +64,6 @@ def test_layer_count_mismatch_and_bad_source():
     params = ttm.single_layer(materials.GOLD, 100e-9)
     with pytest.raises(ValueError, match="layers"):
         ttm.simulate(params, ttm.Config(cells_per_layer=(10, 10)), EDGES)
-    source = sources.PulseSource(incident_fluence=1.0, reflectivity=1.5, pulse_duration=1e-13,
-                                 penetration_depth=1e-8)
+    source = sources.PulseSource(incident_fluence=1.0, reflectivity=1.5, pulse_duration=1e-13, penetration_depth=1e-8)
     with pytest.raises(ValueError, match="reflectivity"):
         ttm.simulate(dataclasses.replace(params, source=source), ttm.Config(cells_per_layer=(10,)), EDGES)

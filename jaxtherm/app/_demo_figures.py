@@ -39,13 +39,31 @@ def write_figures(out_dir, data, fits, sensitivities, circuit_rows, table6, nois
     for ax, d in zip(axes, ("FR", "RF")):
         styles = {}
         for label in sensitivities[d]:
-            ls = "-" if "Ni" in label and "Al2O3/" not in label else ("--" if "W" in label and "/" not in label else ":")
-            color = "0.4" if label.startswith("C ") else "green" if label.startswith("alpha") else "C1" if label.startswith("ITR") else "C0"
+            ls = (
+                "-" if "Ni" in label and "Al2O3/" not in label else ("--" if "W" in label and "/" not in label else ":")
+            )
+            color = (
+                "0.4"
+                if label.startswith("C ")
+                else "green"
+                if label.startswith("alpha")
+                else "C1"
+                if label.startswith("ITR")
+                else "C0"
+            )
             if label.startswith("ITR"):
                 ls = "-"
-                color = {0: "C3", 1: "C1", 2: "C4"}[list(k for k in sensitivities[d] if k.startswith("ITR")).index(label)]
+                color = {0: "C3", 1: "C1", 2: "C4"}[
+                    list(k for k in sensitivities[d] if k.startswith("ITR")).index(label)
+                ]
             styles[label] = {"ls": ls, "color": color}
-        plot_sensitivities(delays, sensitivities[d], ax=ax, title=f"{d} (cf. ITR paper Fig. 4{'a' if d == 'FR' else 'b'})", styles=styles)
+        plot_sensitivities(
+            delays,
+            sensitivities[d],
+            ax=ax,
+            title=f"{d} (cf. ITR paper Fig. 4{'a' if d == 'FR' else 'b'})",
+            styles=styles,
+        )
     fig.tight_layout()
     fig.savefig(os.path.join(out_dir, "sensitivity.png"), dpi=110)
 

@@ -31,19 +31,26 @@ def report_table3(say, fits, truth):
         rows[key] = {c: [fit.values[c], fit.standard_errors[c]] for c in columns if c in fit.values}
         say(f"{label:22s}" + "".join(f"{cell:>16s}" for cell in cells) + f"{fit.reduced_chi2:>10.3f}")
     joint = fits["joint"]
-    say(f"{'  joint, stat. only':22s}" + "".join(f"{_fmt(joint.values[c], joint.statistical_errors[c]):>16s}" for c in columns))
+    say(
+        f"{'  joint, stat. only':22s}"
+        + "".join(f"{_fmt(joint.values[c], joint.statistical_errors[c]):>16s}" for c in columns)
+    )
     quartz_c = truth["stack"].layers[3].heat_capacity
     kappa, kappa_err = joint.values["quartz conductivity"], joint.standard_errors["quartz conductivity"]
     effusivity = float(np.sqrt(kappa * quartz_c))
     effusivity_err = 0.5 * effusivity * kappa_err / kappa
-    say(f"  joint fit, shared by FR and RF: quartz effusivity = {effusivity:.0f} ± {effusivity_err:.0f} "
-        f"J s^-1/2 m^-2 K^-1 (true 1510, Table 4)")
+    say(
+        f"  joint fit, shared by FR and RF: quartz effusivity = {effusivity:.0f} ± {effusivity_err:.0f} "
+        f"J s^-1/2 m^-2 K^-1 (true 1510, Table 4)"
+    )
     say("  total = statistical + propagated uncertainties of W/Al2O3/Ni thicknesses (2/0.3/2 nm), W and Ni heat")
     say("  capacities (0.02e6, 0.04e6 J/m^3K) and the Ni/quartz resistance (0.5 m^2K/GW). Contribution of each")
     say("  fixed property to the ITR uncertainty, |dR/dq| sigma_q (m^2K/GW), from the implicit-function Jacobian:")
     fixed_contributions = {}
     for j, path in enumerate(joint.fixed_names):
-        contrib = {c: abs(float(joint.fixed_jacobian[joint.names.index(c), j])) * FIXED_UNCERTAINTIES[path] for c in columns}
+        contrib = {
+            c: abs(float(joint.fixed_jacobian[joint.names.index(c), j])) * FIXED_UNCERTAINTIES[path] for c in columns
+        }
         fixed_contributions[path] = contrib
         say(f"    {path:32s}" + "".join(f"{contrib[c] / GW:>9.3f}" for c in columns))
     say("")
@@ -63,8 +70,10 @@ def report_correlations(say, fits, rows, caught):
         total = fit.values[a] + fit.values[b]
         total_err = float(np.sqrt(fit.covariance[0, 0] + fit.covariance[1, 1] + 2 * fit.covariance[0, 1]))
         true_total = TABLE3_300K[a] + TABLE3_300K[b]
-        say(f"  {key}: corr({a}, {b}) = {rho:+.4f};  series sum {a} + {b} = {_fmt(total, total_err, digits=3)} "
-            f"(true {true_total / GW:.2f}) m^2K/GW")
+        say(
+            f"  {key}: corr({a}, {b}) = {rho:+.4f};  series sum {a} + {b} = {_fmt(total, total_err, digits=3)} "
+            f"(true {true_total / GW:.2f}) m^2K/GW"
+        )
         rows[key]["series_sum"] = [total, total_err, true_total]
         # The vmapped starts along the valley reveal a second minimum of the split, if any.
         start_chi2 = np.asarray(fit.fit.start_chi2)
@@ -73,10 +82,16 @@ def report_correlations(say, fits, rows, caught):
             i = min(others, key=lambda j: start_chi2[j])
             alt = (fit.fit.start_values[a][i], fit.fit.start_values[b][i], float(start_chi2[i] - fit.chi2))
             rows[key]["second_minimum"] = list(alt)
-            say(f"      second minimum of the split: {a} = {alt[0] / GW:.2f}, {b} = {alt[1] / GW:.2f} m^2K/GW, "
-                f"Delta chi2 = {alt[2]:.1f} (the quadratic sigma above holds only inside the best basin)")
+            say(
+                f"      second minimum of the split: {a} = {alt[0] / GW:.2f}, {b} = {alt[1] / GW:.2f} m^2K/GW, "
+                f"Delta chi2 = {alt[2]:.1f} (the quadratic sigma above holds only inside the best basin)"
+            )
     names = joint.names
-    pairs = [(names[i], names[j], float(joint.correlation[i, j])) for i in range(len(names)) for j in range(i + 1, len(names))]
+    pairs = [
+        (names[i], names[j], float(joint.correlation[i, j]))
+        for i in range(len(names))
+        for j in range(i + 1, len(names))
+    ]
     correlations["joint"] = {f"{a} , {b}": rho for a, b, rho in pairs}
     say("  joint: " + "; ".join(f"corr({a}, {b}) = {rho:+.3f}" for a, b, rho in pairs if abs(rho) > 0.5))
     if caught:
@@ -132,17 +147,23 @@ def report_circuit(say, joint):
         ij = [index[m2n], index[n2m]]
         cov = joint.covariance[np.ix_(ij, ij)]
         try:
-            res = circuit.thermal_circuit(joint.values[m2n], joint.values[n2m], coupling_constant=g, phonon_conductivity=kp, covariance=cov)
+            res = circuit.thermal_circuit(
+                joint.values[m2n], joint.values[n2m], coupling_constant=g, phonon_conductivity=kp, covariance=cov
+            )
             circuit_rows[label] = res.as_dict()
-            say(f"  {label:10s} {_fmt(res.r_pp, res.r_pp_error):>14s} {res.r_ep / GW:6.2f} {_fmt(res.r_ei, res.r_ei_error):>16s}"
-                f"   {table6[label]['r_pp_paper']:.2f} / {table6[label]['r_ei_paper']:.2f}")
+            say(
+                f"  {label:10s} {_fmt(res.r_pp, res.r_pp_error):>14s} {res.r_ep / GW:6.2f} {_fmt(res.r_ei, res.r_ei_error):>16s}"
+                f"   {table6[label]['r_pp_paper']:.2f} / {table6[label]['r_ei_paper']:.2f}"
+            )
         except ValueError as exc:
             circuit_rows[label] = {"error": str(exc)}
             say(f"  {label:10s} no positive R_ei: {exc}")
     ni = table6["Ni/Al2O3"]
-    say(f"  Note: Table 6's Ni row is inconsistent - R_I = 3.7 / 6.9 give R_ei = {ni['r_ei_computed']:.2f}, "
+    say(
+        f"  Note: Table 6's Ni row is inconsistent - R_I = 3.7 / 6.9 give R_ei = {ni['r_ei_computed']:.2f}, "
         f"the printed {ni['r_ei_paper']:.2f} needs R_I,1->2 = {ni['metal_to_nonmetal_required_by_printed_r_ei']:.2f}. "
-        f"The W row is consistent (R_ei {table6['W/Al2O3']['r_ei_computed']:.2f}).")
+        f"The W row is consistent (R_ei {table6['W/Al2O3']['r_ei_computed']:.2f})."
+    )
     say("")
 
     return circuit_rows, table6
@@ -159,5 +180,3 @@ def report_sensitivities(say, data):
     for d in ("FR", "RF"):
         say(f"  {d}: " + ", ".join(f"{k} {np.max(np.abs(v[window])):.3f}" for k, v in sensitivities[d].items()))
     return sensitivities
-
-

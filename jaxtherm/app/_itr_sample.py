@@ -51,12 +51,18 @@ def itr_paper_sample():
         tdtr.Layer(thickness=104e-9, heat_capacity=2.55e6, conductivity=2.55e6 * 6.2e-5),  # W
         tdtr.Layer(thickness=9.66e-9, heat_capacity=2.21e6, conductivity=2.21e6 * 4.4e-6),  # Al2O3
         tdtr.Layer(thickness=82e-9, heat_capacity=3.98e6, conductivity=3.98e6 * 2.1e-5),  # Ni
-        tdtr.Layer(thickness=float("inf"), heat_capacity=quartz_heat_capacity, conductivity=1510.0**2 / quartz_heat_capacity),
+        tdtr.Layer(
+            thickness=float("inf"), heat_capacity=quartz_heat_capacity, conductivity=1510.0**2 / quartz_heat_capacity
+        ),
     ]
-    stack = tdtr.Stack(layers=layers, resistances=[TABLE3_300K["W/Al2O3"], TABLE3_300K["Al2O3/Ni"], NI_QUARTZ_RESISTANCE])
+    stack = tdtr.Stack(
+        layers=layers, resistances=[TABLE3_300K["W/Al2O3"], TABLE3_300K["Al2O3/Ni"], NI_QUARTZ_RESISTANCE]
+    )
     itr = dict(TABLE3_300K)
     itr["Ni/quartz"] = NI_QUARTZ_RESISTANCE
-    fr = tdtr.Setup(modulation_frequency=200e3, repetition_rate=20e6, heat_at="front", probe_at="rear", one_dimensional=True)
+    fr = tdtr.Setup(
+        modulation_frequency=200e3, repetition_rate=20e6, heat_at="front", probe_at="rear", one_dimensional=True
+    )
     return {"stack": stack, "itr": itr}, {"FR": fr, "RF": fr.replace(heat_at="rear", probe_at="front")}
 
 

@@ -28,7 +28,11 @@ def prepare_output_dir(out_dir, outputs=None, *, force: bool = False, create: bo
     if os.path.exists(out_dir) and not os.path.isdir(out_dir):
         raise OutputExistsError(f"--out {out_dir!r} is an existing file, not a folder; choose a folder name")
     if os.path.isdir(out_dir) and not force:
-        existing = sorted(os.listdir(out_dir)) if outputs is None else [n for n in outputs if os.path.exists(os.path.join(out_dir, n))]
+        existing = (
+            sorted(os.listdir(out_dir))
+            if outputs is None
+            else [n for n in outputs if os.path.exists(os.path.join(out_dir, n))]
+        )
         if existing:
             shown = ", ".join(existing[:3]) + (", ..." if len(existing) > 3 else "")
             raise OutputExistsError(

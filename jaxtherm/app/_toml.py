@@ -48,7 +48,9 @@ class Reader:
 
     def boolean(self, where, key, value):
         if not isinstance(value, bool):
-            raise self.error(where, f"{key!r} must be true or false (a TOML boolean, no quotes), got {value!r}", ConfigTypeError)
+            raise self.error(
+                where, f"{key!r} must be true or false (a TOML boolean, no quotes), got {value!r}", ConfigTypeError
+            )
         return value
 
     def integer(self, where, key, value):

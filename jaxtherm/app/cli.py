@@ -36,8 +36,10 @@ def _cmd_demo(args) -> int:
         prepare_output_dir(args.out, POSTERIOR_OUTPUTS, force=args.force, create=False)
     demo.run_demo(out_dir=args.out, seed=args.seed, quick=args.quick, force=args.force)
     if args.chains > 0:
-        print("\nPosterior of the four direction-dependent ITRs and the quartz effusivity "
-              "(NUTS; nuisance thicknesses and heat capacities sampled with their priors):")
+        print(
+            "\nPosterior of the four direction-dependent ITRs and the quartz effusivity "
+            "(NUTS; nuisance thicknesses and heat capacities sampled with their priors):"
+        )
         run_posterior_demo(args.out, n_chains=args.chains, seed=args.seed)
     return EXIT_OK
 
@@ -47,13 +49,17 @@ def _cmd_fit(args) -> int:
     result = run_config(args.config, out_dir=args.out, force=args.force)
     if result["ok"]:
         return EXIT_OK
-    problems = [name for name, bad in (
-        ("did not converge", not result["converged"]),
-        (f"poor fit (reduced chi2 {result['reduced_chi2']:.4g}, p = {result['p_value']:.3g})", result["poor_fit"]),
-        (f"at a bound: {result['at_bound']}", result["at_bound"]),
-        (f"not constrained by the data: {result['unconstrained']}", result["unconstrained"]),
-        (f"after the fit: {result['post_fit_error']}", result["post_fit_error"]),
-    ) if bad]
+    problems = [
+        name
+        for name, bad in (
+            ("did not converge", not result["converged"]),
+            (f"poor fit (reduced chi2 {result['reduced_chi2']:.4g}, p = {result['p_value']:.3g})", result["poor_fit"]),
+            (f"at a bound: {result['at_bound']}", result["at_bound"]),
+            (f"not constrained by the data: {result['unconstrained']}", result["unconstrained"]),
+            (f"after the fit: {result['post_fit_error']}", result["post_fit_error"]),
+        )
+        if bad
+    ]
     print(f"jaxtherm fit: {args.config}: the fit is not trustworthy - {'; '.join(problems)}", file=sys.stderr)
     return EXIT_POOR_FIT
 
@@ -66,7 +72,9 @@ def _cmd_reproduce(args) -> int:
     cases = list(reproduce.available_cases()) if args.case == "all" else [args.case]
     unknown = [case for case in cases if case not in reproduce.available_cases()]
     if unknown:
-        raise ValueError(f"unknown reproduction case {unknown[0]!r}; expected one of {sorted(reproduce.available_cases())}")
+        raise ValueError(
+            f"unknown reproduction case {unknown[0]!r}; expected one of {sorted(reproduce.available_cases())}"
+        )
     prepare_output_dir(args.out, None, force=args.force)
     for case in cases:
         out = args.out if len(cases) == 1 else os.path.join(args.out, case)
@@ -86,8 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo_parser.add_argument("--seed", type=int, default=0, help="noise seed for the synthetic traces")
     demo_parser.add_argument("--quick", action="store_true", help="fewer delays, for a smoke test")
     demo_parser.add_argument("--force", action="store_true", help=force_help)
-    demo_parser.add_argument("--chains", type=int, default=2,
-                             help="NUTS chains for the posterior of the ITRs (default 2; 0 skips the posterior)")
+    demo_parser.add_argument(
+        "--chains",
+        type=int,
+        default=2,
+        help="NUTS chains for the posterior of the ITRs (default 2; 0 skips the posterior)",
+    )
     demo_parser.set_defaults(func=_cmd_demo)
 
     fit = sub.add_parser("fit", help="fit a user's stack to trace files described in a TOML file")

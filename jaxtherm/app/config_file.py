@@ -73,14 +73,31 @@ _LAYER_FIELDS = ("thickness", "heat_capacity", "conductivity", "conductivity_inp
 _LAYER_UNITS = {"thickness": "m", "heat_capacity": "J/m^3K", "conductivity": "W/mK", "conductivity_inplane": "W/mK"}
 #: [setup] keys and the type each must have in the TOML file.
 _SETUP_TYPES = {
-    "modulation_frequency": ("number", "Hz"), "repetition_rate": ("number", "Hz"), "pump_radius": ("number", "m"),
-    "probe_radius": ("number", "m"), "heat_at": ("string", ""), "probe_at": ("string", ""),
-    "delay_stage": ("string", ""), "one_dimensional": ("boolean", ""),
+    "modulation_frequency": ("number", "Hz"),
+    "repetition_rate": ("number", "Hz"),
+    "pump_radius": ("number", "m"),
+    "probe_radius": ("number", "m"),
+    "heat_at": ("string", ""),
+    "probe_at": ("string", ""),
+    "delay_stage": ("string", ""),
+    "one_dimensional": ("boolean", ""),
 }
 _SETUP_KEYS = tuple(_SETUP_TYPES)
 _TRACE_KEYS = {
-    "name", "file", "delay_unit", "delay_column", "signal_column", "observable", "sigma", "sigma_column",
-    "interfaces", "weight", "min_delay", "max_delay", "amplitude", *_SETUP_KEYS,
+    "name",
+    "file",
+    "delay_unit",
+    "delay_column",
+    "signal_column",
+    "observable",
+    "sigma",
+    "sigma_column",
+    "interfaces",
+    "weight",
+    "min_delay",
+    "max_delay",
+    "amplitude",
+    *_SETUP_KEYS,
 }
 _FIT_KEYS = {"free", "starts", "lower", "upper", "fixed_uncertainties", "max_iterations", "positive"}
 _TOP_KEYS = {"setup", "layers", "resistances", "traces", "fit", "title"}
@@ -119,7 +136,9 @@ def _layers(r: Reader, config) -> tuple:
             for key in ("thickness", "heat_capacity", "conductivity")
         }
         if "conductivity_inplane" in entry:
-            values["conductivity_inplane"] = r.number(where, "conductivity_inplane", entry["conductivity_inplane"], "W/mK")
+            values["conductivity_inplane"] = r.number(
+                where, "conductivity_inplane", entry["conductivity_inplane"], "W/mK"
+            )
         try:
             layers.append(tdtr.Layer(**values))
         except (TypeError, ValueError) as exc:
@@ -139,9 +158,7 @@ def _resistances(r: Reader, config) -> dict:
 
 
 def _setup_values(r: Reader, where, table) -> dict:
-    return {
-        key: r.typed(where, key, table[key], *_SETUP_TYPES[key]) for key in _SETUP_KEYS if key in table
-    }
+    return {key: r.typed(where, key, table[key], *_SETUP_TYPES[key]) for key in _SETUP_KEYS if key in table}
 
 
 def _interfaces(r: Reader, where, entry, resistances, n_interfaces) -> list:
@@ -205,8 +222,15 @@ def _trace(r: Reader, i, entry, setup_table, resistances, n_interfaces, base, am
         amplitude_path = f"amplitude['{name} amplitude']"
     try:
         return tdtr.tdtr_trace(
-            setup, delays, values, sigma, observable=observable, name=name, weight=weight,
-            resistance_names=interfaces, amplitude_path=amplitude_path,
+            setup,
+            delays,
+            values,
+            sigma,
+            observable=observable,
+            name=name,
+            weight=weight,
+            resistance_names=interfaces,
+            amplitude_path=amplitude_path,
         ), interfaces
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{r.path}: {where}: {exc}") from exc
@@ -254,9 +278,13 @@ def _fixed_uncertainties(r: Reader, table, free, to_path) -> dict:
     for key, value in r.table(where, table).items():
         sd = r.number(where, key, value, "SI unit of the parameter")
         if not (math.isfinite(sd) and sd >= 0):
-            raise ConfigError(f"{r.path}: {where}: {key!r} = {value!r} must be finite and >= 0 (SI unit of the parameter)")
+            raise ConfigError(
+                f"{r.path}: {where}: {key!r} = {value!r} must be finite and >= 0 (SI unit of the parameter)"
+            )
         if key in free:
-            raise ConfigError(f"{r.path}: {where}: {key!r} is fitted (in [fit] free); a fitted parameter has no fixed uncertainty")
+            raise ConfigError(
+                f"{r.path}: {where}: {key!r} is fitted (in [fit] free); a fitted parameter has no fixed uncertainty"
+            )
         out[to_path(key, where)] = sd
     return out
 
@@ -343,7 +371,9 @@ def run_config(path, out_dir: str = "jaxtherm-fit", verbose: bool = True, force:
     `ok`: converged, a good fit, all parameters constrained and off their bounds).
     """
     if not jax.config.jax_enable_x64:
-        raise RuntimeError("run_config needs float64: call jax.config.update('jax_enable_x64', True) first (the CLI does)")
+        raise RuntimeError(
+            "run_config needs float64: call jax.config.update('jax_enable_x64', True) first (the CLI does)"
+        )
     out_dir = prepare_output_dir(out_dir, FIT_OUTPUTS, force=force, create=False)
     params, traces, options, _ = load_config(path)
     free = options.pop("free")

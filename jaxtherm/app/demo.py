@@ -53,7 +53,14 @@ __all__ = ["run_demo", "itr_paper_sample", "TABLE3_300K", "NOISE_PHASE", "DEMO_O
 
 
 #: Files `run_demo` writes into its output folder.
-DEMO_OUTPUTS = ("traces_fit.png", "sensitivity.png", "circuit.png", "traces.csv", "demo_results.json", "demo_report.txt")
+DEMO_OUTPUTS = (
+    "traces_fit.png",
+    "sensitivity.png",
+    "circuit.png",
+    "traces.csv",
+    "demo_results.json",
+    "demo_report.txt",
+)
 
 
 class _Report:
@@ -97,7 +104,10 @@ def _synthesise(seed, quick, noise) -> _Synthetic:
 
 def _run_fits(data: _Synthetic, t_start):
     """Per-direction, joint and direction-independent fits; returns `(fits, timing, degeneracy messages)`."""
-    start = {"stack": data.truth["stack"], "itr": {k: (5.0 * GW if k in TABLE3_300K else v) for k, v in data.truth["itr"].items()}}
+    start = {
+        "stack": data.truth["stack"],
+        "itr": {k: (5.0 * GW if k in TABLE3_300K else v) for k, v in data.truth["itr"].items()},
+    }
     # Three starts along each direction's series valley, run at once under vmap: the split
     # between the two interfaces is weakly determined and the valley is not quadratic.
     split_starts = [2.5 * GW, 5.0 * GW, 7.5 * GW]
@@ -108,7 +118,10 @@ def _run_fits(data: _Synthetic, t_start):
         for d in ("FR", "RF"):
             a, b = data.interfaces[d][:2]
             fits[d] = fit_traces(
-                start, [traces[d]], {a: f"itr['{a}']", b: f"itr['{b}']"}, starts={a: split_starts, b: split_starts[::-1]}
+                start,
+                [traces[d]],
+                {a: f"itr['{a}']", b: f"itr['{b}']"},
+                starts={a: split_starts, b: split_starts[::-1]},
             )
             timing[f"fit_{d}"] = time.perf_counter() - t_start
         # Joint fit: four direction-dependent ITRs plus the shared substrate property, started
@@ -117,7 +130,11 @@ def _run_fits(data: _Synthetic, t_start):
         joint_free["quartz conductivity"] = QUARTZ_CONDUCTIVITY
         joint_start = {k: fits["FR"].values.get(k, fits["RF"].values.get(k)) for k in TABLE3_300K}
         fits["joint"] = fit_traces(
-            start, [traces["FR"], traces["RF"]], joint_free, initial=joint_start, fixed_uncertainties=FIXED_UNCERTAINTIES
+            start,
+            [traces["FR"], traces["RF"]],
+            joint_free,
+            initial=joint_start,
+            fixed_uncertainties=FIXED_UNCERTAINTIES,
         )
         timing["fit_joint"] = time.perf_counter() - t_start
         reciprocal_free = {
@@ -131,7 +148,11 @@ def _run_fits(data: _Synthetic, t_start):
         }
         # Meant to fail (that is the point of the comparison): no poor-fit warning.
         fits["reciprocal"] = fit_traces(
-            start, [traces["FR"], traces["RF"]], reciprocal_free, initial=reciprocal_start, warn_degenerate=False,
+            start,
+            [traces["FR"], traces["RF"]],
+            reciprocal_free,
+            initial=reciprocal_start,
+            warn_degenerate=False,
             warn=False,
         )
         timing["fit_reciprocal"] = time.perf_counter() - t_start
@@ -156,8 +177,12 @@ def _fit_record(fit) -> dict:
 
 
 def run_demo(
-    out_dir: str = "jaxtherm-demo", seed: int = 0, quick: bool = False, noise: float = NOISE_PHASE,
-    verbose: bool = True, force: bool = False,
+    out_dir: str = "jaxtherm-demo",
+    seed: int = 0,
+    quick: bool = False,
+    noise: float = NOISE_PHASE,
+    verbose: bool = True,
+    force: bool = False,
 ) -> dict:
     """Synthesise, fit and report the ITR paper's bidirectional TDTR experiment.
 
@@ -175,17 +200,23 @@ def run_demo(
     **Returns:** the dict written to `demo_results.json`.
     """
     if not jax.config.jax_enable_x64:
-        raise RuntimeError("run_demo needs float64: call jax.config.update('jax_enable_x64', True) first (the CLI does)")
+        raise RuntimeError(
+            "run_demo needs float64: call jax.config.update('jax_enable_x64', True) first (the CLI does)"
+        )
     out_dir = prepare_output_dir(out_dir, DEMO_OUTPUTS, force=force)
     t_start = time.perf_counter()
     say = _Report(verbose)
     data = _synthesise(seed, quick, noise)
     n_delays = data.delays.size
     say("jaxtherm demo - bidirectional TDTR of W/Al2O3/Ni/quartz at 300 K (ITR paper, Tables 1, 3, 6)")
-    say(f"  1-D conduction, f_rep 20 MHz, f_mod 200 kHz, {n_delays} delays 10 ps - 49 ns, "
-        f"synthetic phase noise {noise * 1e3:.2f} mrad (seed {seed})")
-    say(f"  FR = heat W front, probe Ni/quartz rear; RF = heat rear, probe W front. Ni/quartz R = "
-        f"{NI_QUARTZ_RESISTANCE / GW:.1f} m^2K/GW (not in the paper)")
+    say(
+        f"  1-D conduction, f_rep 20 MHz, f_mod 200 kHz, {n_delays} delays 10 ps - 49 ns, "
+        f"synthetic phase noise {noise * 1e3:.2f} mrad (seed {seed})"
+    )
+    say(
+        f"  FR = heat W front, probe Ni/quartz rear; RF = heat rear, probe W front. Ni/quartz R = "
+        f"{NI_QUARTZ_RESISTANCE / GW:.1f} m^2K/GW (not in the paper)"
+    )
     say("")
     fits, timing, caught = _run_fits(data, t_start)
     t_fit = time.perf_counter()
@@ -197,22 +228,29 @@ def run_demo(
     t_analysis = time.perf_counter()
     write_figures(out_dir, data, fits, sensitivities, circuit_rows, table6, noise)
     write_trace_file(
-        os.path.join(out_dir, "traces.csv"), data.delays,
-        {"phase_FR_rad": data.measured["FR"], "phase_RF_rad": data.measured["RF"],
-         "fit_FR_rad": fits["joint"].trace_models[0], "fit_RF_rad": fits["joint"].trace_models[1]},
-        delay_unit="ps", comment=f"jaxtherm demo synthetic traces, seed {seed}, noise {noise} rad",
+        os.path.join(out_dir, "traces.csv"),
+        data.delays,
+        {
+            "phase_FR_rad": data.measured["FR"],
+            "phase_RF_rad": data.measured["RF"],
+            "fit_FR_rad": fits["joint"].trace_models[0],
+            "fit_RF_rad": fits["joint"].trace_models[1],
+        },
+        delay_unit="ps",
+        comment=f"jaxtherm demo synthetic traces, seed {seed}, noise {noise} rad",
     )
     window = (data.delays >= 0.1e-9) & (data.delays <= 10e-9)
     elapsed = time.perf_counter() - t_start
     results = {
         "sample": "W(104 nm)/Al2O3(9.66 nm)/Ni(82 nm)/quartz, 300 K, 1-D, f_rep 20 MHz, f_mod 200 kHz",
         "units": "ITRs in m^2 K/W (SI); *_GW keys in m^2 K/GW",
-        "seed": seed, "quick": quick, "n_delays": n_delays, "phase_noise_rad": noise,
+        "seed": seed,
+        "quick": quick,
+        "n_delays": n_delays,
+        "phase_noise_rad": noise,
         "true_itr": dict(data.truth["itr"]),
         "fits": {key: _fit_record(fit) for key, fit in fits.items()},
-        "series_sums": {
-            key: dict(zip(("value", "error", "true"), rows[key]["series_sum"])) for key in ("FR", "RF")
-        },
+        "series_sums": {key: dict(zip(("value", "error", "true"), rows[key]["series_sum"])) for key in ("FR", "RF")},
         "second_minimum_of_split": {key: rows[key].get("second_minimum") for key in ("FR", "RF")},
         "correlations": correlations,
         "fixed_uncertainties": FIXED_UNCERTAINTIES,

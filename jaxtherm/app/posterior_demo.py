@@ -94,13 +94,23 @@ def run_posterior_demo(
     fr_split = [low, low, high, high, mid]
     rf_split = [low, high, low, high, mid]
     starts = {
-        "W/Al2O3": fr_split, "Al2O3/Ni": [low + high - v for v in fr_split],
-        "Al2O3/W": rf_split, "Ni/Al2O3": [low + high - v for v in rf_split],
+        "W/Al2O3": fr_split,
+        "Al2O3/Ni": [low + high - v for v in fr_split],
+        "Al2O3/W": rf_split,
+        "Ni/Al2O3": [low + high - v for v in rf_split],
     }
     start = {"stack": truth["stack"], "itr": {k: (mid if k in table3 else v) for k, v in truth["itr"].items()}}
     result = sample(
-        start, traces, free, starts=starts, fixed_uncertainties=fixed_uncertainties,
-        n_chains=n_chains, n_warmup=n_warmup, n_draws=n_draws, seed=seed, max_tree_depth=max_tree_depth,
+        start,
+        traces,
+        free,
+        starts=starts,
+        fixed_uncertainties=fixed_uncertainties,
+        n_chains=n_chains,
+        n_warmup=n_warmup,
+        n_draws=n_draws,
+        seed=seed,
+        max_tree_depth=max_tree_depth,
     )
     t_sample = time.perf_counter() - t_start
 
@@ -115,12 +125,17 @@ def run_posterior_demo(
 
     if verbose:
         print(result.summary())
-        print(f"quartz effusivity: median {eff_q(0.5):.0f}, 95 % [{eff_q(0.025):.0f}, {eff_q(0.975):.0f}] "
-              "J s^-1/2 m^-2 K^-1 (true 1510)")
+        print(
+            f"quartz effusivity: median {eff_q(0.5):.0f}, 95 % [{eff_q(0.025):.0f}, {eff_q(0.975):.0f}] "
+            "J s^-1/2 m^-2 K^-1 (true 1510)"
+        )
 
     fig = plot_corner(
-        result, names=list(table3), scale={k: GW for k in table3},
-        labels={k: f"{k} (m$^2$K/GW)" for k in table3}, truths=table3,
+        result,
+        names=list(table3),
+        scale={k: GW for k in table3},
+        labels={k: f"{k} (m$^2$K/GW)" for k in table3},
+        truths=table3,
     )
     fig.suptitle(f"Posterior of the direction-dependent ITRs, {noise * 1e3:.1f} mrad phase noise", fontsize=10)
     fig.savefig(os.path.join(out_dir, "posterior_corner.png"), dpi=100)
@@ -136,21 +151,41 @@ def run_posterior_demo(
         "seed": seed,
         "true_itr_GW": {k: v / GW for k, v in table3.items()},
         "itr_GW": {
-            k: {"median": result.median[k] / GW, "interval68": in_gw(result.interval68[k]),
-                "interval95": in_gw(result.interval95[k]), "rhat": result.rhat[k],
-                "ess_bulk": result.ess_bulk[k], "ess_tail": result.ess_tail[k]}
+            k: {
+                "median": result.median[k] / GW,
+                "interval68": in_gw(result.interval68[k]),
+                "interval95": in_gw(result.interval95[k]),
+                "rhat": result.rhat[k],
+                "ess_bulk": result.ess_bulk[k],
+                "ess_tail": result.ess_tail[k],
+            }
             for k in table3
         },
-        "quartz_effusivity": {"median": eff_q(0.5), "interval68": [eff_q(0.16), eff_q(0.84)],
-                              "interval95": [eff_q(0.025), eff_q(0.975)], "true": 1510.0,
-                              "rhat": result.rhat["quartz conductivity"],
-                              "ess_bulk": result.ess_bulk["quartz conductivity"]},
-        "nuisance": {p: {"median": result.median[p], "prior_center": _leaf(truth, p),
-                         "prior_sd": fixed_uncertainties[p], "posterior_sd": result.sd[p]}
-                     for p in result.nuisance_names},
+        "quartz_effusivity": {
+            "median": eff_q(0.5),
+            "interval68": [eff_q(0.16), eff_q(0.84)],
+            "interval95": [eff_q(0.025), eff_q(0.975)],
+            "true": 1510.0,
+            "rhat": result.rhat["quartz conductivity"],
+            "ess_bulk": result.ess_bulk["quartz conductivity"],
+        },
+        "nuisance": {
+            p: {
+                "median": result.median[p],
+                "prior_center": _leaf(truth, p),
+                "prior_sd": fixed_uncertainties[p],
+                "posterior_sd": result.sd[p],
+            }
+            for p in result.nuisance_names
+        },
         "modes": [
-            {"mass": m.mass, "draw_fraction": m.draw_fraction, "delta_chi2": m.delta_chi2,
-             "median_GW": {k: m.median[k] / GW for k in table3}, "chains": list(m.chains)}
+            {
+                "mass": m.mass,
+                "draw_fraction": m.draw_fraction,
+                "delta_chi2": m.delta_chi2,
+                "median_GW": {k: m.median[k] / GW for k in table3},
+                "chains": list(m.chains),
+            }
             for m in result.modes
         ],
         "mass_method": result.mass_method,

@@ -53,4 +53,3 @@ from ._step import State as State
 from ._step import centre_fields as centre_fields
 from ._step import initial_state as initial_state
 from ._step import step as step
-

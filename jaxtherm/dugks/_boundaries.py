@@ -72,7 +72,9 @@ def extend(disc, config, bar_plus, wall_eq):
     speeds = disc.speed_cell
     length = disc.geometry.faces[-1]
     m = bar_plus.shape[1]
-    left, right = wall_ghosts(config, bar_plus, 1.0, lambda wall, carrier: jnp.broadcast_to(wall_eq[wall, carrier], (m,)))
+    left, right = wall_ghosts(
+        config, bar_plus, 1.0, lambda wall, carrier: jnp.broadcast_to(wall_eq[wall, carrier], (m,))
+    )
     extended = jnp.concatenate([left, bar_plus, right], axis=-1)
     periodic = config.periodic
     left_width = widths[-1] if periodic else widths[0]

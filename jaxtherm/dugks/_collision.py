@@ -54,8 +54,9 @@ def equilibrium_energy(coeffs, electron_temperature, phonon_temperature, referen
 
 def electron_temperature_from_energy(coeffs, energy, reference_temperature):
     """Te (K) from the electron energy density (J/m^3) above T_ref (exact inverse)."""
-    return temperature_from_energy(energy, coeffs.electron_capacity_reference, coeffs.electron_capacity_slope,
-                                   reference_temperature)
+    return temperature_from_energy(
+        energy, coeffs.electron_capacity_reference, coeffs.electron_capacity_slope, reference_temperature
+    )
 
 
 def solve_temperatures(coeffs, electron_moment, phonon_moment, half_width, reference_temperature):
@@ -74,18 +75,29 @@ def solve_temperatures(coeffs, electron_moment, phonon_moment, half_width, refer
     cp = coeffs.phonon_capacity
     share = g / (cp + g)
     rhs = electron_moment + share * phonon_moment
-    te = temperature_from_energy(rhs, coeffs.electron_capacity_reference + share * cp,
-                                 coeffs.electron_capacity_slope, reference_temperature)
+    te = temperature_from_energy(
+        rhs, coeffs.electron_capacity_reference + share * cp, coeffs.electron_capacity_slope, reference_temperature
+    )
     dp = (phonon_moment + g * (te - reference_temperature)) / (cp + g)
     return te, reference_temperature + dp
 
 
 def relaxation_times(layers, slices, electron_temperature, phonon_temperature):
     """tau_e, tau_p (s) stacked as (2, P) from `jaxtherm.materials`."""
-    tau_e = per_layer(lambda layer, te, tp: layer.material.electron_relaxation_time(te, tp), layers, slices,
-                      electron_temperature, phonon_temperature)
-    tau_p = per_layer(lambda layer, te, tp: layer.material.phonon_relaxation_time(te, tp), layers, slices,
-                      electron_temperature, phonon_temperature)
+    tau_e = per_layer(
+        lambda layer, te, tp: layer.material.electron_relaxation_time(te, tp),
+        layers,
+        slices,
+        electron_temperature,
+        phonon_temperature,
+    )
+    tau_p = per_layer(
+        lambda layer, te, tp: layer.material.phonon_relaxation_time(te, tp),
+        layers,
+        slices,
+        electron_temperature,
+        phonon_temperature,
+    )
     return jnp.stack([tau_e, tau_p])
 
 
@@ -96,8 +108,14 @@ def local_state(params, slices, coeffs, electron_temperature, phonon_temperature
     tau = relaxation_times(params.layers, slices, electron_temperature, phonon_temperature)
     exchange = coeffs.coupling * (electron_temperature - phonon_temperature)
     q = jnp.stack([source - exchange, exchange]) / FOUR_PI
-    return LocalState(electron_temperature=electron_temperature, phonon_temperature=phonon_temperature,
-                      equilibrium=u_eq, relaxation_time=tau, source_term=q, source=source)
+    return LocalState(
+        electron_temperature=electron_temperature,
+        phonon_temperature=phonon_temperature,
+        equilibrium=u_eq,
+        relaxation_time=tau,
+        source_term=q,
+        source=source,
+    )
 
 
 def moments(weights, distribution):

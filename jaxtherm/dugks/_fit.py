@@ -18,8 +18,9 @@ from ._simulate import interpolate_in_time, simulate
 __all__ = ["fit_coupling_and_delay", "model_trace", "with_coupling", "with_delay"]
 
 
-def model_trace(params, config, times, measured_times, reflectance_model, *, normalise: bool = False,
-                where: str = "surface"):
+def model_trace(
+    params, config, times, measured_times, reflectance_model, *, normalise: bool = False, where: str = "surface"
+):
     """DUGKS Delta R / R at `measured_times` (s), linear in time between the output `times`.
 
     **Arguments:** `params`, `config`, `times` (equally spaced output times, s): as in
@@ -31,16 +32,30 @@ def model_trace(params, config, times, measured_times, reflectance_model, *, nor
     **Returns:** (n,) dimensionless array.
     """
     solution = simulate(params, config, times)
-    trace = _coupling_fit.reflectance_trace(solution, reflectance_model, params.initial_temperature, where,
-                                            config.cells_per_layer[0])
+    trace = _coupling_fit.reflectance_trace(
+        solution, reflectance_model, params.initial_temperature, where, config.cells_per_layer[0]
+    )
     if normalise:
         trace = _coupling_fit.normalised(trace)
     return interpolate_in_time(solution, trace, measured_times)
 
 
-def fit_coupling_and_delay(params, config, times, measured_times, measured, reflectance_model, *, sigma,
-                           initial_coupling=1.0e16, initial_delay=0.0, normalise: bool = False,
-                           where: str = "surface", layer: int = 0, max_iterations: int = 100):
+def fit_coupling_and_delay(
+    params,
+    config,
+    times,
+    measured_times,
+    measured,
+    reflectance_model,
+    *,
+    sigma,
+    initial_coupling=1.0e16,
+    initial_delay=0.0,
+    normalise: bool = False,
+    where: str = "surface",
+    layer: int = 0,
+    max_iterations: int = 100,
+):
     """Fit the coupling G (W m^-3 K^-1) of one layer and the thermalisation delay t_h (s).
 
     **Arguments:**
@@ -62,9 +77,18 @@ def fit_coupling_and_delay(params, config, times, measured_times, measured, refl
     config = resolve_time_step(params, config)
 
     def trace(candidate):
-        return model_trace(candidate, config, times, measured_times, reflectance_model, normalise=normalise,
-                           where=where)
+        return model_trace(
+            candidate, config, times, measured_times, reflectance_model, normalise=normalise, where=where
+        )
 
-    return _coupling_fit.fit_coupling_and_delay(trace, params, measured_times, measured, sigma=sigma,
-                                                initial_coupling=initial_coupling, initial_delay=initial_delay,
-                                                layer=layer, max_iterations=max_iterations)
+    return _coupling_fit.fit_coupling_and_delay(
+        trace,
+        params,
+        measured_times,
+        measured,
+        sigma=sigma,
+        initial_coupling=initial_coupling,
+        initial_delay=initial_delay,
+        layer=layer,
+        max_iterations=max_iterations,
+    )

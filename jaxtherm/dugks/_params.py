@@ -188,8 +188,10 @@ def _validate_config(config: Config) -> None:
         check_integer(f"cells_per_layer[{i}]", cells, minimum=2)
     if config.cell_growth is not None:
         if len(config.cell_growth) != len(config.cells_per_layer):
-            raise ValueError(f"cell_growth has {len(config.cell_growth)} entries but cells_per_layer has "
-                             f"{len(config.cells_per_layer)}; give one ratio per layer")
+            raise ValueError(
+                f"cell_growth has {len(config.cell_growth)} entries but cells_per_layer has "
+                f"{len(config.cells_per_layer)}; give one ratio per layer"
+            )
         for i, g in enumerate(config.cell_growth):
             check_positive(f"cell_growth[{i}]", g, "dimensionless")
     validate_ordinates(config.n_ordinates, config.quadrature)
@@ -212,11 +214,14 @@ def _validate_member(params: Params) -> None:
         raise TypeError(f"params.layers must be a tuple of dugks.Layer, got {type(layers).__name__}")
     for i, layer in enumerate(layers):
         if not isinstance(layer, Layer):
-            raise TypeError(f"params.layers[{i}] must be a jaxtherm.dugks.Layer(material, thickness), "
-                            f"got {type(layer).__name__}")
+            raise TypeError(
+                f"params.layers[{i}] must be a jaxtherm.dugks.Layer(material, thickness), got {type(layer).__name__}"
+            )
         if not isinstance(layer.material, Metal):
-            raise TypeError(f"params.layers[{i}].material must be a materials.Metal (electrons and phonons), "
-                            f"got {type(layer.material).__name__}")
+            raise TypeError(
+                f"params.layers[{i}].material must be a materials.Metal (electrons and phonons), "
+                f"got {type(layer.material).__name__}"
+            )
         validate_material(layer.material, f"params.layers[{i}].material")
         check_length(f"layers[{i}].thickness", layer.thickness, _MAX_THICKNESS)
     check_positive("initial_temperature", params.initial_temperature, "K")
@@ -237,8 +242,9 @@ def validate(params: Params, config: Config) -> None:
     if not isinstance(params, Params):
         raise TypeError(f"params must be a jaxtherm.dugks.Params, got {type(params).__name__}")
     if isinstance(params.layers, tuple) and len(params.layers) != config.n_layers:
-        raise ValueError(f"params.layers has {len(params.layers)} layers but config.cells_per_layer has "
-                         f"{config.n_layers} entries")
+        raise ValueError(
+            f"params.layers has {len(params.layers)} layers but config.cells_per_layer has {config.n_layers} entries"
+        )
     _validate_member(params)
 
 
@@ -260,14 +266,19 @@ def _concrete_float(value):
 
 def _cfl_step(params: Params, config: Config):
     """CFL dx_min / v_max (s) from concrete thicknesses and speeds (or `max_speed`); None if traced."""
-    speeds = [_concrete_float(getattr(layer.material, name)) for layer in params.layers
-              for name in ("electron_speed", "phonon_speed")]
+    speeds = [
+        _concrete_float(getattr(layer.material, name))
+        for layer in params.layers
+        for name in ("electron_speed", "phonon_speed")
+    ]
     v_max = config.max_speed
     if None not in speeds:
         material_speed = max(speeds)
         if v_max is not None and v_max < material_speed * (1.0 - 1e-12):
-            raise ValueError(f"config.max_speed = {v_max:g} m/s is below the largest carrier speed "
-                             f"{material_speed:g} m/s: the time step would violate the CFL condition")
+            raise ValueError(
+                f"config.max_speed = {v_max:g} m/s is below the largest carrier speed "
+                f"{material_speed:g} m/s: the time step would violate the CFL condition"
+            )
         v_max = material_speed if v_max is None else v_max
     thicknesses = [_concrete_float(layer.thickness) for layer in params.layers]
     cfl_step = None
@@ -299,8 +310,7 @@ def time_stepping(params: Params, config: Config, times) -> TimeStepping:
     `max_time_step` (with units) when the plan cannot be made or breaks CFL < 1.
     """
     if not is_concrete(times):
-        raise ValueError("times (s) must be concrete (a numpy array), not traced: the number of DUGKS steps is "
-                         "static")
+        raise ValueError("times (s) must be concrete (a numpy array), not traced: the number of DUGKS steps is static")
     times = np.asarray(times, dtype=float)
     check_finite("times", times, "s")
     if times.ndim != 1 or times.size < 2:
@@ -309,19 +319,24 @@ def time_stepping(params: Params, config: Config, times) -> TimeStepping:
     if np.any(spacing <= 0):
         raise ValueError("times must be strictly increasing (s)")
     if np.max(np.abs(spacing - spacing[0])) > 1e-9 * spacing[0]:
-        raise ValueError("times must be equally spaced (s), e.g. numpy.linspace(t_start, t_end, n + 1); the DUGKS "
-                         "steps with one dt")
+        raise ValueError(
+            "times must be equally spaced (s), e.g. numpy.linspace(t_start, t_end, n + 1); the DUGKS steps with one dt"
+        )
     cfl_step = _cfl_step(params, config)
     step_limit = config.max_time_step if config.max_time_step is not None else cfl_step
     if step_limit is None:
-        raise ValueError("config.max_time_step (s) must be set when the thicknesses or carrier speeds are traced "
-                         "(jit/vmap/grad over them), or config.max_speed (m/s) when only the speeds are; e.g. "
-                         "Config(..., max_time_step=1e-16)")
+        raise ValueError(
+            "config.max_time_step (s) must be set when the thicknesses or carrier speeds are traced "
+            "(jit/vmap/grad over them), or config.max_speed (m/s) when only the speeds are; e.g. "
+            "Config(..., max_time_step=1e-16)"
+        )
     if cfl_step is not None and config.max_time_step is not None:
         courant = config.max_time_step * config.cfl / cfl_step
         if courant >= 1.0:
-            raise ValueError(f"config.max_time_step = {config.max_time_step:g} s gives a Courant number "
-                             f"dt v_max / dx_min = {courant:.3g} >= 1 (cfl must stay below 1); largest stable "
-                             f"step {cfl_step / config.cfl:.3e} s")
+            raise ValueError(
+                f"config.max_time_step = {config.max_time_step:g} s gives a Courant number "
+                f"dt v_max / dx_min = {courant:.3g} >= 1 (cfl must stay below 1); largest stable "
+                f"step {cfl_step / config.cfl:.3e} s"
+            )
     steps = max(1, int(math.ceil(spacing[0] / step_limit - 1e-9)))
     return TimeStepping(steps_per_output=steps, time_step=float(spacing[0] / steps))

@@ -143,8 +143,9 @@ def simulate(params: Params, config: Config, times) -> Solution:
     validate(params, config)
     plan = time_stepping(params, config, times)
     times = np.asarray(times, dtype=float)
-    return _simulate(params, config, jnp.asarray(times), jnp.asarray(plan.time_step), plan.steps_per_output,
-                     times.size - 1)
+    return _simulate(
+        params, config, jnp.asarray(times), jnp.asarray(plan.time_step), plan.steps_per_output, times.size - 1
+    )
 
 
 def probe(solution: Solution, positions):

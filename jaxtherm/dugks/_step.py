@@ -138,8 +138,13 @@ def initial_state(params: Params, config: Config, time, time_step, disc: Discret
     distribution = jnp.broadcast_to((local.equilibrium - 0.5 * time_step * local.source_term)[:, None, :], shape)
     walls = jnp.stack([jnp.stack([te[0], tp[0]]), jnp.stack([te[-1], tp[-1]])])
     zero = jnp.zeros((), dtype=distribution.dtype)
-    return State(distribution=distribution, time=zero + time, absorbed_energy=zero,
-                 wall_heat_out=jnp.zeros((2, 2), dtype=distribution.dtype), wall_temperatures=walls)
+    return State(
+        distribution=distribution,
+        time=zero + time,
+        absorbed_energy=zero,
+        wall_heat_out=jnp.zeros((2, 2), dtype=distribution.dtype),
+        wall_temperatures=walls,
+    )
 
 
 def _face_distribution(disc, params, config, bar_face, time, dt, wall_eq):
@@ -147,12 +152,14 @@ def _face_distribution(disc, params, config, bar_face, time, dt, wall_eq):
     quarter = 0.25 * dt
     face_source = _face_source(params, config, disc, time, time + dt)
     face_mom = moments(disc.weights, bar_face)
-    te_f, tp_f = solve_temperatures(disc.face, face_mom[0] + quarter * face_source, face_mom[1], quarter,
-                                    params.initial_temperature)
+    te_f, tp_f = solve_temperatures(
+        disc.face, face_mom[0] + quarter * face_source, face_mom[1], quarter, params.initial_temperature
+    )
     local = local_state(params, face_slices(config), disc.face, te_f, tp_f, face_source)
     u_face = collided(local, bar_face, quarter)
-    return _boundaries.apply_isothermal(disc, params, config, bar_face, u_face, local.relaxation_time,
-                                        local.source_term, wall_eq, te_f, tp_f, quarter)
+    return _boundaries.apply_isothermal(
+        disc, params, config, bar_face, u_face, local.relaxation_time, local.source_term, wall_eq, te_f, tp_f, quarter
+    )
 
 
 def advance(disc: Discretisation, params: Params, config: Config, state: State, dt) -> State:
@@ -164,7 +171,9 @@ def advance(disc: Discretisation, params: Params, config: Config, state: State, 
     # 1. centre temperatures and the original distribution at time t (eq. 46-47, 28-31).
     centre = centre_fields(disc, params, config, tilde, state.time, dt)
     u = collided(centre, tilde, half)
-    collision = (centre.equilibrium[:, None, :] - u) / centre.relaxation_time[:, None, :] + centre.source_term[:, None, :]
+    collision = (centre.equilibrium[:, None, :] - u) / centre.relaxation_time[:, None, :] + centre.source_term[
+        :, None, :
+    ]
     bar_plus = u + quarter * collision
     tilde_plus = (4.0 / 3.0) * bar_plus - (1.0 / 3.0) * tilde
 
@@ -179,8 +188,9 @@ def advance(disc: Discretisation, params: Params, config: Config, state: State, 
 
     # 5. fluxes (one array per side of each face: they differ only at DMM interfaces).
     flux = disc.mu[None, :, None] * disc.speed_face[:, None, :] * u_face
-    flux_left_side, flux_right_side = _interface.apply_dmm(disc, params, config, bar_face, centre, flux, quarter,
-                                                           m_half)
+    flux_left_side, flux_right_side = _interface.apply_dmm(
+        disc, params, config, bar_face, centre, flux, quarter, m_half
+    )
     widths = disc.geometry.widths
     new_tilde = tilde_plus - (dt / widths) * (flux_left_side[:, :, 1:] - flux_right_side[:, :, :-1])
 
@@ -191,8 +201,13 @@ def advance(disc: Discretisation, params: Params, config: Config, state: State, 
     net_right = 2.0 * jnp.pi * jnp.sum(disc.weights * flux_left_side[:, :, -1], axis=-1)
     # energy leaving: through the left wall the outward direction is -x.
     wall_out = state.wall_heat_out + dt * jnp.stack([-net_left, net_right])
-    return State(distribution=new_tilde, time=state.time + dt, absorbed_energy=absorbed, wall_heat_out=wall_out,
-                 wall_temperatures=wall_temps)
+    return State(
+        distribution=new_tilde,
+        time=state.time + dt,
+        absorbed_energy=absorbed,
+        wall_heat_out=wall_out,
+        wall_temperatures=wall_temps,
+    )
 
 
 @functools.partial(jax.jit, static_argnums=1)

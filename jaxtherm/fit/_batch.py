@@ -66,13 +66,23 @@ def least_squares_batched(
     `correlation` yourself.
     """
     names = prepare(residual_fn, initial, method, max_iterations, tolerance)
-    if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1):
+    if chunk_size is not None and (
+        isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1
+    ):
         raise ValueError(f"chunk_size must be a positive integer or None, got {chunk_size!r}")
     x0 = _batch_starts(names, initial, _batch_size(data))
     kinds, u0, transform = start_points(names, x0, positive, lower, upper)
     raw = solve_many(
-        u0, transform, data, residual_fn=residual_fn, has_data=True, names=names, kinds=kinds, method=method,
-        max_iterations=int(max_iterations), tolerance=float(tolerance),
+        u0,
+        transform,
+        data,
+        residual_fn=residual_fn,
+        has_data=True,
+        names=names,
+        kinds=kinds,
+        method=method,
+        max_iterations=int(max_iterations),
+        tolerance=float(tolerance),
         chunk_size=None if chunk_size is None else int(chunk_size),
     )
     return to_batch_result(to_numpy(raw), names, kinds, absolute_sigma)

@@ -101,7 +101,9 @@ def _normalise_named(params, spec, label) -> dict:
         for path in paths:
             value = np.asarray(get_path(params, path), dtype=float)
             if value.ndim != 0:
-                raise ValueError(f"{label}: path {path!r} points to an array of shape {value.shape}; give a scalar leaf")
+                raise ValueError(
+                    f"{label}: path {path!r} points to an array of shape {value.shape}; give a scalar leaf"
+                )
         out[str(name)] = paths
     return out
 
@@ -109,7 +111,9 @@ def _normalise_named(params, spec, label) -> dict:
 def _check_grid(label, name, grid, current) -> np.ndarray:
     grid = np.asarray(grid, dtype=float)
     if grid.ndim != 1 or grid.size < 2:
-        raise ValueError(f"{label} (for {name!r}) must be a 1-D array of at least 2 values in the parameter's SI unit, got shape {grid.shape}")
+        raise ValueError(
+            f"{label} (for {name!r}) must be a 1-D array of at least 2 values in the parameter's SI unit, got shape {grid.shape}"
+        )
     if not np.all(np.isfinite(grid)):
         raise ValueError(f"{label} (for {name!r}) contains NaN/inf; give finite values in the parameter's SI unit")
     # A grid a thousand times off the parameter's own value is a unit slip (nm for m, ...).
@@ -249,8 +253,15 @@ def chi2_map(
             lambda leaf: jnp.broadcast_to(leaf, (n_points,) + jnp.shape(leaf)), (params, datas, sigmas, sqrt_weights)
         )
         fits = least_squares_batched(
-            residual_fn, initial, batch, positive=positive, lower=lower, upper=upper,
-            max_iterations=max_iterations, tolerance=tolerance, chunk_size=chunk_size,
+            residual_fn,
+            initial,
+            batch,
+            positive=positive,
+            lower=lower,
+            upper=upper,
+            max_iterations=max_iterations,
+            tolerance=tolerance,
+            chunk_size=chunk_size,
         )
         values = np.asarray(fits.chi2)
         refit_values = {name: np.asarray(fits.values[name])[:-1].reshape(aa.shape) for name in refit_map}
@@ -265,8 +276,15 @@ def chi2_map(
         )
     reference = min(float(np.min(chi2)), at_params)
     return Chi2Map(
-        names=(name_a, name_b), paths=(paths_a, paths_b), a_values=grid_a, b_values=grid_b, chi2=chi2,
-        reference_chi2=reference, refit_names=tuple(refit_map), refit_values=refit_values, converged=converged,
+        names=(name_a, name_b),
+        paths=(paths_a, paths_b),
+        a_values=grid_a,
+        b_values=grid_b,
+        chi2=chi2,
+        reference_chi2=reference,
+        refit_names=tuple(refit_map),
+        refit_values=refit_values,
+        converged=converged,
         n_data=n_data,
     )
 

@@ -99,8 +99,13 @@ def least_squares(
     x_starts = x0[None, :] if starts is None else start_matrix(names, x0, starts)
     kinds, u0, transform = start_points(names, x_starts, positive, lower, upper)
     static = dict(
-        residual_fn=residual_fn, has_data=data is not None, names=names, kinds=kinds, method=method,
-        max_iterations=int(max_iterations), tolerance=float(tolerance),
+        residual_fn=residual_fn,
+        has_data=data is not None,
+        names=names,
+        kinds=kinds,
+        method=method,
+        max_iterations=int(max_iterations),
+        tolerance=float(tolerance),
     )
     if starts is None:
         raw = to_numpy(solve(u0[0], jax.tree_util.tree_map(lambda a: a[0], transform), data, **static))
@@ -111,4 +116,6 @@ def least_squares(
     best = int(np.argmin(np.where(np.isfinite(raws.chi2), raws.chi2, np.inf)))
     raw = jax.tree_util.tree_map(lambda a: a[best], raws)
     result = to_fit_result(raw, names, kinds, absolute_sigma, warn_degenerate, warn)
-    return dataclasses.replace(result, start_values={k: raws.values[:, i] for i, k in enumerate(names)}, start_chi2=raws.chi2)
+    return dataclasses.replace(
+        result, start_values={k: raws.values[:, i] for i, k in enumerate(names)}, start_chi2=raws.chi2
+    )

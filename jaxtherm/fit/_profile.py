@@ -162,7 +162,9 @@ def profile(
     starts = dict(starts or {})
     unknown = set(starts) - set(others)
     if unknown:
-        raise ValueError(f"starts names parameters that are not re-fitted: {sorted(unknown)}; re-fitted: {list(others)}")
+        raise ValueError(
+            f"starts names parameters that are not re-fitted: {sorted(unknown)}; re-fitted: {list(others)}"
+        )
     n_starts = max([np.size(v) for v in starts.values()] + [1])
     start_table = {k: np.broadcast_to(np.asarray(starts.get(k, base[k]), dtype=float), (n_starts,)) for k in others}
 
@@ -179,8 +181,14 @@ def profile(
     values_b = jnp.asarray(np.repeat(grid, n_starts))
     initial = {k: np.tile(start_table[k], n_grid) for k in others}
     result = least_squares_batched(
-        residual_fn, initial, (values_b,) + shared_b, positive=positive, lower=lower, upper=upper,
-        max_iterations=max_iterations, absolute_sigma=True,
+        residual_fn,
+        initial,
+        (values_b,) + shared_b,
+        positive=positive,
+        lower=lower,
+        upper=upper,
+        max_iterations=max_iterations,
+        absolute_sigma=True,
     )
     chi2 = np.asarray(result.chi2, dtype=float).reshape(n_grid, n_starts)
     chi2 = np.where(np.isfinite(chi2), chi2, np.inf)
@@ -197,7 +205,13 @@ def profile(
         if chi2_best[i] < left and chi2_best[i] <= right:
             minima.append((float(grid[i]), float(delta[i])))
     return ProfileResult(
-        name=name, grid=grid, chi2=chi2_best, delta_chi2=delta, others=other_values, converged=converged,
-        interval68=_pieces(grid, delta, DELTA_CHI2_68), interval95=_pieces(grid, delta, DELTA_CHI2_95),
+        name=name,
+        grid=grid,
+        chi2=chi2_best,
+        delta_chi2=delta,
+        others=other_values,
+        converged=converged,
+        interval68=_pieces(grid, delta, DELTA_CHI2_68),
+        interval95=_pieces(grid, delta, DELTA_CHI2_95),
         minima=tuple(minima),
     )

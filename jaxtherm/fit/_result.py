@@ -207,26 +207,30 @@ def warn_about_fit(result, context: str = "") -> None:
         warnings.warn(
             f"the fit did not converge{where} after {result.n_iterations} iterations (chi2 = {result.chi2:.6g}); "
             f"raise max_iterations, or give a better starting point",
-            ConvergenceWarning, stacklevel=4,
+            ConvergenceWarning,
+            stacklevel=4,
         )
     if result.poor_fit:
         warnings.warn(
             f"poor fit{where}: reduced chi2 = {result.reduced_chi2:.4g}, p-value {result.p_value:.3g}; the model "
             f"misses the data by more than sigma explains - check the start values, the model and sigma",
-            PoorFitWarning, stacklevel=4,
+            PoorFitWarning,
+            stacklevel=4,
         )
     for name in result.at_bound:
         warnings.warn(
             f"fitted parameter {name!r} = {result.values[name]:.6g} ended at its bound{where}; its standard "
             f"error is meaningless - widen or drop the bound (lower/upper, or positive={{{name!r}: False}} for the bound "
             f"at 0), or fix the parameter",
-            AtBoundWarning, stacklevel=4,
+            AtBoundWarning,
+            stacklevel=4,
         )
     for name in result.unconstrained:
         warnings.warn(
             f"fitted parameter {name!r} = {result.values[name]:.6g} (sd {result.standard_errors[name]:.3g}) is not "
             f"constrained by the data{where}; fix it to a known value or add data sensitive to it",
-            UnconstrainedParameterWarning, stacklevel=4,
+            UnconstrainedParameterWarning,
+            stacklevel=4,
         )
 
 
@@ -248,9 +252,16 @@ def fit_arrays(raw, names, kinds, absolute_sigma) -> dict:
     pinned = at_bound(raw.internal, kinds)
     loose = unconstrained_mask(raw.values, sd, raw.jacobian, pinned)
     return dict(
-        covariance=cov, correlation=correlation_from_covariance(cov), standard_errors=sd, reduced_chi2=reduced,
-        n_data=m, degrees_of_freedom=dof, p_value=p_value, poor_fit=is_poor_fit(reduced, p_value),
-        at_bound=pinned, unconstrained=loose,
+        covariance=cov,
+        correlation=correlation_from_covariance(cov),
+        standard_errors=sd,
+        reduced_chi2=reduced,
+        n_data=m,
+        degrees_of_freedom=dof,
+        p_value=p_value,
+        poor_fit=is_poor_fit(reduced, p_value),
+        at_bound=pinned,
+        unconstrained=loose,
     )
 
 

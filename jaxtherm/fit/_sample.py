@@ -254,9 +254,20 @@ def _physical_batch(static: _Static, w, dyn: _Dynamic):
 
 
 @functools.partial(jax.jit, static_argnums=(0, 6, 7, 8, 9))
-def _run_chains(static: _Static, keys, w_init, centres, whitenings, dyn: _Dynamic, n_warmup, n_draws, target_acceptance,
-                max_doublings):
+def _run_chains(
+    static: _Static,
+    keys,
+    w_init,
+    centres,
+    whitenings,
+    dyn: _Dynamic,
+    n_warmup,
+    n_draws,
+    target_acceptance,
+    max_doublings,
+):
     """NUTS chains under vmap; chain c samples w with v = centres[c] + whitenings[c] w."""
+
     def one_chain(key, w0, centre, whitening):
         chain_dyn = dyn._replace(v0=centre, whitening=whitening)
 
@@ -265,8 +276,12 @@ def _run_chains(static: _Static, keys, w_init, centres, whitenings, dyn: _Dynami
 
         key_warmup, key_draws = jax.random.split(key)
         warmup = blackjax.window_adaptation(
-            blackjax.nuts, logdensity, is_mass_matrix_diagonal=False, target_acceptance_rate=target_acceptance,
-            adaptation_info_fn=get_filter_adapt_info_fn(), max_num_doublings=max_doublings,
+            blackjax.nuts,
+            logdensity,
+            is_mass_matrix_diagonal=False,
+            target_acceptance_rate=target_acceptance,
+            adaptation_info_fn=get_filter_adapt_info_fn(),
+            max_num_doublings=max_doublings,
         )
         (state, parameters), _ = warmup.run(key_warmup, w0, num_steps=n_warmup)
         # The adapted parameters carry step size, inverse mass matrix and max_num_doublings.
@@ -276,7 +291,9 @@ def _run_chains(static: _Static, keys, w_init, centres, whitenings, dyn: _Dynami
             state, info = kernel(key, state)
             return state, (state.position, state.logdensity, info.is_divergent, info.num_integration_steps)
 
-        _, (positions, logdensities, divergent, n_steps) = jax.lax.scan(body, state, jax.random.split(key_draws, n_draws))
+        _, (positions, logdensities, divergent, n_steps) = jax.lax.scan(
+            body, state, jax.random.split(key_draws, n_draws)
+        )
         return positions, logdensities, divergent, n_steps, parameters["step_size"]
 
     return jax.vmap(one_chain)(keys, w_init, centres, whitenings)
@@ -377,8 +394,10 @@ class SampleResult:
         for name in self.all_names:
             if not self.rhat[name] <= self.rhat_threshold:
                 if len(self.modes) > 1:
-                    why = (f"the chains sit in {len(self.modes)} separated modes; the pooled numbers weight the "
-                           f"modes by their estimated masses ({self.mass_method}), not by chain count")
+                    why = (
+                        f"the chains sit in {len(self.modes)} separated modes; the pooled numbers weight the "
+                        f"modes by their estimated masses ({self.mass_method}), not by chain count"
+                    )
                 else:
                     why = "the chains have not mixed: run longer (more warm-up and draws) before quoting numbers"
                 out.append(f"R-hat of {name} is {self.rhat[name]:.3f} > {self.rhat_threshold}: {why}.")
@@ -443,8 +462,14 @@ class SampleResult:
             "ess_tail": self.ess_tail,
             "correlation": np.asarray(self.correlation).tolist(),
             "modes": [
-                {"values": m.values, "median": m.median, "mass": m.mass, "draw_fraction": m.draw_fraction,
-                 "delta_chi2": m.delta_chi2, "chains": list(m.chains)}
+                {
+                    "values": m.values,
+                    "median": m.median,
+                    "mass": m.mass,
+                    "draw_fraction": m.draw_fraction,
+                    "delta_chi2": m.delta_chi2,
+                    "chains": list(m.chains),
+                }
                 for m in self.modes
             ],
             "mass_method": self.mass_method,
@@ -562,7 +587,9 @@ def _resolve_priors(names, initial_values, priors, positive, lower, upper) -> di
             if not x0 > 0:
                 raise ValueError(f"initial value of {name!r} is {x0!r}; a positive parameter needs a value > 0 (SI)")
             span = 10.0**DEFAULT_PRIOR_DECADES
-            out[name] = Prior.log_uniform(float(lower.get(name, x0 / span)) or x0 / span, float(upper.get(name, x0 * span)))
+            out[name] = Prior.log_uniform(
+                float(lower.get(name, x0 / span)) or x0 / span, float(upper.get(name, x0 * span))
+            )
         else:
             raise ValueError(
                 f"free parameter {name!r} may change sign: give both lower[{name!r}] and upper[{name!r}] (SI) "
@@ -631,8 +658,16 @@ def sample(
 
     if fit is None:
         fit = fit_traces(
-            params, traces, free, initial=initial, positive=positive, lower=lower, upper=upper, starts=starts,
-            warn_degenerate=False, absolute_sigma=noise == "known",
+            params,
+            traces,
+            free,
+            initial=initial,
+            positive=positive,
+            lower=lower,
+            upper=upper,
+            starts=starts,
+            warn_degenerate=False,
+            absolute_sigma=noise == "known",
         )
     elif not isinstance(fit, TraceFitResult):
         raise TypeError(f"fit must be a TraceFitResult of the same problem, got {type(fit).__name__}")
@@ -695,11 +730,16 @@ def sample(
 
     def dynamic(v0, whitening):
         return _Dynamic(
-            params=_as_float_tree(params), datas=datas, sigmas=sigmas, sqrt_weights=sqrt_weights,
+            params=_as_float_tree(params),
+            datas=datas,
+            sigmas=sigmas,
+            sqrt_weights=sqrt_weights,
             prior_a=jnp.asarray([prior_of[n].a for n in names], dtype=float),
             prior_b=jnp.asarray([prior_of[n].b for n in names], dtype=float),
-            nuisance_center=jnp.asarray(nuisance_center), nuisance_sd=jnp.asarray(nuisance_sd),
-            v0=jnp.asarray(v0, dtype=float), whitening=jnp.asarray(whitening, dtype=float),
+            nuisance_center=jnp.asarray(nuisance_center),
+            nuisance_sd=jnp.asarray(nuisance_sd),
+            v0=jnp.asarray(v0, dtype=float),
+            whitening=jnp.asarray(whitening, dtype=float),
         )
 
     dyn = dynamic(v_best, np.eye(n_dim))
@@ -756,8 +796,16 @@ def sample(
     w_init = 0.3 * rng.standard_normal((n_chains, n_dim))
     keys = jax.random.split(jax.random.PRNGKey(seed), n_chains)
     positions, logdens, divergent, _, step_size = _run_chains(
-        static, keys, jnp.asarray(w_init), jnp.asarray(centres), jnp.asarray(whitenings), dyn, n_warmup, n_draws,
-        float(target_acceptance), max_tree_depth,
+        static,
+        keys,
+        jnp.asarray(w_init),
+        jnp.asarray(centres),
+        jnp.asarray(whitenings),
+        dyn,
+        n_warmup,
+        n_draws,
+        float(target_acceptance),
+        max_tree_depth,
     )
     # Back to the common frame of the best mode (v = v_best + L_best w).
     v_draws = centres[:, None, :] + np.einsum("cij,cdj->cdi", whitenings, np.asarray(positions))
@@ -820,26 +868,56 @@ def sample(
     modes = []
     for k, (row, chi2) in enumerate(mode_rows):
         in_mode = mode_index == k
-        modes.append(Mode(
-            values={n: float(row[i]) for i, n in enumerate(names)},
-            chi2=chi2, delta_chi2=chi2 - best_chi2, mass=float(masses[k]), draw_fraction=float(fractions[k]),
-            chains=tuple(int(c) for c in np.flatnonzero(chain_mode == k)),
-            median={n: float(np.median(draws[n].ravel()[in_mode])) if in_mode.any() else float("nan") for n in all_names},
-        ))
+        modes.append(
+            Mode(
+                values={n: float(row[i]) for i, n in enumerate(names)},
+                chi2=chi2,
+                delta_chi2=chi2 - best_chi2,
+                mass=float(masses[k]),
+                draw_fraction=float(fractions[k]),
+                chains=tuple(int(c) for c in np.flatnonzero(chain_mode == k)),
+                median={
+                    n: float(np.median(draws[n].ravel()[in_mode])) if in_mode.any() else float("nan") for n in all_names
+                },
+            )
+        )
     return SampleResult(
-        names=names, nuisance_names=nuisance_paths, noise_names=noise_names, draws=draws, weights=weights,
-        mode_index=per_chain, log_density=logdens,
+        names=names,
+        nuisance_names=nuisance_paths,
+        noise_names=noise_names,
+        draws=draws,
+        weights=weights,
+        mode_index=per_chain,
+        log_density=logdens,
         rhat={n: split_rhat(draws[n]) for n in all_names},
         ess_bulk={n: ess_bulk(draws[n]) for n in all_names},
         ess_tail={n: ess_tail(draws[n]) for n in all_names},
-        median=median, interval68=i68, interval95=i95, mean=mean, sd=sd, correlation=correlation,
-        modes=tuple(modes), mass_method=mass_method, n_divergent=int(np.sum(divergent)),
-        step_size=np.asarray(step_size), fit=fit, rhat_threshold=float(rhat_threshold), min_ess=float(min_ess),
+        median=median,
+        interval68=i68,
+        interval95=i95,
+        mean=mean,
+        sd=sd,
+        correlation=correlation,
+        modes=tuple(modes),
+        mass_method=mass_method,
+        n_divergent=int(np.sum(divergent)),
+        step_size=np.asarray(step_size),
+        fit=fit,
+        rhat_threshold=float(rhat_threshold),
+        min_ess=float(min_ess),
     )
 
 
-def plot_corner(result: SampleResult, names: Sequence[str] | None = None, *, scale: dict | None = None,
-                labels: dict | None = None, bins: int = 40, truths: dict | None = None, fig=None):
+def plot_corner(
+    result: SampleResult,
+    names: Sequence[str] | None = None,
+    *,
+    scale: dict | None = None,
+    labels: dict | None = None,
+    bins: int = 40,
+    truths: dict | None = None,
+    fig=None,
+):
     """Corner plot of the (mode-weighted) posterior: 1-D histograms and 2-D densities.
 
     **Arguments:**

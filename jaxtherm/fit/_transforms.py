@@ -186,7 +186,9 @@ def start_points(names, x0s, positive, lower, upper):
         u0s.append(u0)
         scales.append(scale)
     k = len(x0s)
-    transform = Transform(jnp.asarray(np.array(scales)), jnp.asarray(np.tile(lo, (k, 1))), jnp.asarray(np.tile(hi, (k, 1))))
+    transform = Transform(
+        jnp.asarray(np.array(scales)), jnp.asarray(np.tile(lo, (k, 1))), jnp.asarray(np.tile(hi, (k, 1)))
+    )
     return kinds, jnp.asarray(np.array(u0s)), transform
 
 

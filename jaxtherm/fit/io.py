@@ -51,7 +51,9 @@ class TraceFile:
         """A signal column by header name or by 0-based index in the file."""
         if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
             if not 0 <= key < len(self.column_names):
-                raise TraceFileError(f"{self.path}: column index {key} out of range (file has {len(self.column_names)} columns)")
+                raise TraceFileError(
+                    f"{self.path}: column index {key} out of range (file has {len(self.column_names)} columns)"
+                )
             key = self.column_names[key]
         if key not in self.columns:
             raise TraceFileError(f"{self.path}: no signal column {key!r}; available: {list(self.columns)}")
@@ -137,7 +139,9 @@ def _data_line_numbers(path, layout: _Layout, n_rows: int, comment: str) -> np.n
     if n_lines - first + 1 == n_rows:
         return np.arange(first, first + n_rows)
     with open(path, encoding="utf-8-sig") as handle:
-        numbers = [i for i, line in enumerate(handle, 1) if i >= first and (s := line.strip()) and not s.startswith(comment)]
+        numbers = [
+            i for i, line in enumerate(handle, 1) if i >= first and (s := line.strip()) and not s.startswith(comment)
+        ]
     return np.asarray(numbers)
 
 
@@ -253,7 +257,9 @@ def load_trace_file(
 def _column_index(path, key, names) -> int:
     if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
         if not 0 <= key < len(names):
-            raise TraceFileError(f"{path}: column index {key} out of range; the file has {len(names)} columns {list(names)}")
+            raise TraceFileError(
+                f"{path}: column index {key} out of range; the file has {len(names)} columns {list(names)}"
+            )
         return int(key)
     if key not in names:
         raise TraceFileError(f"{path}: no column named {key!r}; columns are {list(names)}")

@@ -23,6 +23,7 @@ class ParameterPathError(KeyError, ValueError):
     def __str__(self) -> str:  # the message itself, not KeyError's repr of it
         return str(self.args[0]) if self.args else ""
 
+
 _TOKEN = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[\s*(-?\d+)\s*\]|\[\s*['\"]([^'\"]+)['\"]\s*\]")
 
 
@@ -50,13 +51,17 @@ def _child(node, token, path):
     kind, name = token
     if isinstance(node, dict):
         if name not in node:
-            raise ParameterPathError(f"parameter path {path!r}: key {name!r} not found (available: {sorted(map(str, node))})")
+            raise ParameterPathError(
+                f"parameter path {path!r}: key {name!r} not found (available: {sorted(map(str, node))})"
+            )
         return node[name]
     if kind == "index":
         try:
             return node[name]
         except (IndexError, TypeError) as exc:
-            raise ParameterPathError(f"parameter path {path!r}: cannot index {type(node).__name__} with [{name}]") from exc
+            raise ParameterPathError(
+                f"parameter path {path!r}: cannot index {type(node).__name__} with [{name}]"
+            ) from exc
     if kind == "key":
         raise ParameterPathError(f"parameter path {path!r}: ['{name}'] used on a {type(node).__name__}, not a dict")
     if not hasattr(node, name):

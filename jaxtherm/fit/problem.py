@@ -82,9 +82,13 @@ class Trace:
             raise ValueError(f"Trace {self.name!r}: data contains NaN/inf (first at index {bad})")
         sigma = np.asarray(self.sigma, dtype=float)
         if sigma.ndim not in (0, 1) or (sigma.ndim == 1 and sigma.shape != data.shape):
-            raise ValueError(f"Trace {self.name!r}: sigma must be a scalar or have the shape of data {data.shape}, got {sigma.shape}")
+            raise ValueError(
+                f"Trace {self.name!r}: sigma must be a scalar or have the shape of data {data.shape}, got {sigma.shape}"
+            )
         if not np.all(np.isfinite(sigma)) or np.any(sigma <= 0):
-            raise ValueError(f"Trace {self.name!r}: sigma must be finite and > 0 (unit of the data), got {self.sigma!r}")
+            raise ValueError(
+                f"Trace {self.name!r}: sigma must be finite and > 0 (unit of the data), got {self.sigma!r}"
+            )
         if not (np.isfinite(self.weight) and self.weight > 0):
             raise ValueError(f"Trace {self.name!r}: weight must be finite and > 0, got {self.weight!r}")
 
@@ -177,7 +181,9 @@ def _initial_values(params, free: dict, initial: dict | None) -> dict:
     unknown = set(initial) - set(free)
     if unknown:
         raise ValueError(f"initial names parameters that are not free: {sorted(unknown)}; free: {list(free)}")
-    return {name: float(initial[name]) if name in initial else leaf_value(params, paths[0]) for name, paths in free.items()}
+    return {
+        name: float(initial[name]) if name in initial else leaf_value(params, paths[0]) for name, paths in free.items()
+    }
 
 
 def _insert(params, free_spec, values):
@@ -287,9 +293,18 @@ def fit_traces(
     free_spec = tuple(free_map.items())
     models = tuple(t.model for t in traces)
     fit = least_squares(
-        _residual_builder(models, free_spec), _initial_values(params, free_map, initial), positive=positive,
-        lower=lower, upper=upper, max_iterations=max_iterations, data=_dynamic(params, traces), starts=starts,
-        absolute_sigma=absolute_sigma, warn_degenerate=False, tolerance=tolerance, warn=warn,
+        _residual_builder(models, free_spec),
+        _initial_values(params, free_map, initial),
+        positive=positive,
+        lower=lower,
+        upper=upper,
+        max_iterations=max_iterations,
+        data=_dynamic(params, traces),
+        starts=starts,
+        absolute_sigma=absolute_sigma,
+        warn_degenerate=False,
+        tolerance=tolerance,
+        warn=warn,
     )
     best_params = _insert(as_float_tree(params), free_spec, {k: jnp.asarray(v) for k, v in fit.values.items()})
     errors = []
@@ -298,24 +313,51 @@ def fit_traces(
         fixed_fn = _fixed_residual_builder(models, free_spec, tuple(fixed_sd))
         fixed_values = {path: leaf_value(params, path) for path in fixed_sd}
         fixed_jacobian, extra = _guarded(
-            errors, "propagating fixed_uncertainties", (None, 0.0), propagate_fixed_uncertainty,
-            fixed_fn, fit.values, fixed_values, fixed_sd, data=_dynamic(best_params, traces), exact_hessian=exact_hessian,
+            errors,
+            "propagating fixed_uncertainties",
+            (None, 0.0),
+            propagate_fixed_uncertainty,
+            fixed_fn,
+            fit.values,
+            fixed_values,
+            fixed_sd,
+            data=_dynamic(best_params, traces),
+            exact_hessian=exact_hessian,
         )
     covariance = fit.covariance + extra
     correlation = correlation_from_covariance(covariance)
     pairs = warn_if_degenerate(fit.names, correlation) if warn_degenerate else degenerate_pairs(fit.names, correlation)
-    models_at_best = _guarded(errors, "predicting the traces at the best values", [None] * len(traces), predict, best_params, traces)
+    models_at_best = _guarded(
+        errors, "predicting the traces at the best values", [None] * len(traces), predict, best_params, traces
+    )
     post_fit_error = "; ".join(errors) or None
     if post_fit_error is not None:
-        warnings.warn(f"the fit finished but {post_fit_error}; the optimiser's result is returned", PostFitWarning, stacklevel=2)
+        warnings.warn(
+            f"the fit finished but {post_fit_error}; the optimiser's result is returned", PostFitWarning, stacklevel=2
+        )
     return TraceFitResult(
-        fit=fit, params=best_params, free=free_map, values=dict(fit.values),
+        fit=fit,
+        params=best_params,
+        free=free_map,
+        values=dict(fit.values),
         standard_errors={k: float(v) for k, v in zip(fit.names, standard_errors_of(covariance))},
-        statistical_errors=dict(fit.standard_errors), covariance=covariance, correlation=correlation,
-        fixed_jacobian=fixed_jacobian, fixed_names=tuple(fixed_sd), trace_residuals=_split(fit.residuals, traces),
-        trace_models=models_at_best, chi2=fit.chi2, reduced_chi2=fit.reduced_chi2, converged=fit.converged,
-        n_iterations=fit.n_iterations, degenerate_pairs=pairs, p_value=fit.p_value, poor_fit=fit.poor_fit,
-        at_bound=fit.at_bound, unconstrained=fit.unconstrained, post_fit_error=post_fit_error,
+        statistical_errors=dict(fit.standard_errors),
+        covariance=covariance,
+        correlation=correlation,
+        fixed_jacobian=fixed_jacobian,
+        fixed_names=tuple(fixed_sd),
+        trace_residuals=_split(fit.residuals, traces),
+        trace_models=models_at_best,
+        chi2=fit.chi2,
+        reduced_chi2=fit.reduced_chi2,
+        converged=fit.converged,
+        n_iterations=fit.n_iterations,
+        degenerate_pairs=pairs,
+        p_value=fit.p_value,
+        poor_fit=fit.poor_fit,
+        at_bound=fit.at_bound,
+        unconstrained=fit.unconstrained,
+        post_fit_error=post_fit_error,
     )
 
 
@@ -338,7 +380,9 @@ def _check_fixed_uncertainties(params, free_map, fixed_uncertainties) -> dict:
     if fixed_uncertainties is None:
         return {}
     if not isinstance(fixed_uncertainties, dict):
-        raise TypeError(f"fixed_uncertainties must be a dict path -> 1-sigma uncertainty (SI), got {fixed_uncertainties!r}")
+        raise TypeError(
+            f"fixed_uncertainties must be a dict path -> 1-sigma uncertainty (SI), got {fixed_uncertainties!r}"
+        )
     free_paths = {p for paths in free_map.values() for p in paths}
     out = {}
     for path, sd in fixed_uncertainties.items():
@@ -388,14 +432,26 @@ def fit_traces_batched(
     batch = arrays[0].shape[0]
     for d, t in zip(arrays, traces):
         if d.ndim != 2 or d.shape != (batch, np.size(t.data)):
-            raise ValueError(f"batch data for trace {t.name!r} must have shape ({batch}, {np.size(t.data)}), got {d.shape}")
+            raise ValueError(
+                f"batch data for trace {t.name!r} must have shape ({batch}, {np.size(t.data)}), got {d.shape}"
+            )
     free_map = _normalise_free(params, free)
     free_spec = tuple(free_map.items())
     residual_fn = _residual_builder(tuple(t.model for t in traces), free_spec)
     static = _dynamic(params, traces, datas=[d[0] for d in arrays])
-    params_b, _, sigmas, sqrt_weights = jax.tree_util.tree_map(lambda a: jnp.broadcast_to(a, (batch,) + a.shape), static)
+    params_b, _, sigmas, sqrt_weights = jax.tree_util.tree_map(
+        lambda a: jnp.broadcast_to(a, (batch,) + a.shape), static
+    )
     start = _initial_values(params, free_map, initial)
     return least_squares_batched(
-        residual_fn, start, (params_b, arrays, sigmas, sqrt_weights), positive=positive, lower=lower, upper=upper,
-        max_iterations=max_iterations, absolute_sigma=absolute_sigma, tolerance=tolerance, chunk_size=chunk_size,
+        residual_fn,
+        start,
+        (params_b, arrays, sigmas, sqrt_weights),
+        positive=positive,
+        lower=lower,
+        upper=upper,
+        max_iterations=max_iterations,
+        absolute_sigma=absolute_sigma,
+        tolerance=tolerance,
+        chunk_size=chunk_size,
     )

@@ -38,7 +38,9 @@ def _check_leaves(params, spec):
         for path in paths:
             value = np.asarray(get_path(params, path), dtype=float)
             if value.ndim != 0:
-                raise ValueError(f"sensitivity parameter {label!r}: path {path!r} is not a scalar (shape {value.shape})")
+                raise ValueError(
+                    f"sensitivity parameter {label!r}: path {path!r} is not a scalar (shape {value.shape})"
+                )
             if not np.isfinite(value) or value == 0:
                 raise ValueError(
                     f"sensitivity parameter {label!r}: path {path!r} has value {float(value)!r}; a logarithmic "
@@ -77,7 +79,9 @@ def log_sensitivity(fn: Callable, params, parameters) -> dict:
     return {label: jac[:, i] / values for i, (label, _) in enumerate(spec)}
 
 
-def log_sensitivity_finite_difference(fn: Callable, params, parameters, *, relative_step: float = 0.01, central: bool = True) -> dict:
+def log_sensitivity_finite_difference(
+    fn: Callable, params, parameters, *, relative_step: float = 0.01, central: bool = True
+) -> dict:
     """ITR paper eq. (1): the sensitivity from a finite relative perturbation (1 % by default).
 
     **Arguments:**
@@ -110,7 +114,16 @@ def log_sensitivity_finite_difference(fn: Callable, params, parameters, *, relat
     return out
 
 
-def plot_sensitivities(x, sensitivities: dict, *, ax=None, x_scale: float = 1e-9, x_label: str = "delay (ns)", title: str = "", styles: dict | None = None):
+def plot_sensitivities(
+    x,
+    sensitivities: dict,
+    *,
+    ax=None,
+    x_scale: float = 1e-9,
+    x_label: str = "delay (ns)",
+    title: str = "",
+    styles: dict | None = None,
+):
     """Plot sensitivities versus delay on a log axis, like ITR paper Fig. 4.
 
     **Arguments:**

@@ -63,8 +63,16 @@ def implicit_jacobian(
     q0 = np.array([float(fixed[k]) for k in fixed_names])
     sx, sq = _scale_of(x0), _scale_of(q0)
     dxdq = _implicit_jit(
-        residual_fn, free_names, fixed_names, bool(exact_hessian), data is not None,
-        jnp.asarray(x0), jnp.asarray(q0), jnp.asarray(sx), jnp.asarray(sq), data,
+        residual_fn,
+        free_names,
+        fixed_names,
+        bool(exact_hessian),
+        data is not None,
+        jnp.asarray(x0),
+        jnp.asarray(q0),
+        jnp.asarray(sx),
+        jnp.asarray(sq),
+        data,
     )
     return np.asarray(dxdq)
 

@@ -67,27 +67,32 @@ class SoundSpeed:
 #: Longitudinal sound speeds of common transducer metals (m/s).
 LONGITUDINAL_SOUND_SPEEDS = {
     "Al": SoundSpeed(
-        6420.0, 0.015,
+        6420.0,
+        0.015,
         "CRC Handbook of Chemistry and Physics, 'Speed of sound in solids' (polycrystalline Al); "
         "[111] from C11=107.3, C12=60.9, C44=28.3 GPa, rho=2700 kg/m^3 is 6500 m/s",
     ),
     "Au": SoundSpeed(
-        3240.0, 0.06,
+        3240.0,
+        0.06,
         "CRC Handbook of Chemistry and Physics, 'Speed of sound in solids' (polycrystalline Au); "
         "[111] from C11=192.9, C12=163.8, C44=41.5 GPa, rho=19300 kg/m^3 is 3440 m/s",
     ),
     "Pt": SoundSpeed(
-        4240.0, 0.10,
+        4240.0,
+        0.10,
         "[111]-textured film: C11=346.7, C12=250.7, C44=76.5 GPa (MacFarlane, Rayne, Jones 1965), "
         "rho=21450 kg/m^3; the isotropic polycrystalline average (K=230, G=61 GPa) gives ~3800 m/s",
     ),
     "Cu": SoundSpeed(
-        4760.0, 0.08,
+        4760.0,
+        0.08,
         "CRC Handbook of Chemistry and Physics, 'Speed of sound in solids' (annealed Cu); "
         "[111] from C11=168.4, C12=121.4, C44=75.4 GPa, rho=8960 kg/m^3 is 5150 m/s",
     ),
     "W": SoundSpeed(
-        5220.0, 0.01,
+        5220.0,
+        0.01,
         "CRC Handbook of Chemistry and Physics, 'Speed of sound in solids' (annealed W); W is "
         "elastically isotropic: sqrt(C11/rho) with C11=522 GPa, rho=19300 kg/m^3 is 5200 m/s",
     ),
@@ -328,7 +333,9 @@ def find_echo(
         raise EchoNotFoundError(f"the window {start:g}-{end:g} s is too short for an echo of width {width_guess:g} s")
     _, centre, coeffs = best
     initial = EchoParams(
-        echo_time=centre, width=width_guess, amplitude=float(coeffs[-1]),
+        echo_time=centre,
+        width=width_guess,
+        amplitude=float(coeffs[-1]),
         background=tuple(float(c) for c in coeffs[:-1]),
     )
     free = ["echo_time", "width", "amplitude"] + [f"background[{k}]" for k in range(background_degree + 1)]
@@ -339,10 +346,14 @@ def find_echo(
         initial = dataclasses.replace(initial, amplitude=1e-12 * max(float(np.ptp(y)), 1e-300))
     trace = Trace(model=model, data=y, sigma=1.0 if sigma is None else sigma, name="echo", x=t)
     fit = fit_traces(
-        initial, [trace], free, positive=False,
+        initial,
+        [trace],
+        free,
+        positive=False,
         lower={"echo_time": float(t[0]), "width": width_bounds[0]},
         upper={"echo_time": float(t[-1]), "width": width_bounds[1]},
-        absolute_sigma=sigma is not None, warn_degenerate=False,
+        absolute_sigma=sigma is not None,
+        warn_degenerate=False,
     )
     v, e = fit.values, fit.standard_errors
     significance = abs(v["amplitude"]) / e["amplitude"] if e["amplitude"] > 0 else float("inf")
@@ -360,13 +371,23 @@ def find_echo(
             f"{v['width'] * 1e12:.3g} ps); widen or move the window"
         )
     params = EchoParams(
-        echo_time=v["echo_time"], width=v["width"], amplitude=v["amplitude"],
+        echo_time=v["echo_time"],
+        width=v["width"],
+        amplitude=v["amplitude"],
         background=tuple(v[f"background[{k}]"] for k in range(background_degree + 1)),
     )
     return EchoFit(
-        echo_time=v["echo_time"], echo_time_error=e["echo_time"], width=v["width"], width_error=e["width"],
-        amplitude=v["amplitude"], amplitude_error=e["amplitude"], significance=float(significance),
-        window=(float(t[0]), float(t[-1])), params=params, model=model, fit=fit,
+        echo_time=v["echo_time"],
+        echo_time_error=e["echo_time"],
+        width=v["width"],
+        width_error=e["width"],
+        amplitude=v["amplitude"],
+        amplitude_error=e["amplitude"],
+        significance=float(significance),
+        window=(float(t[0]), float(t[-1])),
+        params=params,
+        model=model,
+        fit=fit,
     )
 
 
@@ -400,8 +421,10 @@ def transducer_thickness(
         raise TypeError("give exactly one of material (e.g. 'Al') or sound_speed (m/s)")
     if material is not None:
         if material not in LONGITUDINAL_SOUND_SPEEDS:
-            raise ValueError(f"material {material!r} has no tabulated sound speed; known: {sorted(LONGITUDINAL_SOUND_SPEEDS)} "
-                             f"(or pass sound_speed in m/s)")
+            raise ValueError(
+                f"material {material!r} has no tabulated sound speed; known: {sorted(LONGITUDINAL_SOUND_SPEEDS)} "
+                f"(or pass sound_speed in m/s)"
+            )
         entry = LONGITUDINAL_SOUND_SPEEDS[material]
         speed = entry.value
         speed_error = entry.relative_uncertainty * speed if sound_speed_uncertainty is None else sound_speed_uncertainty
@@ -417,12 +440,18 @@ def transducer_thickness(
     if expected_thickness is not None:
         check_positive("expected_thickness", expected_thickness, "m")
         if expected_thickness > 1e-4:
-            raise ValueError(f"expected_thickness = {expected_thickness:g} m; thicknesses are in metres (80 nm is 80e-9)")
+            raise ValueError(
+                f"expected_thickness = {expected_thickness:g} m; thicknesses are in metres (80 nm is 80e-9)"
+            )
         expected_time = 2.0 * expected_thickness / speed
     echo = find_echo(delays, values, window=window, expected_time=expected_time, **echo_options)
     thickness = 0.5 * speed * echo.echo_time
     time_error = math.hypot(echo.echo_time_error, time_zero_uncertainty)
     thickness_error = thickness * math.hypot(time_error / echo.echo_time, speed_error / speed)
     return ThicknessResult(
-        thickness=thickness, thickness_error=thickness_error, sound_speed=speed, sound_speed_error=speed_error, echo=echo,
+        thickness=thickness,
+        thickness_error=thickness_error,
+        sound_speed=speed,
+        sound_speed_error=speed_error,
+        echo=echo,
     )

@@ -68,7 +68,9 @@ class AveragedScan:
 
 def _unpack(index, scan):
     if not isinstance(scan, (tuple, list)) or len(scan) not in (2, 3):
-        raise TypeError(f"scan {index} must be a tuple (delays, values) or (delays, values, sigma), got {type(scan).__name__}")
+        raise TypeError(
+            f"scan {index} must be a tuple (delays, values) or (delays, values, sigma), got {type(scan).__name__}"
+        )
     delays = np.asarray(scan[0], dtype=float)
     values = np.asarray(scan[1], dtype=float)
     if delays.ndim != 1 or delays.size < 2:
@@ -77,7 +79,9 @@ def _unpack(index, scan):
         raise ValueError(f"scan {index}: values have shape {values.shape} but delays have shape {delays.shape}")
     for name, arr in (("delays", delays), ("values", values)):
         if not np.all(np.isfinite(arr)):
-            raise ValueError(f"scan {index}: {name} contain NaN/inf (first at index {int(np.flatnonzero(~np.isfinite(arr))[0])})")
+            raise ValueError(
+                f"scan {index}: {name} contain NaN/inf (first at index {int(np.flatnonzero(~np.isfinite(arr))[0])})"
+            )
     if np.max(np.abs(delays)) > _MAX_PLAUSIBLE_DELAY:
         raise ValueError(
             f"scan {index}: delays reach {np.max(np.abs(delays)):g} s; delays are in seconds (e.g. 1 ns is 1e-9) - "
@@ -87,9 +91,15 @@ def _unpack(index, scan):
         raise ValueError(f"scan {index}: delays must be strictly increasing (s)")
     sigma = None
     if len(scan) == 3:
-        sigma = np.broadcast_to(np.asarray(scan[2], dtype=float), delays.shape) if np.ndim(scan[2]) == 0 else np.asarray(scan[2], dtype=float)
+        sigma = (
+            np.broadcast_to(np.asarray(scan[2], dtype=float), delays.shape)
+            if np.ndim(scan[2]) == 0
+            else np.asarray(scan[2], dtype=float)
+        )
         if sigma.shape != delays.shape:
-            raise ValueError(f"scan {index}: sigma must be a scalar or have the shape of values {delays.shape}, got {sigma.shape}")
+            raise ValueError(
+                f"scan {index}: sigma must be a scalar or have the shape of values {delays.shape}, got {sigma.shape}"
+            )
         check_positive(f"scan {index} sigma", sigma, "the unit of values")
     return delays, values, sigma
 
@@ -124,15 +134,21 @@ def average_scans(scans, *, reject_outliers: bool = False, outlier_threshold: fl
 
     **Returns:** an `AveragedScan`.
     """
-    if isinstance(scans, np.ndarray) or (isinstance(scans, tuple) and scans and not isinstance(scans[0], (tuple, list))):
-        raise TypeError("scans must be a sequence of (delays, values[, sigma]) tuples, e.g. [(t1, v1), (t2, v2)]; got one scan")
+    if isinstance(scans, np.ndarray) or (
+        isinstance(scans, tuple) and scans and not isinstance(scans[0], (tuple, list))
+    ):
+        raise TypeError(
+            "scans must be a sequence of (delays, values[, sigma]) tuples, e.g. [(t1, v1), (t2, v2)]; got one scan"
+        )
     scans = list(scans)
     if not scans:
         raise ValueError("scans is empty; give at least one (delays, values) tuple")
     unpacked = [_unpack(i, s) for i, s in enumerate(scans)]
     has_sigma = [u[2] is not None for u in unpacked]
     if any(has_sigma) and not all(has_sigma):
-        raise ValueError(f"either every scan carries sigma or none does; scans {[i for i, h in enumerate(has_sigma) if not h]} have none")
+        raise ValueError(
+            f"either every scan carries sigma or none does; scans {[i for i, h in enumerate(has_sigma) if not h]} have none"
+        )
     check_positive("outlier_threshold", outlier_threshold, "dimensionless")
     grids = [u[0] for u in unpacked]
     # Units: scans of one measurement cover comparable delay spans; a 1000x disagreement
@@ -175,7 +191,9 @@ def average_scans(scans, *, reject_outliers: bool = False, outlier_threshold: fl
     n = values.shape[0]
     if sigmas is None:
         if n < 2:
-            raise ValueError("a single scan without sigma has no scan-to-scan scatter; give (delays, values, sigma) or more scans")
+            raise ValueError(
+                "a single scan without sigma has no scan-to-scan scatter; give (delays, values, sigma) or more scans"
+            )
         mean = np.mean(values, axis=0)
         scatter = np.std(values, axis=0, ddof=1) / np.sqrt(n)
         sigma = scatter
@@ -190,6 +208,12 @@ def average_scans(scans, *, reject_outliers: bool = False, outlier_threshold: fl
         else:
             scatter = np.full_like(mean, np.nan)
     return AveragedScan(
-        delays=common, values=mean, sigma=sigma, scatter_error=scatter, n_scans=int(n),
-        rejected=tuple(int(i) for i in np.flatnonzero(~keep)), outlier_scores=scores, interpolated=bool(interpolated),
+        delays=common,
+        values=mean,
+        sigma=sigma,
+        scatter_error=scatter,
+        n_scans=int(n),
+        rejected=tuple(int(i) for i in np.flatnonzero(~keep)),
+        outlier_scores=scores,
+        interpolated=bool(interpolated),
     )

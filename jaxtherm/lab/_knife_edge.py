@@ -98,7 +98,9 @@ def knife_edge_power(params: KnifeEdgeParams, positions, config: KnifeEdgeConfig
 def _check_positions(positions) -> np.ndarray:
     positions = np.asarray(positions, dtype=float)
     if positions.ndim != 1 or positions.size < 5:
-        raise ValueError(f"positions must be a 1-D array of at least 5 knife positions (m), got shape {positions.shape}")
+        raise ValueError(
+            f"positions must be a 1-D array of at least 5 knife positions (m), got shape {positions.shape}"
+        )
     check_finite("positions", positions, "m")
     if np.max(np.abs(positions)) > _MAX_PLAUSIBLE_POSITION:
         raise ValueError(
@@ -257,17 +259,27 @@ def fit_knife_edge(
     model = KnifeEdgeModel(positions, config)
     trace = Trace(model=model, data=power, sigma=1.0 if sigma is None else sigma, name="knife edge", x=positions)
     fit = fit_traces(
-        initial, [trace], ["radius", "center", "power", "offset"],
+        initial,
+        [trace],
+        ["radius", "center", "power", "offset"],
         positive={"radius": True, "center": False, "power": True, "offset": False},
-        absolute_sigma=sigma is not None, warn_degenerate=False,
+        absolute_sigma=sigma is not None,
+        warn_degenerate=False,
     )
     v, e = fit.values, fit.standard_errors
     best = KnifeEdgeParams(radius=v["radius"], center=v["center"], power=v["power"], offset=v["offset"])
     return KnifeEdgeResult(
-        radius=v["radius"], radius_error=e["radius"],
-        fwhm=float(fwhm_from_radius(v["radius"])), fwhm_error=float(fwhm_from_radius(e["radius"])),
-        center=v["center"], center_error=e["center"],
-        power=v["power"], power_error=e["power"],
-        offset=v["offset"], offset_error=e["offset"],
-        params=best, config=config, fit=fit,
+        radius=v["radius"],
+        radius_error=e["radius"],
+        fwhm=float(fwhm_from_radius(v["radius"])),
+        fwhm_error=float(fwhm_from_radius(e["radius"])),
+        center=v["center"],
+        center_error=e["center"],
+        power=v["power"],
+        power_error=e["power"],
+        offset=v["offset"],
+        offset_error=e["offset"],
+        params=best,
+        config=config,
+        fit=fit,
     )

@@ -34,6 +34,7 @@ __all__ = [
     "validate_delays",
 ]
 
+
 def planes(stack: Stack, setup: Setup):
     """Static (heat_plane, probe_plane) indices; works for traced stacks (user vmap/jit)."""
     thickness = as_concrete_array("layers[-1].thickness", stack.layers[-1].thickness, "m")
@@ -119,7 +120,10 @@ def check_probe_reachable(stack, heat_plane: int, probe_plane: int, frequency: f
     for i in range(upper, min(lower, len(host.layers))):
         layer = host.layers[i]
         thickness = np.asarray(layer.thickness, dtype=float)
-        depth = np.sqrt(np.asarray(layer.conductivity, dtype=float) / (np.pi * frequency * np.asarray(layer.heat_capacity, dtype=float)))
+        depth = np.sqrt(
+            np.asarray(layer.conductivity, dtype=float)
+            / (np.pi * frequency * np.asarray(layer.heat_capacity, dtype=float))
+        )
         if thickness.ndim or depth.ndim or not np.isfinite(thickness):
             return  # batches are checked by the caller's vmap-free path; inf never lies between planes
         ratios.append((float(thickness / depth), i, float(thickness), float(depth)))
@@ -135,7 +139,9 @@ def check_probe_reachable(stack, heat_plane: int, probe_plane: int, frequency: f
     )
     if total > _REFUSED_ATTENUATION:
         raise ValueError(message + "; no measurable signal reaches the probe (the ratio would be 0/0)")
-    warnings.warn(message + "; the probed signal is below any real measurement's noise", PlausibilityWarning, stacklevel=3)
+    warnings.warn(
+        message + "; the probed signal is below any real measurement's noise", PlausibilityWarning, stacklevel=3
+    )
 
 
 # In float32 a sideband sum rounds every phase m w_rep t at the scale 2 pi M eps; measured on the
@@ -154,7 +160,7 @@ def check_precision(setup):
     if setup.method == "split" and setup.window_order > _SINGLE_MAX_WINDOW_ORDER:
         warnings.warn(
             f"window_order = {setup.window_order} in float32: the smooth part's {setup.window_order}-th difference "
-            f"cancels terms of total weight 2^{setup.window_order} = {2 ** setup.window_order}, which loses up to "
+            f"cancels terms of total weight 2^{setup.window_order} = {2**setup.window_order}, which loses up to "
             f"~1e-4 of the signal, beyond the documented float32 accuracy; use window_order <= "
             f"{_SINGLE_MAX_WINDOW_ORDER} or enable float64 with jax.config.update('jax_enable_x64', True)",
             PrecisionWarning,

@@ -34,7 +34,14 @@ __all__ = ["TdtrModel", "tdtr_trace", "OBSERVABLES"]
 
 OBSERVABLES = ("phase", "ratio", "v_in", "v_out", "amplitude", "v_in_normalised")
 
-_UNITS = {"phase": "rad", "ratio": "dimensionless", "v_in": "V", "v_out": "V", "amplitude": "V", "v_in_normalised": "dimensionless"}
+_UNITS = {
+    "phase": "rad",
+    "ratio": "dimensionless",
+    "v_in": "V",
+    "v_out": "V",
+    "amplitude": "V",
+    "v_in_normalised": "dimensionless",
+}
 
 
 class TdtrModel:
@@ -85,8 +92,14 @@ class TdtrModel:
 
     def _key(self):
         return (
-            self.setup, self.delays.tobytes(), self.delays.shape, self.observable, self.stack_path,
-            self.resistance_names, self.resistance_path, self.amplitude_path,
+            self.setup,
+            self.delays.tobytes(),
+            self.delays.shape,
+            self.observable,
+            self.stack_path,
+            self.resistance_names,
+            self.resistance_path,
+            self.amplitude_path,
         )
 
     def __eq__(self, other):
@@ -142,7 +155,9 @@ class TdtrModel:
         return amplitude * jnp.abs(z)
 
 
-def tdtr_trace(setup, delays, data, sigma, *, observable: str = "phase", name: str = "trace", weight: float = 1.0, **model_options) -> Trace:
+def tdtr_trace(
+    setup, delays, data, sigma, *, observable: str = "phase", name: str = "trace", weight: float = 1.0, **model_options
+) -> Trace:
     """A `Trace` of a TDTR observable: data and sigma in the observable's unit, delays in s.
 
     **Arguments:** `setup`, `delays`, `observable` and `model_options` as in `TdtrModel`;

@@ -95,8 +95,10 @@ def _point_response(arrays, k2, s, heat_plane, probe_plane, profile):
     absorption_depth, sensing_depth, n_depth = profile
     if isinstance(arrays, TwoChannelArrays):
         if absorption_depth is not None or sensing_depth is not None:
-            raise ValueError("absorption_depth / sensing_depth (m) are not supported for stacks with two-channel "
-                             "(TwoChannelLayer) layers: heat is absorbed and read in the planes")
+            raise ValueError(
+                "absorption_depth / sensing_depth (m) are not supported for stacks with two-channel "
+                "(TwoChannelLayer) layers: heat is absorbed and read in the planes"
+            )
         return two_channel_plane_response(arrays, k2, s, heat_plane, probe_plane)
     if absorption_depth is None and sensing_depth is None:
         return profile_response(arrays, k2, s, heat_plane, probe_plane)
@@ -116,8 +118,15 @@ def _point_response(arrays, k2, s, heat_plane, probe_plane, profile):
         layer = 0 if probe_plane == 0 else probe_plane - 1
         probe_profile = (sensing_depth, _fraction_within(thickness[layer], sensing_depth))
     return profile_response(
-        arrays, k2, s, heat_plane, probe_plane, nodes(heat_plane, absorption_depth), nodes(probe_plane, sensing_depth),
-        probe_profile, rule,
+        arrays,
+        k2,
+        s,
+        heat_plane,
+        probe_plane,
+        nodes(heat_plane, absorption_depth),
+        nodes(probe_plane, sensing_depth),
+        probe_profile,
+        rule,
     )
 
 
@@ -154,9 +163,7 @@ def _weighted_sum_jvp(heat_plane, probe_plane, profile, primals, tangents):
     def point(props, s_point, k2_point):
         return _point_response(props, k2_point, s_point, heat_plane, probe_plane, profile)
 
-    value_and_grads = jax.vmap(
-        jax.value_and_grad(point, argnums=(0, 1), holomorphic=True), in_axes=(None, 0, 0)
-    )
+    value_and_grads = jax.vmap(jax.value_and_grad(point, argnums=(0, 1), holomorphic=True), in_axes=(None, 0, 0))
     g, (d_props, d_s) = value_and_grads(complex_arrays, points_s, points_k2)
     shape = k2.shape
     g = g.reshape(shape)

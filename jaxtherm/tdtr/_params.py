@@ -184,7 +184,10 @@ class Stack:
         else:
             res = jnp.asarray(self.resistances, dtype=float)
         return StackArrays(
-            thickness=thickness, heat_capacity=heat_capacity, conductivity=cond, conductivity_inplane=cond_r,
+            thickness=thickness,
+            heat_capacity=heat_capacity,
+            conductivity=cond,
+            conductivity_inplane=cond_r,
             resistances=res,
         )
 
@@ -214,7 +217,9 @@ class Stack:
         for name, (value, unit) in fields.items():
             array = as_concrete_array(name, value, unit)
             if array is not None and array.ndim == 0:
-                raise ValueError(f"{name} must have a last axis of layers, shape (..., n_layers) in {unit}, got a scalar")
+                raise ValueError(
+                    f"{name} must have a last axis of layers, shape (..., n_layers) in {unit}, got a scalar"
+                )
             arrays[name] = jnp.asarray(value, dtype=float)
         thickness = arrays["thickness"]
         n = thickness.shape[-1]
@@ -263,7 +268,9 @@ class Stack:
             )
         sizes = {shape[0] for shape in shapes}
         if len(sizes) != 1:
-            raise ValueError(f"the leaves of a batched Stack must share one leading batch size, got sizes {sorted(sizes)}")
+            raise ValueError(
+                f"the leaves of a batched Stack must share one leading batch size, got sizes {sorted(sizes)}"
+            )
         if leaves and _plainly_valid(host):
             return
         (size,) = sizes
@@ -393,9 +400,7 @@ def validate_stack(stack: Stack) -> None:
     res = stack.resistances
     n_res = len(res) if isinstance(res, list) else int(np.shape(res)[-1]) if np.ndim(res) else -1
     if n_res != n - 1:
-        raise ValueError(
-            f"resistances must have len(layers) - 1 = {n - 1} entries (m^2 K W^-1), got {n_res}"
-        )
+        raise ValueError(f"resistances must have len(layers) - 1 = {n - 1} entries (m^2 K W^-1), got {n_res}")
     for i in range(n - 1):
         r = res[i] if isinstance(res, list) else res[..., i]
         if isinstance(r, ChannelInterface):

@@ -156,8 +156,7 @@ def resolve_plane(name: str, value, n_layers: int, last_is_infinite: bool | None
             return n_layers - 1
         if last_is_infinite:
             raise ValueError(
-                f"{name}='rear' needs a film above the substrate; a single semi-infinite layer has only the "
-                f"front plane"
+                f"{name}='rear' needs a film above the substrate; a single semi-infinite layer has only the front plane"
             )
         return 1
     index = int(value)

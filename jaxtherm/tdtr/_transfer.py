@@ -75,7 +75,11 @@ def plane_response(arrays, k2, s, heat_plane: int, probe_plane: int):
     i.e. the Hankel-space Green function g(k, s) of the ITR paper.
     """
     thickness, heat_capacity = arrays.thickness, arrays.heat_capacity
-    conductivity, conductivity_inplane, resistances = arrays.conductivity, arrays.conductivity_inplane, arrays.resistances
+    conductivity, conductivity_inplane, resistances = (
+        arrays.conductivity,
+        arrays.conductivity_inplane,
+        arrays.resistances,
+    )
     n = thickness.shape[-1]
     s = jnp.asarray(s)
     factors = [
@@ -204,10 +208,14 @@ def _interval_nodes(alpha, beta, optical_depth, fraction_total, rule):
     c = _DEPTH_MAP_RATE
     y = jnp.asarray(y)
     infinite = jnp.isinf(beta)
-    span = _fraction_within(jnp.where(infinite, jnp.inf, jnp.where(infinite, alpha + 1.0, beta) - alpha), optical_depth / c)
+    span = _fraction_within(
+        jnp.where(infinite, jnp.inf, jnp.where(infinite, alpha + 1.0, beta) - alpha), optical_depth / c
+    )
     distance = alpha - (optical_depth / c) * jnp.log1p(-y * span)
     weights = (
-        jnp.asarray(w) * jnp.exp(-alpha / optical_depth) * (span / (c * fraction_total))
+        jnp.asarray(w)
+        * jnp.exp(-alpha / optical_depth)
+        * (span / (c * fraction_total))
         * (1.0 - y * span) ** (1.0 / c - 1.0)
     )
     return distance, weights

@@ -183,8 +183,9 @@ def _apply(a: _Matrix, v: _Vector) -> _Vector:
 
 def _inverse(a: _Matrix) -> _Matrix:
     inverse_determinant = _complex.reciprocal(a.ee * a.pp - a.ep * a.pe)
-    return _Matrix(a.pp * inverse_determinant, -a.ep * inverse_determinant, -a.pe * inverse_determinant,
-                   a.ee * inverse_determinant)
+    return _Matrix(
+        a.pp * inverse_determinant, -a.ep * inverse_determinant, -a.pe * inverse_determinant, a.ee * inverse_determinant
+    )
 
 
 def _solve(a: _Matrix, b: _Matrix) -> _Matrix:
@@ -249,8 +250,11 @@ def _two_channel_layer(arrays: TwoChannelArrays, i: int, k2, s) -> _TwoChannelLa
     s_ep_scaled = (-coupling / (sqrt_e * sqrt_p)) * inverse_scale
     electron_scaled, phonon_scaled = electron_rate * inverse_scale, phonon_rate * inverse_scale
     # det S / sigma^2, cancellation-free: (beta_e beta_p + G (beta_e + beta_p)) / (kappa_e kappa_p sigma^2)
-    determinant = electron_scaled * phonon_scaled + (coupling_p * inverse_scale) * electron_scaled \
+    determinant = (
+        electron_scaled * phonon_scaled
+        + (coupling_p * inverse_scale) * electron_scaled
         + (coupling_e * inverse_scale) * phonon_scaled
+    )
     mean = 0.5 * (s_ee_scaled + s_pp_scaled)
     half_difference = 0.5 * (s_ee_scaled - s_pp_scaled)
     discriminant = _complex.principal_sqrt(half_difference * half_difference + s_ep_scaled * s_ep_scaled)
@@ -291,8 +295,9 @@ def _two_channel_layer(arrays: TwoChannelArrays, i: int, k2, s) -> _TwoChannelLa
 
 def _one_channel_layer(arrays: TwoChannelArrays, i: int, k2, s) -> _OneChannelLayer:
     conductivity = arrays.phonon_conductivity[..., i]
-    q = _complex.principal_sqrt((arrays.phonon_conductivity_inplane[..., i] * k2
-                                 + s * arrays.phonon_heat_capacity[..., i]) / conductivity)
+    q = _complex.principal_sqrt(
+        (arrays.phonon_conductivity_inplane[..., i] * k2 + s * arrays.phonon_heat_capacity[..., i]) / conductivity
+    )
     gamma = conductivity * q
     thickness = arrays.thickness[..., i]
     semi_infinite = jnp.isinf(thickness)
@@ -377,8 +382,12 @@ def _across_interface(h: _Conductances, y_beyond, two_channel_near: bool, two_ch
         # (Y2 + diag(h_pe, h_pp)) T2 = (h_pe, h_pp) T1, and all of it enters side 2
         passing_e, scale_e = _row_factors(h.p1_e2)
         passing_p, scale_p = _row_factors(h.pp)
-        lhs = _Matrix(passing_e + scale_e * y_beyond.ee, scale_e * y_beyond.ep,
-                      scale_p * y_beyond.pe, passing_p + scale_p * y_beyond.pp)
+        lhs = _Matrix(
+            passing_e + scale_e * y_beyond.ee,
+            scale_e * y_beyond.ep,
+            scale_p * y_beyond.pe,
+            passing_p + scale_p * y_beyond.pp,
+        )
         theta = _apply(_inverse(lhs), _Vector(passing_e, passing_p))
         flux = _apply(y_beyond, theta)
         return flux.e + flux.p, theta
@@ -392,8 +401,9 @@ def _across_interface(h: _Conductances, y_beyond, two_channel_near: bool, two_ch
     rhs = _add(_diagonal(pass_e, pass_p), _scale_rows_columns(cross, scale, one))
     transfer = _solve(lhs, rhs)
     cross_transposed = _Matrix(0.0, h.e1_p2, h.p1_e2, 0.0)
-    y_side_1 = _add(_matmul(_subtract(_add(y_beyond, d), cross_transposed), transfer),
-                    _subtract(_diagonal(h.e1_p2, h.p1_e2), cross))
+    y_side_1 = _add(
+        _matmul(_subtract(_add(y_beyond, d), cross_transposed), transfer), _subtract(_diagonal(h.e1_p2, h.p1_e2), cross)
+    )
     return y_side_1, transfer
 
 
@@ -435,7 +445,9 @@ def two_channel_plane_response(arrays: TwoChannelArrays, k2, s, heat_plane: int,
     s = jnp.asarray(s)
     shape = jnp.broadcast_shapes(jnp.shape(k2), jnp.shape(s))
     dtype = jnp.result_type(s, arrays.thickness, complex)
-    layers = [_two_channel_layer(arrays, i, k2, s) if two[i] else _one_channel_layer(arrays, i, k2, s) for i in range(n)]
+    layers = [
+        _two_channel_layer(arrays, i, k2, s) if two[i] else _one_channel_layer(arrays, i, k2, s) for i in range(n)
+    ]
     zero = jnp.zeros(shape, dtype=dtype)
 
     def adiabatic(i):
@@ -455,7 +467,9 @@ def two_channel_plane_response(arrays: TwoChannelArrays, k2, s, heat_plane: int,
         if i == 0:
             y_down[0] = y_top[0]
         else:
-            y_down[i], interface_down[i] = _across_interface(_interface(arrays, i - 1, True), y_top[i], two[i - 1], two[i])
+            y_down[i], interface_down[i] = _across_interface(
+                _interface(arrays, i - 1, True), y_top[i], two[i - 1], two[i]
+            )
 
     # Upward sweep: y_up[j] at plane j looking up (into layer j - 1 through its bottom face).
     y_up = [None] * (n + 1)
@@ -467,12 +481,19 @@ def two_channel_plane_response(arrays: TwoChannelArrays, k2, s, heat_plane: int,
         if i == 0:
             y_up_top[0] = adiabatic(0)
         else:
-            y_up_top[i], interface_up[i] = _across_interface(_interface(arrays, i - 1, False), y_up[i], two[i], two[i - 1])
+            y_up_top[i], interface_up[i] = _across_interface(
+                _interface(arrays, i - 1, False), y_up[i], two[i], two[i - 1]
+            )
         y_up[j], layer_up[i] = _through_layer(layers[i], y_up_top[i])
 
     heat_layer, probe_layer = _plane_layer(heat_plane), _plane_layer(probe_plane)
-    total = y_down[heat_plane] if heat_plane == 0 else _add(y_up[heat_plane], y_down[heat_plane]) if two[heat_layer] \
+    total = (
+        y_down[heat_plane]
+        if heat_plane == 0
+        else _add(y_up[heat_plane], y_down[heat_plane])
+        if two[heat_layer]
         else y_up[heat_plane] + y_down[heat_plane]
+    )
     if two[heat_layer]:
         fraction = arrays.electron_heating_fraction[..., heat_layer]
         total = _Matrix(*(jnp.broadcast_to(x, shape) for x in total))
@@ -493,6 +514,8 @@ def two_channel_plane_response(arrays: TwoChannelArrays, k2, s, heat_plane: int,
                 temperature = _carry(interface_up[i], temperature)
 
     if two[probe_layer]:
-        return (arrays.electron_probe_weight[..., probe_layer] * temperature.e
-                + arrays.phonon_probe_weight[..., probe_layer] * temperature.p)
+        return (
+            arrays.electron_probe_weight[..., probe_layer] * temperature.e
+            + arrays.phonon_probe_weight[..., probe_layer] * temperature.p
+        )
     return temperature

@@ -24,8 +24,13 @@ import jax.numpy as jnp
 __all__ = ["two_channel_interface_resistance"]
 
 
-def two_channel_interface_resistance(electron_conductivity, phonon_conductivity, coupling_constant,
-                                     phonon_conductance, electron_interface_conductance=0.0):
+def two_channel_interface_resistance(
+    electron_conductivity,
+    phonon_conductivity,
+    coupling_constant,
+    phonon_conductance,
+    electron_interface_conductance=0.0,
+):
     """Steady-state ITR (m^2 K W^-1) seen by a one-temperature model at a two-channel metal.
 
     **Arguments:**

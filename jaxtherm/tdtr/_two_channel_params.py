@@ -27,8 +27,14 @@ from .._validation import (
 )
 from ._two_channel import TwoChannelArrays
 
-__all__ = ["TwoChannelLayer", "ChannelInterface", "two_channel_arrays", "is_two_channel_stack",
-           "validate_two_channel_layer", "validate_channel_interface"]
+__all__ = [
+    "TwoChannelLayer",
+    "ChannelInterface",
+    "two_channel_arrays",
+    "is_two_channel_stack",
+    "validate_two_channel_layer",
+    "validate_channel_interface",
+]
 
 
 @pytree_dataclass
@@ -65,7 +71,7 @@ class TwoChannelLayer:
     phonon_probe_weight: jax.Array | float = 1.0
 
     @classmethod
-    def from_material(cls, material, thickness, temperature=300.0, **fields) -> "TwoChannelLayer":
+    def from_material(cls, material, thickness, temperature=300.0, **fields) -> TwoChannelLayer:
         """A layer of a `jaxtherm.materials.Metal` with its properties at `temperature`.
 
         **Arguments:**
@@ -103,14 +109,18 @@ class TwoChannelLayer:
     @property
     def effective_electron_conductivity_inplane(self):
         """In-plane kappa_e (W m^-1 K^-1), equal to the cross-plane one when isotropic."""
-        return self.electron_conductivity if self.electron_conductivity_inplane is None else \
-            self.electron_conductivity_inplane
+        return (
+            self.electron_conductivity
+            if self.electron_conductivity_inplane is None
+            else self.electron_conductivity_inplane
+        )
 
     @property
     def effective_phonon_conductivity_inplane(self):
         """In-plane kappa_p (W m^-1 K^-1), equal to the cross-plane one when isotropic."""
-        return self.phonon_conductivity if self.phonon_conductivity_inplane is None else \
-            self.phonon_conductivity_inplane
+        return (
+            self.phonon_conductivity if self.phonon_conductivity_inplane is None else self.phonon_conductivity_inplane
+        )
 
     @property
     def effective_conductivity_inplane(self):
@@ -146,8 +156,9 @@ class ChannelInterface:
     phonon_electron_conductance: jax.Array | float = 0.0
 
     @classmethod
-    def from_resistances(cls, phonon_resistance, electron_interface_resistance=math.inf,
-                         metal_above=True) -> "ChannelInterface":
+    def from_resistances(
+        cls, phonon_resistance, electron_interface_resistance=math.inf, metal_above=True
+    ) -> ChannelInterface:
         """Metal/nonmetal interface from the ITR paper's circuit resistances (m^2 K W^-1).
 
         **Arguments:**
@@ -157,7 +168,9 @@ class ChannelInterface:
           nonmetal phonons; `inf` (default) = no direct path.
         - `metal_above`: True when the metal is the upper layer of the pair.
         """
-        h_pp = jnp.where(jnp.asarray(phonon_resistance) == 0, jnp.inf, 1.0 / jnp.asarray(phonon_resistance, dtype=float))
+        h_pp = jnp.where(
+            jnp.asarray(phonon_resistance) == 0, jnp.inf, 1.0 / jnp.asarray(phonon_resistance, dtype=float)
+        )
         h_ei = 1.0 / jnp.asarray(electron_interface_resistance, dtype=float)
         if metal_above:
             return cls(phonon_conductance=h_pp, electron_phonon_conductance=h_ei)
@@ -194,32 +207,53 @@ def two_channel_arrays(layers, interfaces) -> TwoChannelArrays:
     def layer_fields(layer):
         if _is_two_channel(layer):
             return dict(
-                thickness=f(layer.thickness), electron_heat_capacity=f(layer.electron_heat_capacity),
+                thickness=f(layer.thickness),
+                electron_heat_capacity=f(layer.electron_heat_capacity),
                 phonon_heat_capacity=f(layer.phonon_heat_capacity),
-                electron_conductivity=f(layer.electron_conductivity), phonon_conductivity=f(layer.phonon_conductivity),
+                electron_conductivity=f(layer.electron_conductivity),
+                phonon_conductivity=f(layer.phonon_conductivity),
                 electron_conductivity_inplane=f(layer.effective_electron_conductivity_inplane),
                 phonon_conductivity_inplane=f(layer.effective_phonon_conductivity_inplane),
                 coupling_constant=f(layer.coupling_constant),
                 electron_heating_fraction=f(layer.electron_heating_fraction),
-                electron_probe_weight=f(layer.electron_probe_weight), phonon_probe_weight=f(layer.phonon_probe_weight),
+                electron_probe_weight=f(layer.electron_probe_weight),
+                phonon_probe_weight=f(layer.phonon_probe_weight),
             )
         zero = jnp.zeros_like(f(layer.thickness))
         # the electron slot of a one-temperature layer is never read: zeros keep the totals right
         return dict(
-            thickness=f(layer.thickness), electron_heat_capacity=zero, phonon_heat_capacity=f(layer.heat_capacity),
-            electron_conductivity=zero, phonon_conductivity=f(layer.conductivity),
+            thickness=f(layer.thickness),
+            electron_heat_capacity=zero,
+            phonon_heat_capacity=f(layer.heat_capacity),
+            electron_conductivity=zero,
+            phonon_conductivity=f(layer.conductivity),
             electron_conductivity_inplane=zero,
-            phonon_conductivity_inplane=f(layer.effective_conductivity_inplane), coupling_constant=zero,
-            electron_heating_fraction=zero, electron_probe_weight=zero, phonon_probe_weight=zero + 1.0,
+            phonon_conductivity_inplane=f(layer.effective_conductivity_inplane),
+            coupling_constant=zero,
+            electron_heating_fraction=zero,
+            electron_probe_weight=zero,
+            phonon_probe_weight=zero + 1.0,
         )
 
     per_layer = [layer_fields(layer) for layer in layers]
-    stacked = {key: jnp.stack([jnp.broadcast_to(p[key], jnp.broadcast_shapes(*[jnp.shape(q[key]) for q in per_layer]))
-                               for p in per_layer], axis=-1) for key in per_layer[0]}
+    stacked = {
+        key: jnp.stack(
+            [
+                jnp.broadcast_to(p[key], jnp.broadcast_shapes(*[jnp.shape(q[key]) for q in per_layer]))
+                for p in per_layer
+            ],
+            axis=-1,
+        )
+        for key in per_layer[0]
+    }
 
     batch_shape = stacked["thickness"].shape[:-1]
-    conductances = {"electron_conductance": [], "phonon_conductance": [], "electron_phonon_conductance": [],
-                    "phonon_electron_conductance": []}
+    conductances = {
+        "electron_conductance": [],
+        "phonon_conductance": [],
+        "electron_phonon_conductance": [],
+        "phonon_electron_conductance": [],
+    }
     for j, interface in enumerate(interfaces):
         upper, lower = has_electrons[j], has_electrons[j + 1]
         if isinstance(interface, ChannelInterface):
@@ -258,14 +292,18 @@ def validate_two_channel_layer(layer: TwoChannelLayer, index: int, n_layers: int
     check_length(f"{name}.thickness", layer.thickness, max_thickness, "m", allow_inf=True)
     thickness = as_concrete_array(f"{name}.thickness", layer.thickness, "m")
     if thickness is not None and index < n_layers - 1 and np.any(np.isinf(thickness)):
-        raise ValueError(f"{name}.thickness is inf (m) but only the last layer may be semi-infinite "
-                         f"(the stack has {n_layers} layers)")
+        raise ValueError(
+            f"{name}.thickness is inf (m) but only the last layer may be semi-infinite "
+            f"(the stack has {n_layers} layers)"
+        )
     check_nonnegative(f"{name}.electron_heat_capacity", layer.electron_heat_capacity, "J m^-3 K^-1")
     check_positive(f"{name}.phonon_heat_capacity", layer.phonon_heat_capacity, "J m^-3 K^-1")
     heat_capacity = as_concrete_array(f"{name}.phonon_heat_capacity", layer.phonon_heat_capacity, "J m^-3 K^-1")
     if heat_capacity is not None and np.any(heat_capacity < 1e3):
-        raise ValueError(f"{name}.phonon_heat_capacity = {heat_capacity} J m^-3 K^-1 is implausibly small; volumetric "
-                         f"heat capacities of solids are ~1e6 J m^-3 K^-1 (did you pass J/(kg K)?)")
+        raise ValueError(
+            f"{name}.phonon_heat_capacity = {heat_capacity} J m^-3 K^-1 is implausibly small; volumetric "
+            f"heat capacities of solids are ~1e6 J m^-3 K^-1 (did you pass J/(kg K)?)"
+        )
     for field in ("electron_conductivity", "phonon_conductivity"):
         check_positive(f"{name}.{field}", getattr(layer, field), "W m^-1 K^-1")
     for field in ("electron_conductivity_inplane", "phonon_conductivity_inplane"):
@@ -274,8 +312,10 @@ def validate_two_channel_layer(layer: TwoChannelLayer, index: int, n_layers: int
     check_nonnegative(f"{name}.coupling_constant", layer.coupling_constant, "W m^-3 K^-1")
     fraction = as_concrete_array(f"{name}.electron_heating_fraction", layer.electron_heating_fraction, "dimensionless")
     if fraction is not None and (np.any(~np.isfinite(fraction)) or np.any(fraction < 0) or np.any(fraction > 1)):
-        raise ValueError(f"{name}.electron_heating_fraction = {fraction} must lie in [0, 1] (dimensionless share of "
-                         f"the absorbed power that heats the electrons)")
+        raise ValueError(
+            f"{name}.electron_heating_fraction = {fraction} must lie in [0, 1] (dimensionless share of "
+            f"the absorbed power that heats the electrons)"
+        )
     check_finite(f"{name}.electron_probe_weight", layer.electron_probe_weight, "dimensionless")
     check_finite(f"{name}.phonon_probe_weight", layer.phonon_probe_weight, "dimensionless")
 
@@ -283,11 +323,17 @@ def validate_two_channel_layer(layer: TwoChannelLayer, index: int, n_layers: int
 def validate_channel_interface(interface: ChannelInterface, index: int) -> None:
     """Check a concrete `ChannelInterface` (`resistances[index]` of a stack)."""
     name = f"resistances[{index}]"
-    for field, allow_inf in (("phonon_conductance", True), ("electron_conductance", True),
-                             ("electron_phonon_conductance", False), ("phonon_electron_conductance", False)):
+    for field, allow_inf in (
+        ("phonon_conductance", True),
+        ("electron_conductance", True),
+        ("electron_phonon_conductance", False),
+        ("phonon_electron_conductance", False),
+    ):
         value = getattr(interface, field)
         check_nonnegative(f"{name}.{field}", value, "W m^-2 K^-1", allow_inf=allow_inf)
         array = as_concrete_array(f"{name}.{field}", value, "W m^-2 K^-1")
         if array is not None and np.any((array > 0) & (array < _MIN_PLAUSIBLE_CONDUCTANCE)):
-            raise ValueError(f"{name}.{field} = {array} W m^-2 K^-1 is implausibly small for an interface "
-                             f"conductance (~1e8 W m^-2 K^-1); did you pass a resistance? use 1/R, e.g. 1/4.2e-9")
+            raise ValueError(
+                f"{name}.{field} = {array} W m^-2 K^-1 is implausibly small for an interface "
+                f"conductance (~1e8 W m^-2 K^-1); did you pass a resistance? use 1/R, e.g. 1/4.2e-9"
+            )

@@ -45,5 +45,8 @@ def wall_conductances(params, config, geometry, electron_mask) -> Walls:
     fixed = [[float(kind == "fixed") for kind in wall] for wall in config.boundaries]
     fixed[0][0] *= float(electron_mask[0])
     fixed[1][0] *= float(electron_mask[-1])
-    return Walls(fixed=jnp.asarray(fixed), widths=jnp.stack([geometry.widths[0], geometry.widths[-1]]),
-                 temperatures=wall_temperature_array(params.wall_temperatures))
+    return Walls(
+        fixed=jnp.asarray(fixed),
+        widths=jnp.stack([geometry.widths[0], geometry.widths[-1]]),
+        temperatures=wall_temperature_array(params.wall_temperatures),
+    )

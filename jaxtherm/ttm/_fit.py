@@ -16,8 +16,9 @@ from ._simulate import simulate
 __all__ = ["fit_coupling_and_delay", "model_trace", "with_coupling", "with_delay"]
 
 
-def model_trace(params, config, times, measured_times, reflectance_model, *, normalise: bool = False,
-                where: str = "surface"):
+def model_trace(
+    params, config, times, measured_times, reflectance_model, *, normalise: bool = False, where: str = "surface"
+):
     """TTM Delta R / R at `measured_times` (s), which must be step edges of `times`.
 
     **Arguments:** `params`, `config`, `times` (step edges, s): as in `simulate`;
@@ -27,16 +28,31 @@ def model_trace(params, config, times, measured_times, reflectance_model, *, nor
     **Returns:** (n,) dimensionless array.
     """
     positions = [0.0] if where == "surface" else None
-    solution = simulate(params, config, times, output_times=np.asarray(measured_times, dtype=float),
-                        positions=positions)
-    trace = _coupling_fit.reflectance_trace(solution, reflectance_model, params.initial_temperature, where,
-                                            config.cells_per_layer[0])
+    solution = simulate(
+        params, config, times, output_times=np.asarray(measured_times, dtype=float), positions=positions
+    )
+    trace = _coupling_fit.reflectance_trace(
+        solution, reflectance_model, params.initial_temperature, where, config.cells_per_layer[0]
+    )
     return _coupling_fit.normalised(trace) if normalise else trace
 
 
-def fit_coupling_and_delay(params, config, times, measured_times, measured, reflectance_model, *, sigma,
-                           initial_coupling=1.0e16, initial_delay=0.0, normalise: bool = False,
-                           where: str = "surface", layer: int = 0, max_iterations: int = 100):
+def fit_coupling_and_delay(
+    params,
+    config,
+    times,
+    measured_times,
+    measured,
+    reflectance_model,
+    *,
+    sigma,
+    initial_coupling=1.0e16,
+    initial_delay=0.0,
+    normalise: bool = False,
+    where: str = "surface",
+    layer: int = 0,
+    max_iterations: int = 100,
+):
     """Fit the coupling G (W m^-3 K^-1) of one layer and the thermalisation delay t_h (s).
 
     **Arguments:**
@@ -56,9 +72,18 @@ def fit_coupling_and_delay(params, config, times, measured_times, measured, refl
     """
 
     def trace(candidate):
-        return model_trace(candidate, config, times, measured_times, reflectance_model, normalise=normalise,
-                           where=where)
+        return model_trace(
+            candidate, config, times, measured_times, reflectance_model, normalise=normalise, where=where
+        )
 
-    return _coupling_fit.fit_coupling_and_delay(trace, params, measured_times, measured, sigma=sigma,
-                                                initial_coupling=initial_coupling, initial_delay=initial_delay,
-                                                layer=layer, max_iterations=max_iterations)
+    return _coupling_fit.fit_coupling_and_delay(
+        trace,
+        params,
+        measured_times,
+        measured,
+        sigma=sigma,
+        initial_coupling=initial_coupling,
+        initial_delay=initial_delay,
+        layer=layer,
+        max_iterations=max_iterations,
+    )

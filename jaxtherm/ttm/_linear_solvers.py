@@ -82,8 +82,10 @@ def solve_coupled_tridiagonal(lower, diag, upper, coupling_electron, coupling_ph
     zero_vec = jnp.zeros(right.shape[2:], right.dtype)
     init = (zero_block,) * 4 + (zero_vec, zero_vec)
     _, (c00, c01, c10, c11, d0, d1) = jax.lax.scan(
-        forward, init, (low[0], low[1], diag[0], diag[1], coupling_electron, coupling_phonon, up[0], up[1],
-                        right[0], right[1]))
+        forward,
+        init,
+        (low[0], low[1], diag[0], diag[1], coupling_electron, coupling_phonon, up[0], up[1], right[0], right[1]),
+    )
 
     def backward(carry, inputs):
         x0_next, x1_next = carry
@@ -110,8 +112,9 @@ def solve_periodic_coupled_tridiagonal(lower, diag, upper, coupling_electron, co
     columns = jnp.zeros((2, n, 4), diag.dtype)
     columns = columns.at[0, 0, 0].set(corner[0]).at[1, 0, 1].set(corner[1])
     columns = columns.at[0, n - 1, 2].set(corner[0]).at[1, n - 1, 3].set(corner[1])
-    solved = solve_coupled_tridiagonal(lower, diag, upper, coupling_electron, coupling_phonon,
-                                       jnp.concatenate([rhs[..., None], columns], axis=-1))
+    solved = solve_coupled_tridiagonal(
+        lower, diag, upper, coupling_electron, coupling_phonon, jnp.concatenate([rhs[..., None], columns], axis=-1)
+    )
     y, z = solved[..., 0], solved[..., 1:]
     # V^T picks (electron, phonon) of cell n-1 for the first two columns, of cell 0 for the last two.
     v_y = jnp.stack([y[0, n - 1], y[1, n - 1], y[0, 0], y[1, 0]])

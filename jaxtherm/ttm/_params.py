@@ -124,8 +124,9 @@ class Params:
 
 def single_layer(material, thickness, source=None, initial_temperature=300.0, **kwargs) -> Params:
     """Convenience: `Params` for one layer of `material` (thickness in m)."""
-    return Params(layers=(Layer(material, thickness),), source=source, initial_temperature=initial_temperature,
-                  **kwargs)
+    return Params(
+        layers=(Layer(material, thickness),), source=source, initial_temperature=initial_temperature, **kwargs
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -197,8 +198,8 @@ class Config:
         if self.cell_growth is not None:
             if len(self.cell_growth) != len(self.cells_per_layer):
                 raise ValueError(
-                    f"cell_growth has {len(self.cell_growth)} entries but there are "
-                    f"{len(self.cells_per_layer)} layers")
+                    f"cell_growth has {len(self.cell_growth)} entries but there are {len(self.cells_per_layer)} layers"
+                )
             for i, g in enumerate(self.cell_growth):
                 check_positive(f"cell_growth[{i}]", g, "dimensionless")
         check_choice("variant", self.variant, VARIANTS)
@@ -215,11 +216,13 @@ def validate_params(params: Params, config: Config) -> Params:
         raise TypeError(f"params must be jaxtherm.ttm.Params, got {type(params).__name__}")
     layers = tuple(params.layers)
     if len(layers) != len(config.cells_per_layer):
-        raise ValueError(f"params has {len(layers)} layers but config.cells_per_layer has "
-                         f"{len(config.cells_per_layer)} entries")
+        raise ValueError(
+            f"params has {len(layers)} layers but config.cells_per_layer has {len(config.cells_per_layer)} entries"
+        )
     if len(params.interfaces) not in (0, len(layers) - 1):
-        raise ValueError(f"params.interfaces must be empty or have {len(layers) - 1} entries, "
-                         f"got {len(params.interfaces)}")
+        raise ValueError(
+            f"params.interfaces must be empty or have {len(layers) - 1} entries, got {len(params.interfaces)}"
+        )
     if not any(isinstance(layer.material, Metal) for layer in layers):
         raise ValueError("the stack needs at least one Metal layer (electrons)")
     for i, layer in enumerate(layers):
@@ -228,12 +231,15 @@ def validate_params(params: Params, config: Config) -> Params:
         validate_material(layer.material, f"layers[{i}].material")
         check_length(f"layers[{i}].thickness", layer.thickness, 1e-1)
     for i, interface in enumerate(params.interfaces):
-        check_positive(f"interfaces[{i}].electron_conductance", interface.electron_conductance, "W m^-2 K^-1",
-                       allow_inf=True)
-        check_positive(f"interfaces[{i}].phonon_conductance", interface.phonon_conductance, "W m^-2 K^-1",
-                       allow_inf=True)
-        check_nonnegative(f"interfaces[{i}].electron_phonon_conductance", interface.electron_phonon_conductance,
-                          "W m^-2 K^-1")
+        check_positive(
+            f"interfaces[{i}].electron_conductance", interface.electron_conductance, "W m^-2 K^-1", allow_inf=True
+        )
+        check_positive(
+            f"interfaces[{i}].phonon_conductance", interface.phonon_conductance, "W m^-2 K^-1", allow_inf=True
+        )
+        check_nonnegative(
+            f"interfaces[{i}].electron_phonon_conductance", interface.electron_phonon_conductance, "W m^-2 K^-1"
+        )
     check_positive("initial_temperature", params.initial_temperature, "K")
     if params.initial_condition is not None and isinstance(params.initial_condition, tuple):
         te0, tp0 = params.initial_condition
@@ -247,8 +253,10 @@ def validate_params(params: Params, config: Config) -> Params:
         if validate is not None and is_concrete(params.source):
             validate()
         if not hasattr(params.source, "cell_average"):
-            raise TypeError("params.source must have a cell_average(faces, t) method (W/m^3), e.g. "
-                            "jaxtherm.sources.PulseSource or CallableSource")
+            raise TypeError(
+                "params.source must have a cell_average(faces, t) method (W/m^3), e.g. "
+                "jaxtherm.sources.PulseSource or CallableSource"
+            )
     check_finite("initial_temperature", params.initial_temperature, "K")
     return params
 

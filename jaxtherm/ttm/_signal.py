@@ -34,5 +34,6 @@ def linear_signal(solution, electron_coefficient, phonon_coefficient, reference_
     """
     te = solution.electron_temperature[:, position_index]
     tp = solution.phonon_temperature[:, position_index]
-    return linear_reflectance_change(te - reference_temperature, tp - reference_temperature, electron_coefficient,
-                                     phonon_coefficient)
+    return linear_reflectance_change(
+        te - reference_temperature, tp - reference_temperature, electron_coefficient, phonon_coefficient
+    )

@@ -94,7 +94,8 @@ def output_indices(step_times, output_times):
     if np.any(bad):
         raise ValueError(
             f"output_times {out[bad]} s are not step edges of times; build the time grid with "
-            "jaxtherm.ttm.time_grid(..., output_times=...)")
+            "jaxtherm.ttm.time_grid(..., output_times=...)"
+        )
     return pick
 
 
@@ -133,10 +134,19 @@ def _simulate(params, config, step_times, indices, positions, every_cell):
     first = observe(state0)
     history = [jnp.concatenate([f[None], h])[indices] for f, h in zip(first, history)]
     te, tp, wall_temperatures, absorbed, stored, wall_out = history
-    return Solution(times=step_times[indices], positions=grid.centres if every_cell else positions,
-                    electron_temperature=te, phonon_temperature=tp, wall_temperatures=wall_temperatures,
-                    absorbed_energy=absorbed, stored_energy=stored, wall_heat_out=wall_out, final_state=final,
-                    geometry=grid, n_steps=n_steps)
+    return Solution(
+        times=step_times[indices],
+        positions=grid.centres if every_cell else positions,
+        electron_temperature=te,
+        phonon_temperature=tp,
+        wall_temperatures=wall_temperatures,
+        absorbed_energy=absorbed,
+        stored_energy=stored,
+        wall_heat_out=wall_out,
+        final_state=final,
+        geometry=grid,
+        n_steps=n_steps,
+    )
 
 
 def simulate(params: Params, config: Config, times, *, output_times=None, positions=None) -> Solution:
@@ -188,13 +198,13 @@ def simulate(params: Params, config: Config, times, *, output_times=None, positi
             total = float(sum(float(layer.thickness) for layer in params.layers))
             requested = np.atleast_1d(np.asarray(positions, dtype=float))
             if np.any(requested < 0) or np.any(requested > total * (1 + 1e-12)):
-                raise ValueError(f"positions must lie in [0, {total:.6g}] m (the stack), got {requested}; "
-                                 "depths are in metres")
+                raise ValueError(
+                    f"positions must lie in [0, {total:.6g}] m (the stack), got {requested}; depths are in metres"
+                )
         positions = jnp.atleast_1d(jnp.asarray(positions, dtype=float))
     else:
         positions = jnp.zeros(0)
-    solution = _simulate(params, config, jnp.asarray(times, dtype=float), jnp.asarray(indices), positions,
-                         every_cell)
+    solution = _simulate(params, config, jnp.asarray(times, dtype=float), jnp.asarray(indices), positions, every_cell)
     if edges_concrete:
         check_run(params, config, edges, solution)
     return solution

@@ -103,7 +103,8 @@ def check_stability(params, config, edges) -> None:
         raise ValueError(
             f"times has steps up to {dt_max:.3e} s, beyond the stability limit of variant A "
             f"(explicit electron-phonon coupling needs dt G (1/Ce + 1/Cp) < 2 at every temperature the run "
-            f"reaches; largest stable step {coupling_limit:.3e} s). Use Config(variant='B') or smaller steps.")
+            f"reaches; largest stable step {coupling_limit:.3e} s). Use Config(variant='B') or smaller steps."
+        )
     first = float(edges[1] - edges[0])
     if first > wall_limit:
         raise ValueError(
@@ -111,15 +112,21 @@ def check_stability(params, config, edges) -> None:
             f"film needs a first step <= {wall_limit:.3e} s (largest safe step; Crank-Nicolson diffusion next to "
             f"the temperature jump would oscillate to non-physical temperatures; once the jump has spread, "
             f"steps may grow). Use e.g. jaxtherm.ttm.time_grid(..., fine_step={wall_limit:.2e}, growth=1.05), or "
-            f"start the film at the wall temperature.")
+            f"start the film at the wall temperature."
+        )
 
 
 def check_run(params, config, edges, solution) -> None:
     """Refuse a finished concrete run whose temperatures left (0, inf) K (unless `check_stability` is off)."""
     if not config.check_stability or not is_concrete(solution):
         return
-    fields = [solution.electron_temperature, solution.phonon_temperature, solution.final_state.electron_temperature,
-              solution.final_state.phonon_temperature, solution.wall_temperatures]
+    fields = [
+        solution.electron_temperature,
+        solution.phonon_temperature,
+        solution.final_state.electron_temperature,
+        solution.final_state.phonon_temperature,
+        solution.wall_temperatures,
+    ]
     values = np.concatenate([np.ravel(np.asarray(f)) for f in fields])
     if np.all(np.isfinite(values)) and np.all(values > 0):
         return
@@ -128,4 +135,5 @@ def check_run(params, config, edges, solution) -> None:
     raise ValueError(
         f"the TTM run produced non-physical temperatures (min {np.nanmin(values):.4g} K, finite: "
         f"{bool(np.all(np.isfinite(values)))}) with steps up to {dt_max:.3e} s; use steps (times, s) of at most "
-        f"about {safe:.3e} s (largest safe step)" + (" or Config(variant='B')." if config.variant == "A" else "."))
+        f"about {safe:.3e} s (largest safe step)" + (" or Config(variant='B')." if config.variant == "A" else ".")
+    )

@@ -35,7 +35,16 @@ from ._linear_solvers import (
     solve_tridiagonal_thomas,
 )
 
-__all__ = ["CellProperties", "State", "cell_properties", "electron_mask", "initial_state", "make_geometry", "step", "stored_energy"]
+__all__ = [
+    "CellProperties",
+    "State",
+    "cell_properties",
+    "electron_mask",
+    "initial_state",
+    "make_geometry",
+    "step",
+    "stored_energy",
+]
 
 
 @pytree_dataclass
@@ -61,9 +70,9 @@ def make_geometry(params, config) -> Geometry:
 
 def electron_mask(params, config) -> np.ndarray:
     """Static boolean mask (n,): True in cells of metal layers (which carry electrons)."""
-    return np.concatenate([
-        np.full(n, bool(layer.material.has_electrons)) for layer, n in zip(params.layers, config.cells_per_layer)
-    ])
+    return np.concatenate(
+        [np.full(n, bool(layer.material.has_electrons)) for layer, n in zip(params.layers, config.cells_per_layer)]
+    )
 
 
 @pytree_dataclass
@@ -100,8 +109,13 @@ def cell_properties(params, config, electron_temperature, phonon_temperature) ->
         cp.append(material.phonon_heat_capacity(tp))
         kp.append(material.phonon_conductivity(te, tp))
     cat = jnp.concatenate
-    return CellProperties(electron_heat_capacity=cat(ce), phonon_heat_capacity=cat(cp),
-                          electron_conductivity=cat(ke), phonon_conductivity=cat(kp), coupling=cat(g))
+    return CellProperties(
+        electron_heat_capacity=cat(ce),
+        phonon_heat_capacity=cat(cp),
+        electron_conductivity=cat(ke),
+        phonon_conductivity=cat(kp),
+        coupling=cat(g),
+    )
 
 
 def _temperature_after_energy(params, config, temperature, energy_increment, carrier):
@@ -117,8 +131,7 @@ def _temperature_after_energy(params, config, temperature, energy_increment, car
     return jnp.concatenate(out)
 
 
-def stored_energy(params, config, grid, electron_temperature, phonon_temperature, electron_reference,
-                  phonon_reference):
+def stored_energy(params, config, grid, electron_temperature, phonon_temperature, electron_reference, phonon_reference):
     """Energy per unit area (J/m^2) stored above the reference fields (K), electrons of metals + phonons."""
     total = 0.0
     for layer, sl in zip(params.layers, layer_slices(config.cells_per_layer)):
@@ -182,8 +195,9 @@ def face_conductances(params, config, grid, kappa_e, kappa_p) -> FaceConductance
     electron_face = jnp.asarray(mask[:-1] & mask[1:], dtype=half_e.dtype)
     k_e = electron_face / (half_e[:-1] + half_e[1:] + resist_e)
     k_p = 1.0 / (half_p[:-1] + half_p[1:] + resist_p)
-    return FaceConductances(electron=k_e, phonon=k_p, electron_to_right_phonon=k_ep_right,
-                            electron_to_left_phonon=k_ep_left)
+    return FaceConductances(
+        electron=k_e, phonon=k_p, electron_to_right_phonon=k_ep_right, electron_to_left_phonon=k_ep_left
+    )
 
 
 def initial_state(params, config, time=0.0, geometry=None) -> State:
@@ -199,8 +213,13 @@ def initial_state(params, config, time=0.0, geometry=None) -> State:
     else:
         te, tp = condition.cell_average(grid.faces)
     zero = jnp.zeros((), dtype=te.dtype)
-    return State(electron_temperature=te, phonon_temperature=tp, time=zero + time, absorbed_energy=zero,
-                 wall_heat_out=jnp.zeros((2, 2), dtype=te.dtype))
+    return State(
+        electron_temperature=te,
+        phonon_temperature=tp,
+        time=zero + time,
+        absorbed_energy=zero,
+        wall_heat_out=jnp.zeros((2, 2), dtype=te.dtype),
+    )
 
 
 def _source_mean(params, config, grid, start, end, mask):
@@ -268,13 +287,18 @@ def _increment(params, config, grid, te, tp, coeff_te, coeff_tp, dt, source_mean
         half_coupling = 0.5 * w * g if config.variant == "B" else jnp.zeros_like(w)
         diag = diag + half_coupling
         if config.periodic:
-            solution = solve_periodic_coupled_tridiagonal(lower, diag, upper, -half_coupling, -half_coupling,
-                                                          -0.5 * k_wrap, rhs)
+            solution = solve_periodic_coupled_tridiagonal(
+                lower, diag, upper, -half_coupling, -half_coupling, -0.5 * k_wrap, rhs
+            )
         else:
             solution = solve_coupled_tridiagonal(lower, diag, upper, -half_coupling, -half_coupling, rhs)
     # Heat leaving through each wall per carrier (W/m^2), at the Crank-Nicolson midpoint.
-    wall_out = -jnp.stack([k_left * (t_left - temps[:, 0] - 0.5 * solution[:, 0]),
-                           k_right * (t_right - temps[:, n - 1] - 0.5 * solution[:, n - 1])])
+    wall_out = -jnp.stack(
+        [
+            k_left * (t_left - temps[:, 0] - 0.5 * solution[:, 0]),
+            k_right * (t_right - temps[:, n - 1] - 0.5 * solution[:, n - 1]),
+        ]
+    )
     return solution, ce, cp, wall_out
 
 
@@ -297,8 +321,9 @@ def step(params, config, state: State, dt, geometry=None) -> State:
         mid_te, mid_tp = te + 0.5 * delta[0], tp + 0.5 * delta[1]
         # Variant A: the explicit coupling at the predicted midpoint makes the step second order.
         exchange = (mid_te, mid_tp) if config.variant == "A" else None
-        delta, ce, cp, wall_power = _increment(params, config, grid, te, tp, mid_te, mid_tp, dt, source_mean,
-                                               mask, walls, exchange)
+        delta, ce, cp, wall_power = _increment(
+            params, config, grid, te, tp, mid_te, mid_tp, dt, source_mean, mask, walls, exchange
+        )
     if config.temperature_update == "energy":
         new_te = _temperature_after_energy(params, config, te, ce * delta[0], "electron")
         new_tp = _temperature_after_energy(params, config, tp, cp * delta[1], "phonon")
@@ -306,5 +331,10 @@ def step(params, config, state: State, dt, geometry=None) -> State:
         new_te, new_tp = te + delta[0], tp + delta[1]
     new_te = jnp.where(mask, new_te, te)
     absorbed = dt * jnp.sum(grid.widths * source_mean)
-    return State(electron_temperature=new_te, phonon_temperature=new_tp, time=t1,
-                 absorbed_energy=state.absorbed_energy + absorbed, wall_heat_out=state.wall_heat_out + dt * wall_power)
+    return State(
+        electron_temperature=new_te,
+        phonon_temperature=new_tp,
+        time=t1,
+        absorbed_energy=state.absorbed_energy + absorbed,
+        wall_heat_out=state.wall_heat_out + dt * wall_power,
+    )

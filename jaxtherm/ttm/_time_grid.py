@@ -11,8 +11,7 @@ from .._validation import check_finite, check_positive
 __all__ = ["time_grid", "uniform_time_grid"]
 
 
-def time_grid(start, end, fine_step, *, fine_until=None, max_step=None, growth=1.0, output_times=None,
-              fine_from=None):
+def time_grid(start, end, fine_step, *, fine_until=None, max_step=None, growth=1.0, output_times=None, fine_from=None):
     """Step-edge times with fine steps (e.g. during the pulse) and growing steps after.
 
     Before `fine_from` (if given) steps are uniform and at most `max_step`; from there
@@ -80,4 +79,3 @@ def time_grid(start, end, fine_step, *, fine_until=None, max_step=None, growth=1
 def uniform_time_grid(start, end, n_steps: int) -> np.ndarray:
     """`n_steps` equal steps from `start` to `end` (s): numpy array of n_steps + 1 edges."""
     return np.linspace(float(start), float(end), int(n_steps) + 1)
-

@@ -37,10 +37,7 @@ def _discover() -> dict[str, str]:
 def available_cases() -> dict[str, str]:
     """Map case name -> one-line description, sorted by name."""
     cases = _discover()
-    return {
-        name: getattr(importlib.import_module(mod), "DESCRIPTION", "")
-        for name, mod in sorted(cases.items())
-    }
+    return {name: getattr(importlib.import_module(mod), "DESCRIPTION", "") for name, mod in sorted(cases.items())}
 
 
 def run_case(case: str, out_dir, fast: bool = False) -> dict:

@@ -37,13 +37,17 @@ __all__ = [
 ]
 
 #: Au of the bilayer (paper IV.5): Table 1 (300 K) with Ce = 71 Te.
-BILAYER_GOLD = dataclasses.replace(materials.GOLD_300K, electron_heat_capacity_model="linear",
-                                   sommerfeld_coefficient=71.0)
+BILAYER_GOLD = dataclasses.replace(
+    materials.GOLD_300K, electron_heat_capacity_model="linear", sommerfeld_coefficient=71.0
+)
 
 
 def _front_rear(solution):
-    return (np.asarray(solution.times), np.asarray(solution.front_electron_temperature),
-            np.asarray(solution.rear_electron_temperature))
+    return (
+        np.asarray(solution.times),
+        np.asarray(solution.front_electron_temperature),
+        np.asarray(solution.rear_electron_temperature),
+    )
 
 
 def fig2_curves(fast: bool = False):
@@ -56,8 +60,9 @@ def fig2_curves(fast: bool = False):
     for length in (100e-9, 200e-9):
         tag = f"L{int(round(length * 1e9))}nm"
         params = dugks.Params(layers=(dugks.Layer(materials.GOLD, length),), source=fig2_source())
-        config = dugks.Config(cells_per_layer=20 if fast else 40, cfl=0.4, limiter="vanleer",
-                              n_ordinates=16 if fast else 40)
+        config = dugks.Config(
+            cells_per_layer=20 if fast else 40, cfl=0.4, limiter="vanleer", n_ordinates=16 if fast else 40
+        )
         outputs = np.linspace(-0.3e-12, 3e-12, (165 if fast else 330) + 1)
         times, front, rear = _front_rear(dugks.simulate(params, config, outputs))
         peak = front.max()
@@ -99,6 +104,7 @@ def fig3_curves(fast: bool = False):
 # Fig. 7 and 8: transient thermal grating (periodic), x = L/4
 # ---------------------------------------------------------------------------
 
+
 def grating_curves(temperature: int, fast: bool = False):
     """Grating (eq. 51-52, dT = 1 K) at `temperature` (300 or 25 K, Table 1 constants), periodic,
     40 cells (20 when fast), 40 ordinates, van Leer, CFL 0.8; Te* and Tp* at x = L/4.
@@ -110,10 +116,21 @@ def grating_curves(temperature: int, fast: bool = False):
     curves, headline = {}, {}
     for length, t_end in cases:
         tag = f"L{int(round(length * 1e9))}nm"
-        params = dugks.Params(layers=(dugks.Layer(material, length),), grating_amplitude=1.0,
-                              initial_temperature=float(temperature), wall_temperatures=float(temperature))
-        config = dugks.Config(cells_per_layer=20 if fast else 40, cfl=0.8, limiter="vanleer", boundaries="periodic",
-                              initial_condition="grating", with_source=False, n_ordinates=16 if fast else 40)
+        params = dugks.Params(
+            layers=(dugks.Layer(material, length),),
+            grating_amplitude=1.0,
+            initial_temperature=float(temperature),
+            wall_temperatures=float(temperature),
+        )
+        config = dugks.Config(
+            cells_per_layer=20 if fast else 40,
+            cfl=0.8,
+            limiter="vanleer",
+            boundaries="periodic",
+            initial_condition="grating",
+            with_source=False,
+            n_ordinates=16 if fast else 40,
+        )
         solution = dugks.simulate(params, config, np.linspace(0.0, t_end, 201))
         te, tp = dugks.probe(solution, length / 4)
         te = np.asarray(te) - temperature
@@ -157,17 +174,30 @@ def steady_slab(length, cells, fast: bool = False, ordinates: int = 40, t0=300.0
 
     **Returns:** `(x (m), Te* , Tp*)` with T* = (T - T_R)/(T_L - T_R).
     """
-    gold = dataclasses.replace(materials.GOLD, phonon_heat_capacity_constant=2.5e6 / STEADY_ACCELERATION,
-                               phonon_speed=2142.86 * STEADY_ACCELERATION)
+    gold = dataclasses.replace(
+        materials.GOLD,
+        phonon_heat_capacity_constant=2.5e6 / STEADY_ACCELERATION,
+        phonon_speed=2142.86 * STEADY_ACCELERATION,
+    )
     walls = np.array([[t0 + delta, t0 + delta], [t0 - delta, t0 - delta]])
     alpha = (315.0 + 2.6) / (71.0 * t0 + 2.5e6 / STEADY_ACCELERATION)
     t_end = max(2.0 * length**2 / alpha, 300.0 * length / 1.36e6)
     if fast:
         t_end *= 0.5
-    config = dugks.Config(cells_per_layer=cells, cfl=0.8, limiter="vanleer", boundaries="isothermal",
-                          initial_condition="linear", with_source=False, n_ordinates=ordinates)
-    solution = dugks.simulate(dugks.Params(layers=(dugks.Layer(gold, length),), initial_temperature=t0,
-                                           wall_temperatures=walls), config, np.linspace(0.0, t_end, 5))
+    config = dugks.Config(
+        cells_per_layer=cells,
+        cfl=0.8,
+        limiter="vanleer",
+        boundaries="isothermal",
+        initial_condition="linear",
+        with_source=False,
+        n_ordinates=ordinates,
+    )
+    solution = dugks.simulate(
+        dugks.Params(layers=(dugks.Layer(gold, length),), initial_temperature=t0, wall_temperatures=walls),
+        config,
+        np.linspace(0.0, t_end, 5),
+    )
     x = np.asarray(solution.positions)
     te = (np.asarray(solution.electron_temperature[-1]) - (t0 - delta)) / (2 * delta)
     tp = (np.asarray(solution.phonon_temperature[-1]) - (t0 - delta)) / (2 * delta)
@@ -205,7 +235,10 @@ def bilayer_run(order: str, fast: bool = False):
     source = sources.PulseSource(incident_fluence=1.6, pulse_duration=400e-15, penetration_depth=15.3e-9)
     n_after = 2000 if fast else 10000
     config = dugks.Config(
-        cells_per_layer=cells, cfl=0.8, limiter="vanleer", n_ordinates=16 if fast else 40,
+        cells_per_layer=cells,
+        cfl=0.8,
+        limiter="vanleer",
+        n_ordinates=16 if fast else 40,
         boundaries=(("specular", "specular"), ("specular", "isothermal")),
     )
     outputs = np.linspace(-40 * PAPER_TIME_STEP, n_after * PAPER_TIME_STEP, n_after + 41)
@@ -215,5 +248,8 @@ def bilayer_run(order: str, fast: bool = False):
 
 def bilayer_signal(solution, ratio):
     """Linear thermoreflectance dR = a dTe + b dTp at the heated surface, with b = 1 and a = ratio b."""
-    return np.asarray(linear_reflectance_change(solution.front_electron_temperature - 300.0,
-                                                solution.front_phonon_temperature - 300.0, ratio, 1.0))
+    return np.asarray(
+        linear_reflectance_change(
+            solution.front_electron_temperature - 300.0, solution.front_phonon_temperature - 300.0, ratio, 1.0
+        )
+    )

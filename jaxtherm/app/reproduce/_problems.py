@@ -22,15 +22,27 @@ FIG3_GOLD = dataclasses.replace(materials.GOLD, phonon_conductivity_constant=0.3
 
 def fig2_source():
     """Eq. 48: t_pump 96 fs, t_h 0, d 15.3 nm, R 0.93, P 10 J/m^2, printed normalisation."""
-    return sources.PulseSource(incident_fluence=10.0, reflectivity=0.93, pulse_duration=96e-15,
-                               penetration_depth=15.3e-9, normalisation="paper")
+    return sources.PulseSource(
+        incident_fluence=10.0,
+        reflectivity=0.93,
+        pulse_duration=96e-15,
+        penetration_depth=15.3e-9,
+        normalisation="paper",
+    )
 
 
 def fig3_source(fluence, normalisation="paper"):
     """Eq. 50 with ts 280 fs, d_pump 12.44 nm, d_ballistic 200 nm, R 0.970, L 1 um; `fluence` P (J/m^2)."""
-    return sources.PulseSource(incident_fluence=fluence, reflectivity=0.970, pulse_duration=280e-15,
-                               penetration_depth=12.44e-9, ballistic_range=200e-9, film_thickness=FIG3_THICKNESS,
-                               form="eq50", normalisation=normalisation)
+    return sources.PulseSource(
+        incident_fluence=fluence,
+        reflectivity=0.970,
+        pulse_duration=280e-15,
+        penetration_depth=12.44e-9,
+        ballistic_range=200e-9,
+        film_thickness=FIG3_THICKNESS,
+        form="eq50",
+        normalisation=normalisation,
+    )
 
 
 #: Tref (K) -> (material, ((period (m), end time (s)), ...)).

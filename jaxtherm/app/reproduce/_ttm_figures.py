@@ -46,8 +46,9 @@ def panels_for(spec, ttm_curves: dict, other_curves: dict | None = None):
             if name.startswith("time_ps") or other_x is None:
                 continue
             if f"_{tag}_" in name and substring in name:
-                chosen[name] = np.interp(x, np.asarray(other_x, float), np.asarray(values, float), left=np.nan,
-                                         right=np.nan)
+                chosen[name] = np.interp(
+                    x, np.asarray(other_x, float), np.asarray(values, float), left=np.nan, right=np.nan
+                )
         panels.append((title, f"time_ps_{tag}", x, chosen))
     return panels
 

@@ -21,19 +21,26 @@ from ._ttm_figures import write_model_comparison
 
 __all__ = ["GRATING_CASES", "grating_params", "analytic_amplitudes", "grating_ttm_curves"]
 
+
 def grating_params(material, period, reference):
     """`ttm.Params` of one grating period `period` (m) at `reference` (K), dT = 1 K."""
-    grating = sources.GratingInitialCondition(reference_temperature=float(reference), amplitude=1.0,
-                                              period=period)
+    grating = sources.GratingInitialCondition(reference_temperature=float(reference), amplitude=1.0, period=period)
     return ttm.Params(layers=(ttm.Layer(material, period),), initial_condition=grating)
 
 
 def _rates(material, period):
     k2 = (2 * np.pi / period) ** 2
-    ce, cp, g = (material.electron_heat_capacity_constant, material.phonon_heat_capacity_constant,
-                 material.coupling_constant)
-    return np.array([[-material.electron_conductivity_coefficient * k2 / ce - g / ce, g / ce],
-                     [g / cp, -material.phonon_conductivity_constant * k2 / cp - g / cp]])
+    ce, cp, g = (
+        material.electron_heat_capacity_constant,
+        material.phonon_heat_capacity_constant,
+        material.coupling_constant,
+    )
+    return np.array(
+        [
+            [-material.electron_conductivity_coefficient * k2 / ce - g / ce, g / ce],
+            [g / cp, -material.phonon_conductivity_constant * k2 / cp - g / cp],
+        ]
+    )
 
 
 def analytic_amplitudes(material, period, times):
@@ -54,10 +61,18 @@ def grating_ttm_curves(reference: int, fast: bool = False):
         fastest = -np.min(np.linalg.eigvals(_rates(material, period)).real)
         # Dense outputs over the fast initial decay, then uniform ones over the window.
         times = np.unique(np.concatenate([np.linspace(0.0, min(8.0 / fastest, end), 81), np.linspace(0.0, end, 201)]))
-        edges = ttm.time_grid(0.0, end, min(1.0 / (40 * fastest), end / 200), fine_until=min(4.0 / fastest, end),
-                              growth=1.05, max_step=end / 200, output_times=times)
-        solution = ttm.simulate(grating_params(material, period, reference), config, edges, output_times=times,
-                                positions=[period / 4])
+        edges = ttm.time_grid(
+            0.0,
+            end,
+            min(1.0 / (40 * fastest), end / 200),
+            fine_until=min(4.0 / fastest, end),
+            growth=1.05,
+            max_step=end / 200,
+            output_times=times,
+        )
+        solution = ttm.simulate(
+            grating_params(material, period, reference), config, edges, output_times=times, positions=[period / 4]
+        )
         te = np.asarray(solution.electron_temperature[:, 0]) - reference
         tp = np.asarray(solution.phonon_temperature[:, 0]) - reference
         exact = analytic_amplitudes(material, period, times)
@@ -70,7 +85,8 @@ def grating_ttm_curves(reference: int, fast: bool = False):
         headline[f"ttm_{tag}_final_Te_star"] = float(te[-1])
         headline[f"ttm_{tag}_final_Tp_star"] = float(tp[-1])
         headline[f"ttm_{tag}_max_abs_error_vs_analytic_K"] = float(
-            max(np.abs(te - exact[:, 0]).max(), np.abs(tp - exact[:, 1]).max()))
+            max(np.abs(te - exact[:, 0]).max(), np.abs(tp - exact[:, 1]).max())
+        )
         negative = np.nonzero(te - tp < 0)[0]
         headline[f"ttm_{tag}_first_time_Te_below_Tp_ps"] = float(times[negative[0]] * 1e12) if negative.size else None
     return curves, headline
@@ -86,5 +102,12 @@ def write_grating_figure(out_dir, name: str, reference: int, tags, kinetic_curve
     **Returns:** the headline numbers written to `<name>.json`.
     """
     spec = [(f"{tag} electrons", tag, "Te_star") for tag in tags] + [(f"{tag} phonons", tag, "Tp_star") for tag in tags]
-    return write_model_comparison(out_dir, name, lambda fast: grating_ttm_curves(reference, fast), kinetic_curves,
-                                  spec, fast, ["Te*"] * len(tags) + ["Tp*"] * len(tags))
+    return write_model_comparison(
+        out_dir,
+        name,
+        lambda fast: grating_ttm_curves(reference, fast),
+        kinetic_curves,
+        spec,
+        fast,
+        ["Te*"] * len(tags) + ["Tp*"] * len(tags),
+    )

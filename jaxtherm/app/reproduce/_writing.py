@@ -54,6 +54,7 @@ def write_outputs(out_dir, stem, panels, headline, xlabel, ylabel):
         writer.writerow(names)
         for i in range(length):
             writer.writerow(["" if i >= len(columns[c]) else repr(float(columns[c][i])) for c in names])
+
     def plain(value):
         if isinstance(value, (bool, np.bool_)):
             return bool(value)

@@ -52,10 +52,15 @@ def bilayer_figure(order, ratio, out_dir, stem, fast):
         "n_steps": int(solution.n_steps),
     }
     return write_outputs(
-        out_dir, stem,
-        [(f"{order}: temperature rise", "time_ps", times, temperatures),
-         (f"{order}: reflected signal (a/b = {ratio:g})", "time_ps", times, signals)],
-        headline, "time (ps)", ["T - Tref (K)", "dR (a.u., K)"],
+        out_dir,
+        stem,
+        [
+            (f"{order}: temperature rise", "time_ps", times, temperatures),
+            (f"{order}: reflected signal (a/b = {ratio:g})", "time_ps", times, signals),
+        ],
+        headline,
+        "time (ps)",
+        ["T - Tref (K)", "dR (a.u., K)"],
     )
 
 

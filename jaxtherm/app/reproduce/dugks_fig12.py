@@ -26,8 +26,14 @@ def run(out_dir, fast: bool = False) -> dict:
         k = int(np.argmin(np.abs(times - t)))
         te = np.asarray(solution.electron_temperature[k])
         tp = np.asarray(solution.phonon_temperature[k])
-        panels.append((f"t = {multiple} x 0.0294 ps = {t * 1e12:.3g} ps", "x_nm", x_nm,
-                       {f"dugks_t{multiple}_Te_K": te, f"dugks_t{multiple}_Tp_K": tp}))
+        panels.append(
+            (
+                f"t = {multiple} x 0.0294 ps = {t * 1e12:.3g} ps",
+                "x_nm",
+                x_nm,
+                {f"dugks_t{multiple}_Te_K": te, f"dugks_t{multiple}_Tp_K": tp},
+            )
+        )
         headline[f"dugks_t{multiple}_Tp_jump_at_interface_K"] = float(tp[i_au + 1] - tp[i_au])
         headline[f"dugks_t{multiple}_Te_jump_at_interface_K"] = float(te[i_au + 1] - te[i_au])
         headline[f"dugks_t{multiple}_max_Te_K"] = float(te.max())

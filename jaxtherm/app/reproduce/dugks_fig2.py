@@ -34,13 +34,11 @@ def ttm_curves(fast: bool = False):
     """TTM curves and headline numbers of Fig. 2 (see the module docstring)."""
     curves, headline = {}, {}
     times = np.linspace(T_START, T_END, 331)
-    edges = ttm.time_grid(T_START, T_END, 2e-15, fine_until=0.3e-12, growth=1.05, max_step=20e-15,
-                          output_times=times)
+    edges = ttm.time_grid(T_START, T_END, 2e-15, fine_until=0.3e-12, growth=1.05, max_step=20e-15, output_times=times)
     for thickness in THICKNESSES:
         tag = f"L{int(round(thickness * 1e9))}nm"
         config = ttm.Config(cells_per_layer=(40 if fast else 80,), variant="B", coefficients="midpoint")
-        solution = ttm.simulate(fig2_params(thickness), config, edges, output_times=times,
-                                positions=[0.0, thickness])
+        solution = ttm.simulate(fig2_params(thickness), config, edges, output_times=times, positions=[0.0, thickness])
         front = np.asarray(solution.electron_temperature[:, 0])
         rear = np.asarray(solution.electron_temperature[:, 1])
         curves[f"time_ps_{tag}"] = times * 1e12
@@ -51,7 +49,8 @@ def ttm_curves(fast: bool = False):
         headline[f"ttm_{tag}_time_of_max_front_Te_ps"] = float(times[np.argmax(front)] * 1e12)
         headline[f"ttm_{tag}_time_of_max_rear_Te_ps"] = float(times[np.argmax(rear)] * 1e12)
         headline[f"ttm_{tag}_energy_balance_error_relative"] = float(
-            abs(solution.energy_error[-1]) / solution.absorbed_energy[-1])
+            abs(solution.energy_error[-1]) / solution.absorbed_energy[-1]
+        )
     return curves, headline
 
 

@@ -37,8 +37,9 @@ REFERENCE = 300.0
 
 def fig3_params(fluence, normalisation="paper"):
     """`ttm.Params` of the Fig. 3 film heated with incident fluence `fluence` (J/m^2)."""
-    return ttm.single_layer(FIG3_GOLD, THICKNESS, source=fig3_source(fluence, normalisation),
-                            initial_temperature=REFERENCE)
+    return ttm.single_layer(
+        FIG3_GOLD, THICKNESS, source=fig3_source(fluence, normalisation), initial_temperature=REFERENCE
+    )
 
 
 def front_maximum(fluence, config, fine_step=2e-15):
@@ -53,8 +54,13 @@ def ttm_curves(fast: bool = False):
     """TTM curves and headline numbers of Fig. 3 (see the module docstring)."""
     curves, headline = {}, {}
     converged = ttm.Config(cells_per_layer=(100,), variant="B", coefficients="midpoint")
-    paper_scheme = ttm.Config(cells_per_layer=(100,), variant="A", coefficients="lagged",
-                              temperature_update="temperature", source_sampling="centre")
+    paper_scheme = ttm.Config(
+        cells_per_layer=(100,),
+        variant="A",
+        coefficients="lagged",
+        temperature_update="temperature",
+        source_sampling="centre",
+    )
     times = np.linspace(T_START, T_END, 401)
     for fluence in FLUENCES:
         tag = f"P{fluence:g}".replace(".", "p")

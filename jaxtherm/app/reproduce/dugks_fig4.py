@@ -28,13 +28,19 @@ TRUE_DELAY = 260e-15
 def problem(fast: bool):
     """Au 18.2 nm at 288.15 K (Fig. 2 parameters), eq. 48 with t_pump 140 fs and
     P(1-R) = 0.0112 J/m^2, specular walls; 1 nm cells (2 nm when fast)."""
-    source = sources.PulseSource(incident_fluence=0.0112, pulse_duration=140e-15, penetration_depth=15.3e-9,
-                                 thermalisation_delay=TRUE_DELAY)
+    source = sources.PulseSource(
+        incident_fluence=0.0112, pulse_duration=140e-15, penetration_depth=15.3e-9, thermalisation_delay=TRUE_DELAY
+    )
     gold = dataclasses.replace(materials.GOLD, coupling_constant=TRUE_COUPLING)
-    params = dugks.Params(layers=(dugks.Layer(gold, 18.2e-9),), source=source, initial_temperature=T0,
-                          wall_temperatures=np.full((2, 2), T0))
-    config = dugks.Config(cells_per_layer=9 if fast else 18, cfl=0.8, n_ordinates=16 if fast else 40,
-                          limiter="vanleer", max_speed=1.36e6)
+    params = dugks.Params(
+        layers=(dugks.Layer(gold, 18.2e-9),),
+        source=source,
+        initial_temperature=T0,
+        wall_temperatures=np.full((2, 2), T0),
+    )
+    config = dugks.Config(
+        cells_per_layer=9 if fast else 18, cfl=0.8, n_ordinates=16 if fast else 40, limiter="vanleer", max_speed=1.36e6
+    )
     return params, config
 
 
@@ -47,10 +53,21 @@ def run(out_dir, fast: bool = False) -> dict:
     options = dict(normalise=True, where="film")
     clean = np.asarray(dugks.model_trace(params, config, outputs, times, film, **options))
     data = clean + 0.01 * np.random.default_rng(2024).standard_normal(clean.shape)
-    result = dugks.fit_coupling_and_delay(dugks.with_coupling(params, 1.0e16), config, outputs, times, data, film,
-                                          sigma=0.01, initial_coupling=1.0e16, initial_delay=100e-15, **options)
-    fitted = dugks.with_delay(dugks.with_coupling(params, result.values["coupling"]),
-                              result.values["thermalisation_delay"])
+    result = dugks.fit_coupling_and_delay(
+        dugks.with_coupling(params, 1.0e16),
+        config,
+        outputs,
+        times,
+        data,
+        film,
+        sigma=0.01,
+        initial_coupling=1.0e16,
+        initial_delay=100e-15,
+        **options,
+    )
+    fitted = dugks.with_delay(
+        dugks.with_coupling(params, result.values["coupling"]), result.values["thermalisation_delay"]
+    )
     best = np.asarray(dugks.model_trace(fitted, config, outputs, times, film, **options))
     panels = []
     for delay in (0.0, TRUE_DELAY):
@@ -58,7 +75,8 @@ def run(out_dir, fast: bool = False) -> dict:
         for coupling in (1e16, 2e16, 3e16):
             p = dugks.with_delay(dugks.with_coupling(params, coupling), delay)
             curves[f"dugks_G{coupling / 1e16:g}e16_th{delay * 1e15:g}fs_normalised_dR_R"] = np.asarray(
-                dugks.model_trace(p, config, outputs, times, film, **options))
+                dugks.model_trace(p, config, outputs, times, film, **options)
+            )
         if delay > 0:
             curves["dugks_fit_normalised_dR_R"] = best
         panels.append((f"t_h = {delay * 1e15:g} fs", "time_ps", times * 1e12, curves))

@@ -20,8 +20,14 @@ def run(out_dir, fast: bool = False) -> dict:
     for length in LENGTHS[:3] if fast else LENGTHS:
         tag = f"L{int(round(length * 1e9))}nm"
         x, te, tp, change = steady_slab(length, 20 if fast else 40, fast=fast, ordinates=16 if fast else 40)
-        panels.append((f"L = {length * 1e9:g} nm", f"x_over_L_{tag}", x / length,
-                       {f"dugks_{tag}_Te_star": te, f"dugks_{tag}_Tp_star": tp}))
+        panels.append(
+            (
+                f"L = {length * 1e9:g} nm",
+                f"x_over_L_{tag}",
+                x / length,
+                {f"dugks_{tag}_Te_star": te, f"dugks_{tag}_Tp_star": tp},
+            )
+        )
         # slip: departure of the first cell from the linear profile extrapolated to the wall
         linear = 1.0 - x / length
         headline[f"dugks_{tag}_electron_wall_slip_star"] = float(linear[0] - te[0])

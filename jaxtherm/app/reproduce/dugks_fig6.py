@@ -30,7 +30,9 @@ def run(out_dir, fast: bool = False) -> dict:
         headline[f"dugks_{tag}_max_difference_M40_M100_star"] = float(diff)
         linear = 1.0 - x40 / length
         headline[f"dugks_{tag}_M40_max_deviation_from_linear_star"] = float(
-            max(np.abs(te40 - linear).max(), np.abs(tp40 - linear).max()))
-        panels.append((f"L = {length * 1e9:g} nm (interpolated on 101 points)", f"x_over_L_{tag}",
-                       np.linspace(0, 1, 101), curves))
+            max(np.abs(te40 - linear).max(), np.abs(tp40 - linear).max())
+        )
+        panels.append(
+            (f"L = {length * 1e9:g} nm (interpolated on 101 points)", f"x_over_L_{tag}", np.linspace(0, 1, 101), curves)
+        )
     return write_outputs(out_dir, "dugks_fig6", panels, headline, "x / L", "T*")

@@ -43,8 +43,13 @@ FILMS = {
 def film_params(label):
     """`ttm.Params` of the Ni or W film (`label`), heated as described in the module docstring."""
     material, thickness, depth = FILMS[label]
-    source = sources.PulseSource(incident_fluence=ABSORBED_FLUENCE, pulse_duration=PULSE_FWHM,
-                                 penetration_depth=depth, film_thickness=thickness, normalisation="energy")
+    source = sources.PulseSource(
+        incident_fluence=ABSORBED_FLUENCE,
+        pulse_duration=PULSE_FWHM,
+        penetration_depth=depth,
+        film_thickness=thickness,
+        normalisation="energy",
+    )
     return ttm.single_layer(material, thickness, source=source, initial_temperature=REFERENCE)
 
 
@@ -53,12 +58,18 @@ def simulate_film(label, fast: bool = False):
     _, thickness, _ = FILMS[label]
     n_cells = int(round(thickness * 1e9 / (4 if fast else 1)))
     times = np.linspace(T_START, T_END, 221)
-    edges = ttm.time_grid(T_START, T_END, 10e-15 if fast else 5e-15, fine_until=2e-12, growth=1.05,
-                          max_step=50e-15, output_times=times)
+    edges = ttm.time_grid(
+        T_START, T_END, 10e-15 if fast else 5e-15, fine_until=2e-12, growth=1.05, max_step=50e-15, output_times=times
+    )
     config = ttm.Config(cells_per_layer=(n_cells,), variant="B", coefficients="midpoint")
     solution = ttm.simulate(film_params(label), config, edges, output_times=times)
-    return (times, np.asarray(solution.positions), np.asarray(solution.electron_temperature),
-            np.asarray(solution.phonon_temperature), solution)
+    return (
+        times,
+        np.asarray(solution.positions),
+        np.asarray(solution.electron_temperature),
+        np.asarray(solution.phonon_temperature),
+        solution,
+    )
 
 
 def ttm_curves(fast: bool = False):
@@ -85,9 +96,11 @@ def ttm_curves(fast: bool = False):
         headline[f"ttm_{label}_final_Tp_rise_K"] = float(mean_tp[-1] - REFERENCE)
         headline[f"ttm_{label}_max_space_averaged_Te_minus_Tp_K"] = float(gap[peak])
         headline[f"ttm_{label}_time_space_averaged_Te_minus_Tp_below_5pct_ps"] = (
-            float(times[peak + after[0]] * 1e12) if after.size else None)
+            float(times[peak + after[0]] * 1e12) if after.size else None
+        )
         headline[f"ttm_{label}_energy_balance_error_relative"] = float(
-            abs(solution.energy_error[-1]) / solution.absorbed_energy[-1])
+            abs(solution.energy_error[-1]) / solution.absorbed_energy[-1]
+        )
     return maps, curves, headline
 
 

@@ -41,10 +41,18 @@ DESCRIPTION = "W/Al2O3/Ni/quartz with two-channel metals: FR - RF ITRs a one-tem
 GW = 1e-9
 PAPER_FR_MINUS_RF = {"W/Al2O3": 4.2 - 6.6, "Al2O3/Ni": 6.9 - 3.7}  # m^2K/GW, Table 3 (300 K)
 PHASE_NOISE = 1e-3  # rad per delay point, assumed for the standard errors
-W = {"electron_heat_capacity": 1.12e5, "phonon_heat_capacity": 2.55e6, "electron_conductivity": 132.0,
-     "phonon_conductivity": 46.0}
-NI = {"electron_heat_capacity": 4.0e5, "phonon_heat_capacity": 3.98e6, "electron_conductivity": 67.8,
-      "phonon_conductivity": 23.2}
+W = {
+    "electron_heat_capacity": 1.12e5,
+    "phonon_heat_capacity": 2.55e6,
+    "electron_conductivity": 132.0,
+    "phonon_conductivity": 46.0,
+}
+NI = {
+    "electron_heat_capacity": 4.0e5,
+    "phonon_heat_capacity": 3.98e6,
+    "electron_conductivity": 67.8,
+    "phonon_conductivity": 23.2,
+}
 G_W, G_NI = 2e17, 8.46e17
 ALUMINA = tdtr.Layer(9.66e-9, 2.21e6, 2.21e6 * 4.4e-6)
 QUARTZ = tdtr.Layer(float("inf"), 1.66e6, 1510.0**2 / 1.66e6)
@@ -54,19 +62,32 @@ R_QUARTZ = 1e-9
 def two_channel_stack(coupling_scale=1.0, electron_weight=0.0):
     """The sample with two-channel W and Ni; probe a Te + b Tp with a + b = 1."""
     weights = {"electron_probe_weight": electron_weight, "phonon_probe_weight": 1.0 - electron_weight}
-    layers = [tdtr.TwoChannelLayer(104e-9, coupling_constant=coupling_scale * G_W, **W, **weights), ALUMINA,
-              tdtr.TwoChannelLayer(82e-9, coupling_constant=coupling_scale * G_NI, **NI, **weights), QUARTZ]
-    interfaces = [tdtr.ChannelInterface.from_resistances(6.27 * GW, 11.55 * GW, metal_above=True),
-                  tdtr.ChannelInterface.from_resistances(6.70 * GW, 8.46 * GW, metal_above=False), R_QUARTZ]
+    layers = [
+        tdtr.TwoChannelLayer(104e-9, coupling_constant=coupling_scale * G_W, **W, **weights),
+        ALUMINA,
+        tdtr.TwoChannelLayer(82e-9, coupling_constant=coupling_scale * G_NI, **NI, **weights),
+        QUARTZ,
+    ]
+    interfaces = [
+        tdtr.ChannelInterface.from_resistances(6.27 * GW, 11.55 * GW, metal_above=True),
+        tdtr.ChannelInterface.from_resistances(6.70 * GW, 8.46 * GW, metal_above=False),
+        R_QUARTZ,
+    ]
     return tdtr.Stack(layers, interfaces)
 
 
 def one_temperature_stack(r_w, r_ni):
     """The same sample with one-temperature metals and the two ITRs (m^2K/W)."""
-    w = tdtr.Layer(104e-9, W["electron_heat_capacity"] + W["phonon_heat_capacity"],
-                   W["electron_conductivity"] + W["phonon_conductivity"])
-    ni = tdtr.Layer(82e-9, NI["electron_heat_capacity"] + NI["phonon_heat_capacity"],
-                    NI["electron_conductivity"] + NI["phonon_conductivity"])
+    w = tdtr.Layer(
+        104e-9,
+        W["electron_heat_capacity"] + W["phonon_heat_capacity"],
+        W["electron_conductivity"] + W["phonon_conductivity"],
+    )
+    ni = tdtr.Layer(
+        82e-9,
+        NI["electron_heat_capacity"] + NI["phonon_heat_capacity"],
+        NI["electron_conductivity"] + NI["phonon_conductivity"],
+    )
     return tdtr.Stack([w, ALUMINA, ni, QUARTZ], [r_w, r_ni, R_QUARTZ])
 
 
@@ -87,13 +108,16 @@ def fit_itrs(residual, target):
     """Both ITRs of the one-temperature model fitted to a phase trace; values and 1-sigma in m^2K/GW."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the two ITRs are strongly correlated in one trace (reported)
-        result = fit.least_squares(residual, {"r_w": 4.2 * GW, "r_ni": 4.2 * GW}, data=target, max_iterations=80,
-                                   absolute_sigma=True)
+        result = fit.least_squares(
+            residual, {"r_w": 4.2 * GW, "r_ni": 4.2 * GW}, data=target, max_iterations=80, absolute_sigma=True
+        )
     covariance = np.asarray(result.covariance)
     errors = np.sqrt(np.diag(covariance))
     return {
-        "r_w": float(result.values["r_w"]) / GW, "r_ni": float(result.values["r_ni"]) / GW,
-        "r_w_error": float(errors[0]) / GW, "r_ni_error": float(errors[1]) / GW,
+        "r_w": float(result.values["r_w"]) / GW,
+        "r_ni": float(result.values["r_ni"]) / GW,
+        "r_w_error": float(errors[0]) / GW,
+        "r_ni_error": float(errors[1]) / GW,
         "correlation": float(covariance[0, 1] / (errors[0] * errors[1])),
         "rms_phase_residual_rad": float(np.sqrt(result.chi2 / target.size)) * PHASE_NOISE,
     }
@@ -115,19 +139,41 @@ def study(fast: bool = False):
                 target = np.asarray(tdtr.phase(tdtr.signal(stack, s, delays)))
                 fits[name] = fit_itrs(residuals[name], target)
             fr, rf = fits["FR"], fits["RF"]
-            rows.append({
-                "coupling_scale": scale, "electron_probe_weight": electron_weight,
-                **{f"FR_{k}": v for k, v in fr.items()}, **{f"RF_{k}": v for k, v in rf.items()},
-                "W_FR_minus_RF": fr["r_w"] - rf["r_w"], "Ni_FR_minus_RF": fr["r_ni"] - rf["r_ni"],
-                "sum_FR_minus_RF": fr["r_w"] + fr["r_ni"] - rf["r_w"] - rf["r_ni"],
-                "max_phase_difference_FR_RF_rad": float(np.max(np.abs(
-                    tdtr.phase(tdtr.signal(stack, setup["FR"], delays))
-                    - tdtr.phase(tdtr.signal(stack, setup["RF"], delays))))),
-            })
-    steady_w = float(tdtr.two_channel_interface_resistance(W["electron_conductivity"], W["phonon_conductivity"], G_W,
-                                                           1 / (6.27 * GW), 1 / (11.55 * GW))) / GW
-    steady_ni = float(tdtr.two_channel_interface_resistance(NI["electron_conductivity"], NI["phonon_conductivity"],
-                                                            G_NI, 1 / (6.70 * GW), 1 / (8.46 * GW))) / GW
+            rows.append(
+                {
+                    "coupling_scale": scale,
+                    "electron_probe_weight": electron_weight,
+                    **{f"FR_{k}": v for k, v in fr.items()},
+                    **{f"RF_{k}": v for k, v in rf.items()},
+                    "W_FR_minus_RF": fr["r_w"] - rf["r_w"],
+                    "Ni_FR_minus_RF": fr["r_ni"] - rf["r_ni"],
+                    "sum_FR_minus_RF": fr["r_w"] + fr["r_ni"] - rf["r_w"] - rf["r_ni"],
+                    "max_phase_difference_FR_RF_rad": float(
+                        np.max(
+                            np.abs(
+                                tdtr.phase(tdtr.signal(stack, setup["FR"], delays))
+                                - tdtr.phase(tdtr.signal(stack, setup["RF"], delays))
+                            )
+                        )
+                    ),
+                }
+            )
+    steady_w = (
+        float(
+            tdtr.two_channel_interface_resistance(
+                W["electron_conductivity"], W["phonon_conductivity"], G_W, 1 / (6.27 * GW), 1 / (11.55 * GW)
+            )
+        )
+        / GW
+    )
+    steady_ni = (
+        float(
+            tdtr.two_channel_interface_resistance(
+                NI["electron_conductivity"], NI["phonon_conductivity"], G_NI, 1 / (6.70 * GW), 1 / (8.46 * GW)
+            )
+        )
+        / GW
+    )
     largest = max(rows, key=lambda r: abs(r["W_FR_minus_RF"]))
     headline = {
         "paper_W_FR_minus_RF_m2K_per_GW": PAPER_FR_MINUS_RF["W/Al2O3"],
@@ -143,7 +189,8 @@ def study(fast: bool = False):
         "largest_abs_sum_FR_minus_RF_m2K_per_GW": max(abs(r["sum_FR_minus_RF"]) for r in rows),
         "largest_phase_difference_FR_RF_rad": max(r["max_phase_difference_FR_RF_rad"] for r in rows),
         "electron_probe_only_max_abs_FR_minus_RF_m2K_per_GW": max(
-            max(abs(r["W_FR_minus_RF"]), abs(r["Ni_FR_minus_RF"])) for r in rows if r["electron_probe_weight"] == 1.0),
+            max(abs(r["W_FR_minus_RF"]), abs(r["Ni_FR_minus_RF"])) for r in rows if r["electron_probe_weight"] == 1.0
+        ),
         "assumed_phase_noise_rad": PHASE_NOISE,
         "n_delays": int(delays.size),
     }
