@@ -25,12 +25,18 @@ from __future__ import annotations
 import dataclasses
 import math
 
-import jax.numpy as jnp
 import numpy as np
 
-from .._pytree import pytree_dataclass
 from .._validation import check_choice, check_finite, check_nonnegative, check_positive
-from ..fit import Trace, fit_traces, get_path
+from ..fit import Trace, fit_traces
+from ._echo_model import _MAX_PLAUSIBLE_DELAY, ECHO_SHAPES, _check_delays
+from ._echo_model import EchoConfig as EchoConfig
+from ._echo_model import EchoModel as EchoModel
+from ._echo_model import EchoNotFoundError as EchoNotFoundError
+from ._echo_model import EchoParams as EchoParams
+from ._echo_model import echo_signal as echo_signal
+from ._sound_speeds import LONGITUDINAL_SOUND_SPEEDS as LONGITUDINAL_SOUND_SPEEDS
+from ._sound_speeds import SoundSpeed as SoundSpeed
 
 __all__ = [
     "SoundSpeed",
@@ -45,160 +51,6 @@ __all__ = [
     "find_echo",
     "transducer_thickness",
 ]
-
-
-@dataclasses.dataclass(frozen=True)
-class SoundSpeed:
-    """A longitudinal sound speed with its basis.
-
-    - `value`: through-thickness longitudinal sound speed v_L (m/s).
-    - `relative_uncertainty`: 1-sigma relative uncertainty (dimensionless); for the metals
-      below it is the spread between the polycrystalline value and the [111]-texture value
-      that thin fcc films usually have, computed from the single-crystal elastic constants
-      as v_111 = sqrt((C11 + 2 C12 + 4 C44) / (3 rho)).
-    - `source`: where the value comes from.
-    """
-
-    value: float
-    relative_uncertainty: float
-    source: str
-
-
-#: Longitudinal sound speeds of common transducer metals (m/s).
-LONGITUDINAL_SOUND_SPEEDS = {
-    "Al": SoundSpeed(
-        6420.0,
-        0.015,
-        "CRC Handbook of Chemistry and Physics, 'Speed of sound in solids' (polycrystalline Al); "
-        "[111] from C11=107.3, C12=60.9, C44=28.3 GPa, rho=2700 kg/m^3 is 6500 m/s",
-    ),
-    "Au": SoundSpeed(
-        3240.0,
-        0.06,
-        "CRC Handbook of Chemistry and Physics, 'Speed of sound in solids' (polycrystalline Au); "
-        "[111] from C11=192.9, C12=163.8, C44=41.5 GPa, rho=19300 kg/m^3 is 3440 m/s",
-    ),
-    "Pt": SoundSpeed(
-        4240.0,
-        0.10,
-        "[111]-textured film: C11=346.7, C12=250.7, C44=76.5 GPa (MacFarlane, Rayne, Jones 1965), "
-        "rho=21450 kg/m^3; the isotropic polycrystalline average (K=230, G=61 GPa) gives ~3800 m/s",
-    ),
-    "Cu": SoundSpeed(
-        4760.0,
-        0.08,
-        "CRC Handbook of Chemistry and Physics, 'Speed of sound in solids' (annealed Cu); "
-        "[111] from C11=168.4, C12=121.4, C44=75.4 GPa, rho=8960 kg/m^3 is 5150 m/s",
-    ),
-    "W": SoundSpeed(
-        5220.0,
-        0.01,
-        "CRC Handbook of Chemistry and Physics, 'Speed of sound in solids' (annealed W); W is "
-        "elastically isotropic: sqrt(C11/rho) with C11=522 GPa, rho=19300 kg/m^3 is 5200 m/s",
-    ),
-}
-
-ECHO_SHAPES = ("gaussian_derivative", "gaussian")
-
-# Delays beyond this (s) are almost surely picoseconds passed as seconds.
-_MAX_PLAUSIBLE_DELAY = 1e-6
-
-
-class EchoNotFoundError(ValueError):
-    """No significant acoustic echo in the searched delay window."""
-
-
-@pytree_dataclass
-class EchoParams:
-    """Echo plus smooth background (a pytree: fit by path, differentiate, vmap).
-
-    **Attributes:**
-
-    - `echo_time`: echo time t_e measured from t = 0 (s).
-    - `width`: echo width tau (s).
-    - `amplitude`: echo amplitude A (signal unit; signed).
-    - `background`: tuple of polynomial coefficients (signal unit) in the reduced delay
-      u = (t - t_mid) / t_half of the model's window, lowest order first.
-    """
-
-    echo_time: float
-    width: float
-    amplitude: float
-    background: tuple = (0.0,)
-
-
-@dataclasses.dataclass(frozen=True)
-class EchoConfig:
-    """Static echo model choice: `shape` (one of `"gaussian_derivative"`, `"gaussian"`)."""
-
-    shape: str = "gaussian_derivative"
-
-    def __post_init__(self):
-        check_choice("shape", self.shape, ECHO_SHAPES)
-
-
-def echo_signal(params: EchoParams, delays, config: EchoConfig = EchoConfig()):
-    """The echo shape alone (no background) at `delays` (s); unit of `params.amplitude`."""
-    x = (jnp.asarray(delays) - params.echo_time) / params.width
-    if config.shape == "gaussian":
-        return params.amplitude * jnp.exp(-0.5 * x**2)
-    return params.amplitude * math.sqrt(math.e) * (-x) * jnp.exp(-0.5 * x**2)
-
-
-def _check_delays(delays, name="delays") -> np.ndarray:
-    delays = np.asarray(delays, dtype=float)
-    if delays.ndim != 1 or delays.size < 8:
-        raise ValueError(f"{name} must be a 1-D array of at least 8 pump-probe delays (s), got shape {delays.shape}")
-    check_finite(name, delays, "s")
-    if np.max(np.abs(delays)) > _MAX_PLAUSIBLE_DELAY:
-        raise ValueError(
-            f"{name} reach {np.max(np.abs(delays)):g} s; delays are in seconds (e.g. 30 ps is 30e-12) - "
-            f"did you pass picoseconds?"
-        )
-    if np.any(np.diff(delays) <= 0):
-        raise ValueError(f"{name} must be strictly increasing (s)")
-    return delays
-
-
-class EchoModel:
-    """Trace model: background polynomial + echo at fixed delays, from a parameter pytree.
-
-    **Arguments:**
-
-    - `delays`: delays (s), 1-D, increasing (the fit window).
-    - `config`: an `EchoConfig`.
-    - `path`: path of the `EchoParams` in the pytree (`""`: the pytree is the `EchoParams`).
-
-    Compares and hashes by value (delays, config, path).
-    """
-
-    def __init__(self, delays, config: EchoConfig = EchoConfig(), *, path: str = ""):
-        if not isinstance(config, EchoConfig):
-            raise TypeError(f"config must be an EchoConfig, got {config!r}")
-        self.delays = _check_delays(delays)
-        self.config = config
-        self.path = path
-        self.t_mid = 0.5 * float(self.delays[0] + self.delays[-1])
-        self.t_half = 0.5 * float(self.delays[-1] - self.delays[0])
-
-    def _key(self):
-        return (self.delays.tobytes(), self.config, self.path)
-
-    def __eq__(self, other):
-        return isinstance(other, EchoModel) and self._key() == other._key()
-
-    def __hash__(self):
-        return hash(self._key())
-
-    def background(self, params):
-        """The background polynomial alone (signal unit)."""
-        echo = get_path(params, self.path) if self.path else params
-        u = (jnp.asarray(self.delays) - self.t_mid) / self.t_half
-        return sum(c * u**k for k, c in enumerate(echo.background))
-
-    def __call__(self, params):
-        echo = get_path(params, self.path) if self.path else params
-        return self.background(params) + echo_signal(echo, jnp.asarray(self.delays), self.config)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -260,6 +112,81 @@ def _scan_start(delays, values, model, degree, width, shape, lower, upper):
     return best
 
 
+def _check_echo_inputs(
+    delays, values, window, expected_time, sigma, shape, width_guess, background_degree, min_significance
+):
+    """Validate `find_echo`'s inputs; returns (delays, values, start, end) with the window in s."""
+    delays = _check_delays(delays)
+    values = np.asarray(values, dtype=float)
+    if values.shape != delays.shape:
+        raise ValueError(f"values must have the shape of delays {delays.shape}, got {values.shape}")
+    check_finite("values", values, "signal unit")
+    check_choice("shape", shape, ECHO_SHAPES)
+    check_positive("width_guess", width_guess, "s")
+    check_positive("min_significance", min_significance, "dimensionless")
+    if isinstance(background_degree, bool) or not isinstance(background_degree, int) or not 0 <= background_degree <= 6:
+        raise ValueError(f"background_degree must be an integer in 0..6, got {background_degree!r}")
+    if sigma is not None:
+        check_positive("sigma", sigma, "signal unit (the unit of values)")
+    if window is None:
+        if expected_time is None:
+            raise TypeError("find_echo needs window=(start, end) (s) or expected_time (s)")
+        check_positive("expected_time", expected_time, "s")
+        window = (0.6 * expected_time, 1.4 * expected_time)
+    start, end = (float(w) for w in window)
+    for name, value in (("window start", start), ("window end", end)):
+        check_nonnegative(name, value, "s")
+        if value > _MAX_PLAUSIBLE_DELAY:
+            raise ValueError(f"{name} = {value:g} s; delays are in seconds (e.g. 30 ps is 30e-12)")
+    if not end > start:
+        raise ValueError(f"window must satisfy start < end (s), got {window!r}")
+    return delays, values, start, end
+
+
+def _initial_echo(t, y, model, background_degree, width_guess, shape, start, end):
+    """Starting `EchoParams` from a linear scan of the echo centre; returns (initial, width bounds)."""
+    span = float(t[-1] - t[0])
+    width_guess = min(width_guess, span / 10)
+    # Keep the echo centre one guess-width inside the window so the shape is seen whole.
+    lower_t, upper_t = float(t[0]) + width_guess, float(t[-1]) - width_guess
+    best = _scan_start(t, y, model, background_degree, width_guess, shape, lower_t, upper_t)
+    if best is None:
+        raise EchoNotFoundError(f"the window {start:g}-{end:g} s is too short for an echo of width {width_guess:g} s")
+    _, centre, coeffs = best
+    initial = EchoParams(
+        echo_time=centre,
+        width=width_guess,
+        amplitude=float(coeffs[-1]),
+        background=tuple(float(c) for c in coeffs[:-1]),
+    )
+    width_bounds = (0.1 * width_guess, span / 6)
+    initial_width = float(np.clip(width_guess, 1.01 * width_bounds[0], 0.99 * width_bounds[1]))
+    initial = dataclasses.replace(initial, width=initial_width)
+    if initial.amplitude == 0.0:
+        initial = dataclasses.replace(initial, amplitude=1e-12 * max(float(np.ptp(y)), 1e-300))
+    return initial, width_bounds
+
+
+def _check_echo_found(fit, t, start, end, min_significance) -> float:
+    """Raise `EchoNotFoundError` unless the fitted echo converged, is significant and inside; returns |A|/sigma_A."""
+    v, e = fit.values, fit.standard_errors
+    significance = abs(v["amplitude"]) / e["amplitude"] if e["amplitude"] > 0 else float("inf")
+    where = f"in the window {start * 1e12:.4g}-{end * 1e12:.4g} ps"
+    if not fit.converged or not np.isfinite(significance):
+        raise EchoNotFoundError(f"no acoustic echo found {where}: the echo fit did not converge")
+    if significance < min_significance:
+        raise EchoNotFoundError(
+            f"no acoustic echo found {where}: fitted amplitude {v['amplitude']:.3g} +- {e['amplitude']:.2g} is "
+            f"{significance:.2f} sigma, below min_significance = {min_significance:g}"
+        )
+    if v["echo_time"] - 1.5 * v["width"] < t[0] or v["echo_time"] + 1.5 * v["width"] > t[-1]:
+        raise EchoNotFoundError(
+            f"no acoustic echo found {where}: the best echo sits at its edge ({v['echo_time'] * 1e12:.4g} ps, width "
+            f"{v['width'] * 1e12:.3g} ps); widen or move the window"
+        )
+    return float(significance)
+
+
 def find_echo(
     delays,
     values,
@@ -290,30 +217,9 @@ def find_echo(
     **Returns:** an `EchoFit`. Raises `EchoNotFoundError` (a `ValueError`) when the fitted
     echo is not significant, sits at the window's edge, or the fit does not converge.
     """
-    delays = _check_delays(delays)
-    values = np.asarray(values, dtype=float)
-    if values.shape != delays.shape:
-        raise ValueError(f"values must have the shape of delays {delays.shape}, got {values.shape}")
-    check_finite("values", values, "signal unit")
-    check_choice("shape", shape, ECHO_SHAPES)
-    check_positive("width_guess", width_guess, "s")
-    check_positive("min_significance", min_significance, "dimensionless")
-    if isinstance(background_degree, bool) or not isinstance(background_degree, int) or not 0 <= background_degree <= 6:
-        raise ValueError(f"background_degree must be an integer in 0..6, got {background_degree!r}")
-    if sigma is not None:
-        check_positive("sigma", sigma, "signal unit (the unit of values)")
-    if window is None:
-        if expected_time is None:
-            raise TypeError("find_echo needs window=(start, end) (s) or expected_time (s)")
-        check_positive("expected_time", expected_time, "s")
-        window = (0.6 * expected_time, 1.4 * expected_time)
-    start, end = (float(w) for w in window)
-    for name, value in (("window start", start), ("window end", end)):
-        check_nonnegative(name, value, "s")
-        if value > _MAX_PLAUSIBLE_DELAY:
-            raise ValueError(f"{name} = {value:g} s; delays are in seconds (e.g. 30 ps is 30e-12)")
-    if not end > start:
-        raise ValueError(f"window must satisfy start < end (s), got {window!r}")
+    delays, values, start, end = _check_echo_inputs(
+        delays, values, window, expected_time, sigma, shape, width_guess, background_degree, min_significance
+    )
     inside = (delays >= start) & (delays <= end)
     n_free = background_degree + 4
     if np.count_nonzero(inside) < 2 * n_free:
@@ -322,28 +228,9 @@ def find_echo(
             f"needed for a degree-{background_degree} background plus an echo"
         )
     t, y = delays[inside], values[inside]
-    config = EchoConfig(shape)
-    model = EchoModel(t, config)
-    span = float(t[-1] - t[0])
-    width_guess = min(width_guess, span / 10)
-    # Keep the echo centre one guess-width inside the window so the shape is seen whole.
-    lower_t, upper_t = float(t[0]) + width_guess, float(t[-1]) - width_guess
-    best = _scan_start(t, y, model, background_degree, width_guess, shape, lower_t, upper_t)
-    if best is None:
-        raise EchoNotFoundError(f"the window {start:g}-{end:g} s is too short for an echo of width {width_guess:g} s")
-    _, centre, coeffs = best
-    initial = EchoParams(
-        echo_time=centre,
-        width=width_guess,
-        amplitude=float(coeffs[-1]),
-        background=tuple(float(c) for c in coeffs[:-1]),
-    )
+    model = EchoModel(t, EchoConfig(shape))
+    initial, width_bounds = _initial_echo(t, y, model, background_degree, width_guess, shape, start, end)
     free = ["echo_time", "width", "amplitude"] + [f"background[{k}]" for k in range(background_degree + 1)]
-    width_bounds = (0.1 * width_guess, span / 6)
-    initial_width = float(np.clip(width_guess, 1.01 * width_bounds[0], 0.99 * width_bounds[1]))
-    initial = dataclasses.replace(initial, width=initial_width)
-    if initial.amplitude == 0.0:
-        initial = dataclasses.replace(initial, amplitude=1e-12 * max(float(np.ptp(y)), 1e-300))
     trace = Trace(model=model, data=y, sigma=1.0 if sigma is None else sigma, name="echo", x=t)
     fit = fit_traces(
         initial,
@@ -355,21 +242,8 @@ def find_echo(
         absolute_sigma=sigma is not None,
         warn_degenerate=False,
     )
+    significance = _check_echo_found(fit, t, start, end, min_significance)
     v, e = fit.values, fit.standard_errors
-    significance = abs(v["amplitude"]) / e["amplitude"] if e["amplitude"] > 0 else float("inf")
-    where = f"in the window {start * 1e12:.4g}-{end * 1e12:.4g} ps"
-    if not fit.converged or not np.isfinite(significance):
-        raise EchoNotFoundError(f"no acoustic echo found {where}: the echo fit did not converge")
-    if significance < min_significance:
-        raise EchoNotFoundError(
-            f"no acoustic echo found {where}: fitted amplitude {v['amplitude']:.3g} +- {e['amplitude']:.2g} is "
-            f"{significance:.2f} sigma, below min_significance = {min_significance:g}"
-        )
-    if v["echo_time"] - 1.5 * v["width"] < t[0] or v["echo_time"] + 1.5 * v["width"] > t[-1]:
-        raise EchoNotFoundError(
-            f"no acoustic echo found {where}: the best echo sits at its edge ({v['echo_time'] * 1e12:.4g} ps, width "
-            f"{v['width'] * 1e12:.3g} ps); widen or move the window"
-        )
     params = EchoParams(
         echo_time=v["echo_time"],
         width=v["width"],
@@ -383,7 +257,7 @@ def find_echo(
         width_error=e["width"],
         amplitude=v["amplitude"],
         amplitude_error=e["amplitude"],
-        significance=float(significance),
+        significance=significance,
         window=(float(t[0]), float(t[-1])),
         params=params,
         model=model,

@@ -121,6 +121,42 @@ def _outlier_scores(values: np.ndarray) -> np.ndarray:
     return np.sqrt(np.mean(z**2, axis=1))
 
 
+def _on_common_grid(grids, unpacked, has_sigma: bool, interpolated: bool):
+    """Values (and sigmas, or None) of every scan on one delay grid: scan 0's delays inside the
+    overlap of all scans when the grids differ (linear interpolation), else the shared grid."""
+    if interpolated:
+        start = max(g[0] for g in grids)
+        end = min(g[-1] for g in grids)
+        common = grids[0][(grids[0] >= start) & (grids[0] <= end)]
+        if common.size < 2:
+            raise ValueError(f"the scans' delay ranges overlap on fewer than 2 delays of scan 0 ({start:g}-{end:g} s)")
+        values = np.stack([np.interp(common, g, u[1]) for g, u in zip(grids, unpacked)])
+        sigmas = np.stack([np.interp(common, g, u[2]) for g, u in zip(grids, unpacked)]) if has_sigma else None
+    else:
+        common = grids[0]
+        values = np.stack([u[1] for u in unpacked])
+        sigmas = np.stack([u[2] for u in unpacked]) if has_sigma else None
+    return common, values, sigmas
+
+
+def _select_scans(values, reject_outliers: bool, outlier_threshold: float):
+    """Outlier scores (NaN when not judged) and the boolean mask of the scans kept."""
+    n_total = values.shape[0]
+    scores = np.full(n_total, np.nan)
+    keep = np.ones(n_total, dtype=bool)
+    if reject_outliers:
+        if n_total < 3:
+            raise ValueError(f"reject_outliers needs at least 3 scans to judge an outlier, got {n_total}")
+        scores = _outlier_scores(values)
+        keep = scores <= outlier_threshold
+        if np.count_nonzero(keep) < 2:
+            raise ValueError(
+                f"the outlier rule would keep {np.count_nonzero(keep)} of {n_total} scans (scores {np.round(scores, 2)}); "
+                f"raise outlier_threshold or inspect the scans"
+            )
+    return scores, keep
+
+
 def average_scans(scans, *, reject_outliers: bool = False, outlier_threshold: float = 3.0) -> AveragedScan:
     """Average repeat scans on a common delay grid with per-point standard errors.
 
@@ -161,32 +197,8 @@ def average_scans(scans, *, reject_outliers: bool = False, outlier_threshold: fl
             f"seconds - is one file in ps or ns?"
         )
     interpolated = not _grids_match(grids)
-    if interpolated:
-        start = max(g[0] for g in grids)
-        end = min(g[-1] for g in grids)
-        common = grids[0][(grids[0] >= start) & (grids[0] <= end)]
-        if common.size < 2:
-            raise ValueError(f"the scans' delay ranges overlap on fewer than 2 delays of scan 0 ({start:g}-{end:g} s)")
-        values = np.stack([np.interp(common, g, u[1]) for g, u in zip(grids, unpacked)])
-        sigmas = np.stack([np.interp(common, g, u[2]) for g, u in zip(grids, unpacked)]) if has_sigma[0] else None
-    else:
-        common = grids[0]
-        values = np.stack([u[1] for u in unpacked])
-        sigmas = np.stack([u[2] for u in unpacked]) if has_sigma[0] else None
-
-    n_total = values.shape[0]
-    scores = np.full(n_total, np.nan)
-    keep = np.ones(n_total, dtype=bool)
-    if reject_outliers:
-        if n_total < 3:
-            raise ValueError(f"reject_outliers needs at least 3 scans to judge an outlier, got {n_total}")
-        scores = _outlier_scores(values)
-        keep = scores <= outlier_threshold
-        if np.count_nonzero(keep) < 2:
-            raise ValueError(
-                f"the outlier rule would keep {np.count_nonzero(keep)} of {n_total} scans (scores {np.round(scores, 2)}); "
-                f"raise outlier_threshold or inspect the scans"
-            )
+    common, values, sigmas = _on_common_grid(grids, unpacked, has_sigma[0], interpolated)
+    scores, keep = _select_scans(values, reject_outliers, outlier_threshold)
     values = values[keep]
     n = values.shape[0]
     if sigmas is None:
