@@ -221,6 +221,22 @@ def _interval_nodes(alpha, beta, optical_depth, fraction_total, rule):
     return distance, weights
 
 
+def _one_sided_profile(arrays, k2, s, plane: int, other_plane: int, nodes, heat_is_profile: bool):
+    """Profile at `plane` (heat if `heat_is_profile`, else probe) against a sheet at `other_plane`."""
+    layer = _profile_layer(plane)
+    distances, weights = nodes
+
+    def single(distance):
+        split = _split_layer(arrays, layer, [_depth_from_top(arrays, plane, distance)])
+        inner = layer + 1
+        other = other_plane if other_plane <= layer else other_plane + 1
+        hp, pp = (inner, other) if heat_is_profile else (other, inner)
+        return plane_response(split, k2, s, hp, pp)
+
+    values = jax.vmap(single)(distances)
+    return jnp.tensordot(weights, values, axes=1)
+
+
 def profile_response(
     arrays, k2, s, heat_plane: int, probe_plane: int, heat_nodes=None, probe_nodes=None, probe_profile=None, rule=None
 ):
@@ -246,24 +262,10 @@ def profile_response(
     if heat_nodes is None and probe_nodes is None:
         return plane_response(arrays, k2, s, heat_plane, probe_plane)
 
-    def one_sided(plane, other_plane, nodes, heat_is_profile):
-        layer = _profile_layer(plane)
-        distances, weights = nodes
-
-        def single(distance):
-            split = _split_layer(arrays, layer, [_depth_from_top(arrays, plane, distance)])
-            inner = layer + 1
-            other = other_plane if other_plane <= layer else other_plane + 1
-            hp, pp = (inner, other) if heat_is_profile else (other, inner)
-            return plane_response(split, k2, s, hp, pp)
-
-        values = jax.vmap(single)(distances)
-        return jnp.tensordot(weights, values, axes=1)
-
     if probe_nodes is None:
-        return one_sided(heat_plane, probe_plane, heat_nodes, True)
+        return _one_sided_profile(arrays, k2, s, heat_plane, probe_plane, heat_nodes, True)
     if heat_nodes is None:
-        return one_sided(probe_plane, heat_plane, probe_nodes, False)
+        return _one_sided_profile(arrays, k2, s, probe_plane, heat_plane, probe_nodes, False)
 
     heat_layer, probe_layer = _profile_layer(heat_plane), _profile_layer(probe_plane)
     heat_d, heat_w = heat_nodes

@@ -186,6 +186,63 @@ def is_two_channel_stack(layers, interfaces) -> bool:
     return any(_is_two_channel(layer) for layer in layers) or any(isinstance(i, ChannelInterface) for i in interfaces)
 
 
+def _as_float(x):
+    return jnp.asarray(x, dtype=float)
+
+
+def _layer_fields(layer) -> dict:
+    """Per-layer leaves of `TwoChannelArrays` (a one-temperature layer fills the phonon slot)."""
+    if _is_two_channel(layer):
+        return dict(
+            thickness=_as_float(layer.thickness),
+            electron_heat_capacity=_as_float(layer.electron_heat_capacity),
+            phonon_heat_capacity=_as_float(layer.phonon_heat_capacity),
+            electron_conductivity=_as_float(layer.electron_conductivity),
+            phonon_conductivity=_as_float(layer.phonon_conductivity),
+            electron_conductivity_inplane=_as_float(layer.effective_electron_conductivity_inplane),
+            phonon_conductivity_inplane=_as_float(layer.effective_phonon_conductivity_inplane),
+            coupling_constant=_as_float(layer.coupling_constant),
+            electron_heating_fraction=_as_float(layer.electron_heating_fraction),
+            electron_probe_weight=_as_float(layer.electron_probe_weight),
+            phonon_probe_weight=_as_float(layer.phonon_probe_weight),
+        )
+    zero = jnp.zeros_like(_as_float(layer.thickness))
+    # the electron slot of a one-temperature layer is never read: zeros keep the totals right
+    return dict(
+        thickness=_as_float(layer.thickness),
+        electron_heat_capacity=zero,
+        phonon_heat_capacity=_as_float(layer.heat_capacity),
+        electron_conductivity=zero,
+        phonon_conductivity=_as_float(layer.conductivity),
+        electron_conductivity_inplane=zero,
+        phonon_conductivity_inplane=_as_float(layer.effective_conductivity_inplane),
+        coupling_constant=zero,
+        electron_heating_fraction=zero,
+        electron_probe_weight=zero,
+        phonon_probe_weight=zero + 1.0,
+    )
+
+
+def _interface_conductances(interface, upper: bool, lower: bool):
+    """(h_ee, h_pp, h_ep, h_pe) of one interface (W m^-2 K^-1), the paths into the electrons of a
+    one-temperature side set to zero; `upper`/`lower`: whether the sides carry electrons."""
+    if isinstance(interface, ChannelInterface):
+        h_pp = _as_float(interface.phonon_conductance)
+        h_ee = _as_float(interface.electron_conductance)
+        h_ep = _as_float(interface.electron_phonon_conductance)
+        h_pe = _as_float(interface.phonon_electron_conductance)
+    else:
+        resistance = _as_float(interface)
+        infinite = resistance == 0
+        h_pp = jnp.where(infinite, jnp.inf, 1.0 / jnp.where(infinite, 1.0, resistance))
+        h_ee = h_ep = h_pe = jnp.zeros_like(resistance)
+    # paths into the electrons of a one-temperature layer do not exist
+    h_ee = h_ee if (upper and lower) else jnp.zeros_like(h_ee)
+    h_ep = h_ep if upper else jnp.zeros_like(h_ep)
+    h_pe = h_pe if lower else jnp.zeros_like(h_pe)
+    return h_ee, h_pp, h_ep, h_pe
+
+
 def two_channel_arrays(layers, interfaces) -> TwoChannelArrays:
     """Stacked `TwoChannelArrays` of a stack (leading batch axes of the leaves are kept).
 
@@ -201,41 +258,7 @@ def two_channel_arrays(layers, interfaces) -> TwoChannelArrays:
     """
     has_electrons = tuple(_is_two_channel(layer) for layer in layers)
 
-    def f(x):
-        return jnp.asarray(x, dtype=float)
-
-    def layer_fields(layer):
-        if _is_two_channel(layer):
-            return dict(
-                thickness=f(layer.thickness),
-                electron_heat_capacity=f(layer.electron_heat_capacity),
-                phonon_heat_capacity=f(layer.phonon_heat_capacity),
-                electron_conductivity=f(layer.electron_conductivity),
-                phonon_conductivity=f(layer.phonon_conductivity),
-                electron_conductivity_inplane=f(layer.effective_electron_conductivity_inplane),
-                phonon_conductivity_inplane=f(layer.effective_phonon_conductivity_inplane),
-                coupling_constant=f(layer.coupling_constant),
-                electron_heating_fraction=f(layer.electron_heating_fraction),
-                electron_probe_weight=f(layer.electron_probe_weight),
-                phonon_probe_weight=f(layer.phonon_probe_weight),
-            )
-        zero = jnp.zeros_like(f(layer.thickness))
-        # the electron slot of a one-temperature layer is never read: zeros keep the totals right
-        return dict(
-            thickness=f(layer.thickness),
-            electron_heat_capacity=zero,
-            phonon_heat_capacity=f(layer.heat_capacity),
-            electron_conductivity=zero,
-            phonon_conductivity=f(layer.conductivity),
-            electron_conductivity_inplane=zero,
-            phonon_conductivity_inplane=f(layer.effective_conductivity_inplane),
-            coupling_constant=zero,
-            electron_heating_fraction=zero,
-            electron_probe_weight=zero,
-            phonon_probe_weight=zero + 1.0,
-        )
-
-    per_layer = [layer_fields(layer) for layer in layers]
+    per_layer = [_layer_fields(layer) for layer in layers]
     stacked = {
         key: jnp.stack(
             [
@@ -256,21 +279,7 @@ def two_channel_arrays(layers, interfaces) -> TwoChannelArrays:
     }
     for j, interface in enumerate(interfaces):
         upper, lower = has_electrons[j], has_electrons[j + 1]
-        if isinstance(interface, ChannelInterface):
-            h_pp = f(interface.phonon_conductance)
-            h_ee = f(interface.electron_conductance)
-            h_ep = f(interface.electron_phonon_conductance)
-            h_pe = f(interface.phonon_electron_conductance)
-        else:
-            resistance = f(interface)
-            infinite = resistance == 0
-            h_pp = jnp.where(infinite, jnp.inf, 1.0 / jnp.where(infinite, 1.0, resistance))
-            h_ee = h_ep = h_pe = jnp.zeros_like(resistance)
-        # paths into the electrons of a one-temperature layer do not exist
-        h_ee = h_ee if (upper and lower) else jnp.zeros_like(h_ee)
-        h_ep = h_ep if upper else jnp.zeros_like(h_ep)
-        h_pe = h_pe if lower else jnp.zeros_like(h_pe)
-        for key, value in zip(conductances, (h_ee, h_pp, h_ep, h_pe)):
+        for key, value in zip(conductances, _interface_conductances(interface, upper, lower)):
             conductances[key].append(value)
     for key, values in conductances.items():
         if values:
