@@ -176,6 +176,35 @@ def _fit_record(fit) -> dict:
     }
 
 
+def _say_header(say, n_delays, noise, seed):
+    say("jaxtherm demo - bidirectional TDTR of W/Al2O3/Ni/quartz at 300 K (ITR paper, Tables 1, 3, 6)")
+    say(
+        f"  1-D conduction, f_rep 20 MHz, f_mod 200 kHz, {n_delays} delays 10 ps - 49 ns, "
+        f"synthetic phase noise {noise * 1e3:.2f} mrad (seed {seed})"
+    )
+    say(
+        f"  FR = heat W front, probe Ni/quartz rear; RF = heat rear, probe W front. Ni/quartz R = "
+        f"{NI_QUARTZ_RESISTANCE / GW:.1f} m^2K/GW (not in the paper)"
+    )
+    say("")
+
+
+def _write_traces(out_dir, data, fits, seed, noise):
+    """The synthetic traces and the joint fit's model traces as `traces.csv`."""
+    write_trace_file(
+        os.path.join(out_dir, "traces.csv"),
+        data.delays,
+        {
+            "phase_FR_rad": data.measured["FR"],
+            "phase_RF_rad": data.measured["RF"],
+            "fit_FR_rad": fits["joint"].trace_models[0],
+            "fit_RF_rad": fits["joint"].trace_models[1],
+        },
+        delay_unit="ps",
+        comment=f"jaxtherm demo synthetic traces, seed {seed}, noise {noise} rad",
+    )
+
+
 def run_demo(
     out_dir: str = "jaxtherm-demo",
     seed: int = 0,
@@ -208,16 +237,7 @@ def run_demo(
     say = _Report(verbose)
     data = _synthesise(seed, quick, noise)
     n_delays = data.delays.size
-    say("jaxtherm demo - bidirectional TDTR of W/Al2O3/Ni/quartz at 300 K (ITR paper, Tables 1, 3, 6)")
-    say(
-        f"  1-D conduction, f_rep 20 MHz, f_mod 200 kHz, {n_delays} delays 10 ps - 49 ns, "
-        f"synthetic phase noise {noise * 1e3:.2f} mrad (seed {seed})"
-    )
-    say(
-        f"  FR = heat W front, probe Ni/quartz rear; RF = heat rear, probe W front. Ni/quartz R = "
-        f"{NI_QUARTZ_RESISTANCE / GW:.1f} m^2K/GW (not in the paper)"
-    )
-    say("")
+    _say_header(say, n_delays, noise, seed)
     fits, timing, caught = _run_fits(data, t_start)
     t_fit = time.perf_counter()
     rows, effusivity, effusivity_err, fixed_contributions = report_table3(say, fits, data.truth)
@@ -227,18 +247,7 @@ def run_demo(
     sensitivities = report_sensitivities(say, data)
     t_analysis = time.perf_counter()
     write_figures(out_dir, data, fits, sensitivities, circuit_rows, table6, noise)
-    write_trace_file(
-        os.path.join(out_dir, "traces.csv"),
-        data.delays,
-        {
-            "phase_FR_rad": data.measured["FR"],
-            "phase_RF_rad": data.measured["RF"],
-            "fit_FR_rad": fits["joint"].trace_models[0],
-            "fit_RF_rad": fits["joint"].trace_models[1],
-        },
-        delay_unit="ps",
-        comment=f"jaxtherm demo synthetic traces, seed {seed}, noise {noise} rad",
-    )
+    _write_traces(out_dir, data, fits, seed, noise)
     window = (data.delays >= 0.1e-9) & (data.delays <= 10e-9)
     elapsed = time.perf_counter() - t_start
     results = {

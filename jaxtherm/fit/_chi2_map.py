@@ -167,6 +167,74 @@ def _refit_residual_fn(models: tuple, paths_a: tuple, paths_b: tuple, refit_spec
     return residual_fn
 
 
+def _pair_and_refit(params, free_pair, refit) -> tuple:
+    """`(pair, refit_map)`: the two mapped parameters and the re-fitted ones, name -> paths."""
+    pair = _normalise_named(params, free_pair, "free_pair")
+    if len(pair) != 2:
+        raise ValueError(f"free_pair must name exactly two parameters, got {list(pair)}")
+    refit_map = {} if refit is None else _normalise_named(params, refit, "refit")
+    if refit is not None and not refit_map:
+        raise ValueError("refit names no parameter; pass None for a plain chi^2 map")
+    pair_paths = {p for paths in pair.values() for p in paths}
+    for name, paths in refit_map.items():
+        overlap = pair_paths.intersection(paths)
+        if overlap:
+            raise ValueError(f"refit parameter {name!r} sets {sorted(overlap)}, which free_pair maps")
+    return pair, refit_map
+
+
+def _as_traces(traces) -> tuple:
+    traces = (traces,) if isinstance(traces, Trace) else tuple(traces)
+    if not traces or not all(isinstance(t, Trace) for t in traces):
+        raise TypeError("traces must be a Trace or a non-empty sequence of Trace objects")
+    return traces
+
+
+def _check_chunk_size(chunk_size):
+    if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1):
+        raise ValueError(f"chunk_size must be a positive integer (grid points per vmapped chunk), got {chunk_size!r}")
+
+
+def _check_hashable(traces):
+    """The compiled map is cached on the models: each must be hashable."""
+    for t in traces:
+        try:
+            hash(t.model)
+        except TypeError as exc:
+            raise TypeError(
+                f"Trace {t.name!r}: its model must be hashable (a function, or an object with __hash__) so the compiled "
+                f"map can be reused; got {type(t.model).__name__}"
+            ) from exc
+
+
+def _check_finite(chi2, name_a, grid_a, name_b, grid_b):
+    if not np.all(np.isfinite(chi2)):
+        bad = np.argwhere(~np.isfinite(chi2))[0]
+        raise ValueError(
+            f"chi^2 is not finite at {name_a} = {grid_a[bad[0]]:g}, {name_b} = {grid_b[bad[1]]:g}; the model fails "
+            f"there - restrict the grids to physical values"
+        )
+
+
+def _refit_all(models, paths_a, paths_b, refit_map, points, shared, chunk_size, **options):
+    """Batched re-fits of `refit_map` at every point (`options`: positive, lower, upper, max_iterations, tolerance)."""
+    params = shared[0]
+    n_points = points.shape[0]
+    refit_spec = tuple(refit_map.items())
+    residual_fn = _refit_residual_fn(models, paths_a, paths_b, refit_spec)
+    initial = {name: float(np.asarray(get_path(params, paths[0]), dtype=float)) for name, paths in refit_spec}
+    batch = (points,) + jax.tree_util.tree_map(
+        lambda leaf: jnp.broadcast_to(leaf, (n_points,) + jnp.shape(leaf)), shared
+    )
+    return least_squares_batched(
+        residual_fn,
+        initial,
+        batch,
+        chunk_size=chunk_size,
+        **options,
+    )
+
+
 def chi2_map(
     params,
     traces,
@@ -200,37 +268,16 @@ def chi2_map(
 
     **Returns:** a `Chi2Map`.
     """
-    traces = (traces,) if isinstance(traces, Trace) else tuple(traces)
-    if not traces or not all(isinstance(t, Trace) for t in traces):
-        raise TypeError("traces must be a Trace or a non-empty sequence of Trace objects")
-    pair = _normalise_named(params, free_pair, "free_pair")
-    if len(pair) != 2:
-        raise ValueError(f"free_pair must name exactly two parameters, got {list(pair)}")
-    refit_map = {} if refit is None else _normalise_named(params, refit, "refit")
-    if refit is not None and not refit_map:
-        raise ValueError("refit names no parameter; pass None for a plain chi^2 map")
-    pair_paths = {p for paths in pair.values() for p in paths}
-    for name, paths in refit_map.items():
-        overlap = pair_paths.intersection(paths)
-        if overlap:
-            raise ValueError(f"refit parameter {name!r} sets {sorted(overlap)}, which free_pair maps")
+    traces = _as_traces(traces)
+    pair, refit_map = _pair_and_refit(params, free_pair, refit)
     (name_a, paths_a), (name_b, paths_b) = pair.items()
     current_a = float(np.asarray(get_path(params, paths_a[0]), dtype=float))
     current_b = float(np.asarray(get_path(params, paths_b[0]), dtype=float))
     grid_a = _check_grid("grid_a", name_a, grid_a, current_a)
     grid_b = _check_grid("grid_b", name_b, grid_b, current_b)
-    if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1):
-        raise ValueError(f"chunk_size must be a positive integer (grid points per vmapped chunk), got {chunk_size!r}")
-
+    _check_chunk_size(chunk_size)
     models = tuple(t.model for t in traces)
-    for t in traces:
-        try:
-            hash(t.model)
-        except TypeError as exc:
-            raise TypeError(
-                f"Trace {t.name!r}: its model must be hashable (a function, or an object with __hash__) so the compiled "
-                f"map can be reused; got {type(t.model).__name__}"
-            ) from exc
+    _check_hashable(traces)
     params = jax.tree_util.tree_map(lambda leaf: jnp.asarray(leaf, dtype=float), params)
     datas = [jnp.asarray(t.data, dtype=float) for t in traces]
     sigmas = [jnp.broadcast_to(jnp.asarray(t.sigma, dtype=float), np.shape(t.data)) for t in traces]
@@ -240,40 +287,20 @@ def chi2_map(
     # The given point rides along as the last grid point: one compiled call serves both.
     points = jnp.asarray(np.concatenate([np.stack([aa.ravel(), bb.ravel()], axis=1), [[current_a, current_b]]]))
     n_points = points.shape[0]
-
     refit_values, converged = {}, None
     if not refit_map:
         chi2_fn = _grid_chi2_fn(models, paths_a, paths_b, 0 if chunk_size is None else min(chunk_size, n_points))
         values = np.asarray(chi2_fn(points, params, datas, sigmas, sqrt_weights))
     else:
-        refit_spec = tuple(refit_map.items())
-        residual_fn = _refit_residual_fn(models, paths_a, paths_b, refit_spec)
-        initial = {name: float(np.asarray(get_path(params, paths[0]), dtype=float)) for name, paths in refit_spec}
-        batch = (points,) + jax.tree_util.tree_map(
-            lambda leaf: jnp.broadcast_to(leaf, (n_points,) + jnp.shape(leaf)), (params, datas, sigmas, sqrt_weights)
-        )
-        fits = least_squares_batched(
-            residual_fn,
-            initial,
-            batch,
-            positive=positive,
-            lower=lower,
-            upper=upper,
-            max_iterations=max_iterations,
-            tolerance=tolerance,
-            chunk_size=chunk_size,
-        )
+        options = dict(positive=positive, lower=lower, upper=upper, max_iterations=max_iterations, tolerance=tolerance)
+        shared = (params, datas, sigmas, sqrt_weights)
+        fits = _refit_all(models, paths_a, paths_b, refit_map, points, shared, chunk_size, **options)
         values = np.asarray(fits.chi2)
         refit_values = {name: np.asarray(fits.values[name])[:-1].reshape(aa.shape) for name in refit_map}
         converged = np.asarray(fits.converged)[:-1].reshape(aa.shape)
     chi2, at_params = values[:-1].reshape(aa.shape), float(values[-1])
 
-    if not np.all(np.isfinite(chi2)):
-        bad = np.argwhere(~np.isfinite(chi2))[0]
-        raise ValueError(
-            f"chi^2 is not finite at {name_a} = {grid_a[bad[0]]:g}, {name_b} = {grid_b[bad[1]]:g}; the model fails "
-            f"there - restrict the grids to physical values"
-        )
+    _check_finite(chi2, name_a, grid_a, name_b, grid_b)
     reference = min(float(np.min(chi2)), at_params)
     return Chi2Map(
         names=(name_a, name_b),

@@ -113,6 +113,52 @@ def _profile_residual(models: tuple, profiled_paths: tuple, other_spec: tuple):
     return residual_fn
 
 
+def _check_grid(name, grid) -> np.ndarray:
+    grid = np.asarray(grid, dtype=float)
+    if grid.ndim != 1 or grid.size < 3 or not np.all(np.isfinite(grid)) or not np.all(np.diff(grid) > 0):
+        raise ValueError(f"grid of {name!r} must be a finite, increasing 1-D array of >= 3 values (SI), got {grid!r}")
+    return grid
+
+
+def _start_table(params, others, starts, fit) -> tuple:
+    """`({name: (n_starts,) starting values}, n_starts)` of the re-fitted parameters."""
+    base = {k: (fit.values[k] if fit is not None else leaf_value(params, paths[0])) for k, paths in others.items()}
+    starts = dict(starts or {})
+    unknown = set(starts) - set(others)
+    if unknown:
+        raise ValueError(
+            f"starts names parameters that are not re-fitted: {sorted(unknown)}; re-fitted: {list(others)}"
+        )
+    n_starts = max([np.size(v) for v in starts.values()] + [1])
+    return {k: np.broadcast_to(np.asarray(starts.get(k, base[k]), dtype=float), (n_starts,)) for k in others}, n_starts
+
+
+def _local_minima(grid, chi2_best, delta) -> list:
+    """`(value, delta_chi2)` of every local minimum of the profile."""
+    n_grid = grid.size
+    minima = []
+    for i in range(n_grid):
+        left = chi2_best[i - 1] if i > 0 else np.inf
+        right = chi2_best[i + 1] if i + 1 < n_grid else np.inf
+        if chi2_best[i] < left and chi2_best[i] <= right:
+            minima.append((float(grid[i]), float(delta[i])))
+    return minima
+
+
+def _batched_data(params, traces, grid, n_starts) -> tuple:
+    """`(profiled values, params, datas, sigmas, sqrt_weights)`, one row per (grid point, start)."""
+    n_grid = grid.size
+    batch = n_grid * n_starts
+    float_params = jax.tree_util.tree_map(lambda leaf: jnp.asarray(leaf, dtype=float), params)
+    datas = [jnp.asarray(t.data, dtype=float) for t in traces]
+    sigmas = [jnp.broadcast_to(jnp.asarray(t.sigma, dtype=float), np.shape(t.data)) for t in traces]
+    sqrt_weights = [jnp.asarray(np.sqrt(t.weight), dtype=float) for t in traces]
+    shared = (float_params, datas, sigmas, sqrt_weights)
+    shared_b = jax.tree_util.tree_map(lambda a: jnp.broadcast_to(a, (batch,) + jnp.shape(a)), shared)
+    values_b = jnp.asarray(np.repeat(grid, n_starts))
+    return (values_b,) + shared_b
+
+
 def profile(
     params,
     traces: Sequence[Trace] | Trace,
@@ -147,9 +193,7 @@ def profile(
     free_map = normalise_free(params, free)
     if name not in free_map:
         raise ValueError(f"name {name!r} is not a free parameter; free: {list(free_map)}")
-    grid = np.asarray(grid, dtype=float)
-    if grid.ndim != 1 or grid.size < 3 or not np.all(np.isfinite(grid)) or not np.all(np.diff(grid) > 0):
-        raise ValueError(f"grid of {name!r} must be a finite, increasing 1-D array of >= 3 values (SI), got {grid!r}")
+    grid = _check_grid(name, grid)
     others = {k: v for k, v in free_map.items() if k != name}
     if not others:
         raise ValueError("profile needs at least one other free parameter to re-fit")
@@ -158,32 +202,16 @@ def profile(
     lower = {k: v for k, v in (lower or {}).items() if k != name}
     upper = {k: v for k, v in (upper or {}).items() if k != name}
 
-    base = {k: (fit.values[k] if fit is not None else leaf_value(params, paths[0])) for k, paths in others.items()}
-    starts = dict(starts or {})
-    unknown = set(starts) - set(others)
-    if unknown:
-        raise ValueError(
-            f"starts names parameters that are not re-fitted: {sorted(unknown)}; re-fitted: {list(others)}"
-        )
-    n_starts = max([np.size(v) for v in starts.values()] + [1])
-    start_table = {k: np.broadcast_to(np.asarray(starts.get(k, base[k]), dtype=float), (n_starts,)) for k in others}
+    start_table, n_starts = _start_table(params, others, starts, fit)
 
     models = tuple(t.model for t in traces)
     residual_fn = _profile_residual(models, free_map[name], tuple(others.items()))
     n_grid = grid.size
-    batch = n_grid * n_starts
-    float_params = jax.tree_util.tree_map(lambda leaf: jnp.asarray(leaf, dtype=float), params)
-    datas = [jnp.asarray(t.data, dtype=float) for t in traces]
-    sigmas = [jnp.broadcast_to(jnp.asarray(t.sigma, dtype=float), np.shape(t.data)) for t in traces]
-    sqrt_weights = [jnp.asarray(np.sqrt(t.weight), dtype=float) for t in traces]
-    shared = (float_params, datas, sigmas, sqrt_weights)
-    shared_b = jax.tree_util.tree_map(lambda a: jnp.broadcast_to(a, (batch,) + jnp.shape(a)), shared)
-    values_b = jnp.asarray(np.repeat(grid, n_starts))
     initial = {k: np.tile(start_table[k], n_grid) for k in others}
     result = least_squares_batched(
         residual_fn,
         initial,
-        (values_b,) + shared_b,
+        _batched_data(params, traces, grid, n_starts),
         positive=positive,
         lower=lower,
         upper=upper,
@@ -198,12 +226,7 @@ def profile(
     other_values = {k: np.asarray(result.values[k]).reshape(n_grid, n_starts)[rows, best] for k in others}
     converged = np.asarray(result.converged).reshape(n_grid, n_starts)[rows, best]
     delta = chi2_best - np.min(chi2_best)
-    minima = []
-    for i in range(n_grid):
-        left = chi2_best[i - 1] if i > 0 else np.inf
-        right = chi2_best[i + 1] if i + 1 < n_grid else np.inf
-        if chi2_best[i] < left and chi2_best[i] <= right:
-            minima.append((float(grid[i]), float(delta[i])))
+    minima = _local_minima(grid, chi2_best, delta)
     return ProfileResult(
         name=name,
         grid=grid,
