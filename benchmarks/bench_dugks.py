@@ -82,7 +82,7 @@ def fig3_problem(fluence=17.6, cells=CELLS, n_outputs=350, t_end=T_END):
 
 
 def numpy_dugks(fluence=17.6, cells=CELLS, ordinates=ORDINATES, cfl=0.4, n_outputs=350):
-    """The DUGKS of SPEC 2.2 in plain NumPy; returns (times, front-face Te) at the outputs."""
+    """The DUGKS scheme of the DUGKS paper (section III) in plain NumPy; returns (times, front-face Te) at the outputs."""
     gamma, cp, kp, g = 71.0, 2.5e6, 0.311, 1.5e16
     ve, vp = 1.36e6, 2142.86
     chi, eta, ef = 353.0, 0.16, 5.51 * ELECTRON_VOLT

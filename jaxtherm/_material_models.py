@@ -23,7 +23,7 @@ __all__ = [
 #: ``"linear"``: Ce = gamma * Te (free-electron Sommerfeld form);
 #: ``"constant"``: Ce = electron_heat_capacity_constant.
 ELECTRON_HEAT_CAPACITY_MODELS = ("linear", "constant")
-#: ``"anisimov_rethfeld"``: DUGKS eq. 49 (exponent 1/2, SPEC section 7);
+#: ``"anisimov_rethfeld"``: DUGKS eq. 49 (exponent 1/2; the paper prints 51/2);
 #: ``"te_over_tp"``: kappa_e = kappa_0 Te / Tp (DUGKS Table 2);
 #: ``"constant"``: kappa_e = kappa_0.
 ELECTRON_CONDUCTIVITY_MODELS = ("anisimov_rethfeld", "te_over_tp", "constant")
@@ -34,7 +34,7 @@ def anisimov_rethfeld_conductivity(electron_temperature, phonon_temperature, chi
 
     `kappa_e = chi (th_e^2 + 0.16)^(5/4) (th_e^2 + 0.44) th_e / [(th_e^2 + 0.092)^(1/2) (th_e^2 + eta th_p)]`
     with `th = kB T / Ef`. The seed text prints the exponent of `(th_e^2 + 0.092)`
-    as "51/2"; the correct value is 1/2 (SPEC section 7). Gives about 315 W/m/K for
+    as "51/2"; the correct value is 1/2 (the Anisimov-Rethfeld form). Gives about 315 W/m/K for
     gold at Te = Tp = 300 K.
 
     **Arguments:**
