@@ -6,7 +6,7 @@ Two models (DUGKS paper section IV.5 and Appendix C):
 * Drude thin film on a substrate at normal incidence (`DrudeThinFilm`):
   `r = (r12 + r23 e^{2 i beta}) / (1 + r12 r23 e^{2 i beta})`, `beta = 2 pi n2 h / lambda0`,
   `r_jk = (n_j - n_k)/(n_j + n_k)` (the seed's eq. 65 prints `n_j - n_k` in the
-  denominator - a typo: with it a vacuum/film interface would not reflect), `R = |r|^2`, `n2 = sqrt(eps)`,
+  denominator - a typo: it would make every r_jk = 1), `R = |r|^2`, `n2 = sqrt(eps)`,
   `eps = eps_inf - wp^2 / (w0 (w0 + i gamma))`, `gamma = A_ee Te^2 + B_ep Tp`.
 
 All functions are pure JAX and broadcast over arrays of temperatures, so they
