@@ -68,6 +68,20 @@ class Geometry:
         return self.faces[-1]
 
 
+def normalise_cell_layout(config) -> None:
+    """Store a frozen `Config`'s `cells_per_layer` (and `cell_growth`) as tuples, one per layer.
+
+    Both kinetic models accept a single number or a sequence for these static fields.
+    """
+    object.__setattr__(config, "cells_per_layer", _as_tuple(config.cells_per_layer))
+    if config.cell_growth is not None:
+        object.__setattr__(config, "cell_growth", tuple(float(g) for g in _as_tuple(config.cell_growth)))
+
+
+def _as_tuple(value) -> tuple:
+    return tuple(value) if isinstance(value, (tuple, list, np.ndarray)) else (value,)
+
+
 def relative_widths(n: int, growth: float) -> np.ndarray:
     """Cell widths of one layer as fractions of its thickness (geometric grading)."""
     weights = growth ** np.arange(n, dtype=float)

@@ -28,6 +28,7 @@ from .._layers import (
     Layer,
     check_wall_temperatures,
     normalise_boundaries,
+    normalise_cell_layout,
     relative_widths,
 )
 from .._layers import validate_batch as _validate_batch
@@ -144,13 +145,7 @@ class Config:
     progress: bool = False
 
     def __post_init__(self):
-        cells = self.cells_per_layer
-        cells = tuple(cells) if isinstance(cells, (tuple, list, np.ndarray)) else (cells,)
-        object.__setattr__(self, "cells_per_layer", cells)
-        if self.cell_growth is not None:
-            growth = self.cell_growth
-            growth = tuple(growth) if isinstance(growth, (tuple, list, np.ndarray)) else (growth,)
-            object.__setattr__(self, "cell_growth", tuple(float(g) for g in growth))
+        normalise_cell_layout(self)
         object.__setattr__(self, "boundaries", normalise_boundaries(self.boundaries, BOUNDARY_KINDS))
         _validate_config(self)
 
