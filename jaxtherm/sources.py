@@ -267,22 +267,6 @@ class CallableSource:
         """S(x, t) (W/m^3) at depth x (m), time t (s)."""
         return self.function(x, t, self.parameters)
 
-    def mean_power_density(self, x, start, end):
-        """S at depth x (m) averaged exactly over the time interval [start, end] (s) (W/m^3)."""
-        return self.absorbed_fluence() * self.temporal_mean(start, end) * self.depth_profile(x)
-
-    def cell_mean(self, faces, start, end):
-        """S averaged exactly over each cell between `faces` (m) and over [start, end] (s) (W/m^3)."""
-        return self._cell_depth_average(faces) * self.absorbed_fluence() * self.temporal_mean(start, end)
-
-    def _cell_depth_average(self, faces):
-        d = self.absorption_depth()
-        left, right = faces[:-1], faces[1:]
-        width = right - left
-        # int_a^b exp(-x/d)/d dx = exp(-a/d) (1 - exp(-(b-a)/d)), stable for thin cells.
-        integral = jnp.exp(-left / d) * (-jnp.expm1(-width / d))
-        return self._depth_prefactor() * integral / width
-
     def cell_average(self, faces, t):
         """Cell averages over [faces[i], faces[i+1]] (W/m^3), 3-point Gauss-Legendre."""
         left, right = faces[:-1], faces[1:]
