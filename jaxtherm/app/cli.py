@@ -57,6 +57,10 @@ def _cmd_fit(args) -> int:
             (f"at a bound: {result['at_bound']}", result["at_bound"]),
             (f"not constrained by the data: {result['unconstrained']}", result["unconstrained"]),
             (f"after the fit: {result['post_fit_error']}", result["post_fit_error"]),
+            (
+                "the other delay-stage convention explains the data much better (see delay_stage_check)",
+                (result.get("delay_stage_check") or {}).get("prefers_other"),
+            ),
         )
         if bad
     ]
