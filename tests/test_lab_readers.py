@@ -96,7 +96,7 @@ def test_columns_override_and_ratio_only(tmp_path):
         ("delay,x,y\n1,2,3\n", r"delay column 'delay' names no unit"),
         ("delay_ps,x,y\n1,2,inf\n", r"line 2, column 3 \(y\): non-finite"),
         ("1,2,3\n", r"line 1: data before a column-name line"),
-        ("delay_ps,foo,bar\n1,2,3\n", r"no signal column"),
+        ("delay_ps,foo,bar\n1,2,3\n", r"line 1: no signal column"),
         ("delay_ps,x,y,ratio\n1,2,-4,-0.5\n", r"opposite sign convention"),
         ("delay_ps,x (furlongs),y\n1,2,3\n", r"column 'x \(furlongs\)': unknown unit"),
     ],

@@ -149,7 +149,10 @@ def _rows(path, lines, start, names, sep, comment) -> tuple:
 
 
 def _assign(path, names, columns) -> dict:
-    """Role -> column index, from `columns=` first, then the header aliases."""
+    """Role -> column index, from `columns=` first, then the header aliases.
+
+    `path` arrives as "file, line N" (N: the column-name line), so every message names both.
+    """
     roles = {}
     for role, key in (columns or {}).items():
         if role not in COLUMN_ALIASES:
@@ -228,7 +231,7 @@ def read_lab_file(
     if len(set(names)) != len(names):
         raise TraceFileError(f"{path}, line {names_line}: duplicate column names {list(names)}")
     table, numbers = _rows(path, lines, start, names, sep, comment)
-    roles = _assign(path, names, columns)
+    roles = _assign(f"{path}, line {names_line}", names, columns)
     values = {role: _column_si(path, names, j, role, table[:, j], delay_unit) for role, j in roles.items()}
     delays = values["delay"]
     if apply_time_zero:
