@@ -21,6 +21,11 @@ and phonon temperatures ``(Te, Tp)`` in K (arrays broadcast), e.g.::
     au.electron_conductivity(Te, Tp)         # W m^-1 K^-1
     au.electron_relaxation_time(Te, Tp)      # s, tau = 3 kappa / (C v^2)
 
+For TDTR stacks, `lookup("Si", temperature=300.0)` gives the heat capacity, conductivity
+(cross-plane and in-plane), density and sound speed of the common transducers and
+substrates (Al, Au, Pt, Cu, W, Ni, Si, SiO2, sapphire, quartz) from `MATERIAL_TABLE`,
+each with its `source`.
+
 Sources of the parameter sets are given in each constant's docstring: the
 DUGKS paper (Section IV and Tables 1-2, `shared/seeds/003_...`) and the ITR
 paper (Tables 1 and 5, `shared/seeds/000_...`).
@@ -34,6 +39,10 @@ from ._material_models import Metal as Metal
 from ._material_models import NonMetal as NonMetal
 from ._material_models import anisimov_rethfeld_conductivity as anisimov_rethfeld_conductivity
 from ._material_models import temperature_from_energy as temperature_from_energy
+from ._material_table import MATERIAL_TABLE as MATERIAL_TABLE
+from ._material_table import MaterialEntry as MaterialEntry
+from ._material_table import MaterialProperties as MaterialProperties
+from ._material_table import lookup as lookup
 from ._validation import check_choice, check_nonnegative, check_positive
 from .constants import ELECTRON_VOLT
 
@@ -55,6 +64,10 @@ __all__ = [
     "SAPPHIRE",
     "FUSED_QUARTZ",
     "validate_material",
+    "MATERIAL_TABLE",
+    "MaterialEntry",
+    "MaterialProperties",
+    "lookup",
 ]
 
 

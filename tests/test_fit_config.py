@@ -81,6 +81,7 @@ BASE = """
 modulation_frequency = 200e3
 repetition_rate = 20e6
 one_dimensional = true
+delay_stage = "probe"
 [[layers]]
 name = "W"
 thickness = 104e-9

@@ -17,6 +17,7 @@ BASE = """
 modulation_frequency = 200e3
 repetition_rate = 20e6
 one_dimensional = true
+delay_stage = "probe"
 [[layers]]
 name = "W"
 thickness = 104e-9
@@ -37,6 +38,7 @@ sigma = 1e-4
 interfaces = ["W/quartz"]
 [fit]
 free = ["W/quartz"]
+check_delay_stage = false
 """
 
 

@@ -1,4 +1,12 @@
-"""The [setup] and [[traces]] tables of a `jaxtherm fit` TOML file: trace files read into TDTR traces."""
+"""The [setup] and [[traces]] tables of a `jaxtherm fit` TOML file: trace files read into TDTR traces.
+
+`delay_stage` has no default: a trace without it (in [setup] or in the trace, or in the
+header of a lab file) is an error, because the wrong convention fits measured data
+smoothly with conductivities off by up to 3x. A trace with `format = "lab"` is read by
+`jaxtherm.lab.read_lab_file`: its header may supply the [setup] values (a value given in
+both the file and the TOML must agree) and the observable comes from its V_in/V_out/ratio
+columns.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +16,7 @@ import numpy as np
 
 from .. import tdtr
 from ..fit.io import DELAY_UNITS, load_trace_file
+from ._config_lab import DELAY_STAGE_HELP, LAB_TRACE_KEYS, lab_trace_data
 from ._toml import ConfigError, Reader
 
 __all__ = ["read_traces"]
@@ -38,6 +47,8 @@ _TRACE_KEYS = {
     "min_delay",
     "max_delay",
     "amplitude",
+    "format",
+    *LAB_TRACE_KEYS,
     *_SETUP_KEYS,
 }
 
@@ -71,11 +82,15 @@ def _trace_data(r: Reader, where, entry, base) -> tuple:
     if sigma_column is None and "sigma" not in entry:
         raise ConfigError(f"{r.path}: {where}: give 'sigma' (1-sigma noise, unit of the observable) or 'sigma_column'")
     sigma = r.number(where, "sigma", entry["sigma"], "unit of the observable") if sigma_column is None else None
-    limits = [r.number(where, key, entry[key], "s") if key in entry else None for key in ("min_delay", "max_delay")]
     wanted = [signal_column] + ([sigma_column] if sigma_column is not None else [])
     data = load_trace_file(file, delay_unit=delay_unit, delay_column=delay_column, columns=wanted)
-    delays, values = data.delays, data.column(signal_column)
     sigma = data.column(sigma_column) if sigma_column is not None else sigma
+    return data.delays, data.column(signal_column), sigma
+
+
+def _cut(r: Reader, where, entry, delays, values, sigma) -> tuple:
+    """Keep the delays within [min_delay, max_delay] (s)."""
+    limits = [r.number(where, key, entry[key], "s") if key in entry else None for key in ("min_delay", "max_delay")]
     keep = np.ones(delays.shape, dtype=bool)
     if limits[0] is not None:
         keep &= delays >= limits[0]
@@ -95,8 +110,18 @@ def _trace(r: Reader, i, entry, setup_table, resistances, n_interfaces, base, am
     interfaces = _interfaces(r, where, entry, resistances, n_interfaces)
     observable = r.string(where, "observable", entry.get("observable", "phase"))
     weight = r.number(where, "weight", entry.get("weight", 1.0))
-    setup_args = {**setup_table, **_setup_values(r, where, entry)}
-    delays, values, sigma = _trace_data(r, where, entry, base)
+    trace_format = r.string(where, "format", entry.get("format", "table"))
+    if trace_format == "lab":
+        delays, values, sigma, from_file = lab_trace_data(r, where, entry, base, observable)
+    elif trace_format == "table":
+        lab_keys = sorted(set(LAB_TRACE_KEYS) & set(entry))
+        if lab_keys:
+            raise ConfigError(f'{r.path}: {where}: {lab_keys} only apply to format = "lab"')
+        (delays, values, sigma), from_file = _trace_data(r, where, entry, base), {}
+    else:
+        raise ConfigError(f'{r.path}: {where}: format = {trace_format!r} must be "table" or "lab"')
+    delays, values, sigma = _cut(r, where, entry, delays, values, sigma)
+    setup_args = _merged_setup(r, where, {**setup_table, **_setup_values(r, where, entry)}, from_file)
     try:
         setup = tdtr.Setup(**setup_args)
     except (TypeError, ValueError) as exc:
@@ -119,6 +144,23 @@ def _trace(r: Reader, i, entry, setup_table, resistances, n_interfaces, base, am
         ), interfaces
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{r.path}: {where}: {exc}") from exc
+
+
+def _merged_setup(r: Reader, where, given: dict, from_file: dict) -> dict:
+    """TOML setup values completed by the lab file's header; a value in both must agree."""
+    merged = dict(given)
+    for key, value in from_file.items():
+        if key not in merged:
+            merged[key] = value
+        elif isinstance(value, str) and merged[key] != value:
+            raise ConfigError(f"{r.path}: {where}: {key} = {merged[key]!r} but the file's header says {value!r}")
+        elif not isinstance(value, str) and not abs(merged[key] - value) <= 1e-9 * abs(value):
+            raise ConfigError(f"{r.path}: {where}: {key} = {merged[key]!r} but the file's header says {value!r} (SI)")
+    if "delay_stage" not in merged:
+        raise ConfigError(
+            f"{r.path}: {where}: missing required key 'delay_stage' ([setup] or the trace): {DELAY_STAGE_HELP}"
+        )
+    return merged
 
 
 def read_traces(r: Reader, config, resistances, n_interfaces) -> tuple:

@@ -1,4 +1,4 @@
-"""Command-line interface: ``jaxtherm demo | fit CONFIG | reproduce CASE``.
+"""Command-line interface: ``jaxtherm demo | fit CONFIG | plan CONFIG | reproduce CASE``.
 
 Exit status: 0 success; 2 bad input (arguments, configuration, trace files, an
 output folder that already holds results); 3 the fit finished but did not
@@ -24,6 +24,7 @@ from ..fit import TraceFileError
 from . import demo, reproduce
 from ._output import OutputExistsError, prepare_output_dir
 from .config_file import ConfigError, run_config
+from .plan_file import run_plan
 from .posterior_demo import POSTERIOR_OUTPUTS, run_posterior_demo
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_POOR_FIT = 0, 2, 3
@@ -57,11 +58,20 @@ def _cmd_fit(args) -> int:
             (f"at a bound: {result['at_bound']}", result["at_bound"]),
             (f"not constrained by the data: {result['unconstrained']}", result["unconstrained"]),
             (f"after the fit: {result['post_fit_error']}", result["post_fit_error"]),
+            (
+                "the other delay-stage convention explains the data much better (see delay_stage_check)",
+                (result.get("delay_stage_check") or {}).get("prefers_other"),
+            ),
         )
         if bad
     ]
     print(f"jaxtherm fit: {args.config}: the fit is not trustworthy - {'; '.join(problems)}", file=sys.stderr)
     return EXIT_POOR_FIT
+
+
+def _cmd_plan(args) -> int:
+    run_plan(args.config, out_dir=args.out, force=args.force)
+    return EXIT_OK
 
 
 def _cmd_reproduce(args) -> int:
@@ -107,6 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--out", default="jaxtherm-fit", help="output folder")
     fit.add_argument("--force", action="store_true", help=force_help)
     fit.set_defaults(func=_cmd_fit)
+
+    plan = sub.add_parser("plan", help="predict the uncertainty of target parameters for candidate setups")
+    plan.add_argument("config", help="path to the TOML plan (see examples/plan_config.toml)")
+    plan.add_argument("--out", default="jaxtherm-plan", help="output folder")
+    plan.add_argument("--force", action="store_true", help=force_help)
+    plan.set_defaults(func=_cmd_plan)
 
     rep = sub.add_parser("reproduce", help="reproduce a paper figure ('list' shows the cases, 'all' runs all)")
     rep.add_argument("case", nargs="?", default="list")

@@ -6,13 +6,18 @@ The format (see `examples/fit_config.toml` for a complete, commented example):
 [setup]                      # shared by all traces unless a trace overrides a key
 modulation_frequency = 200e3 # Hz
 repetition_rate = 20e6       # Hz
-one_dimensional = true       # or false with pump_radius / probe_radius (m)
+one_dimensional = true       # or false with pump_radius / probe_radius (m, 1/e^2 radii)
+delay_stage = "probe"        # required, no default: "pump" if the pump passes the delay stage
+
 
 [[layers]]                   # top (front) first; SI units
 name = "W"
 thickness = 104e-9           # m; `inf` for a semi-infinite substrate (last layer)
 heat_capacity = 2.55e6       # J/m^3K
 conductivity = 158.1         # W/mK (cross-plane); optional conductivity_inplane
+[[layers]]
+material = "quartz"          # a jaxtherm.materials table name fills heat_capacity and the
+thickness = inf              # conductivities at `temperature` (K, default 300) unless given
 
 [resistances]                # named interface resistances, m^2K/W (start values when free)
 "W/Al2O3" = 5e-9
@@ -28,9 +33,12 @@ heat_at = "front"            # any [setup] key may be overridden per trace
 probe_at = "rear"
 interfaces = ["W/Al2O3", "Al2O3/Ni", "Ni/quartz"]  # resistance name per interface, top first
 min_delay = 10e-12           # s, optional: ignore earlier delays
+# format = "lab": a lab file whose header gives f_mod, f_rep, radii, delay stage, t0
+# (jaxtherm.lab.read_lab_file); then `columns`, `apply_time_zero`, `apply_phase_correction`
 
 [fit]
 free = ["W/Al2O3", "quartz.conductivity"]  # resistance names or "<layer>.<field>"
+check_delay_stage = true     # default: refit with the other convention, warn if chi^2 drops > 2x
 [fit.starts]                 # optional: vmapped multi-start, equal-length lists
 [fit.lower] / [fit.upper]    # optional bounds (SI)
 [fit.fixed_uncertainties]    # optional: 1-sigma (SI) of fixed quantities, propagated
@@ -58,7 +66,9 @@ from matplotlib.figure import Figure
 from .. import tdtr
 from ..fit import DegeneracyWarning, fit_traces
 from ..tdtr._params import validate_stack
+from ._config_layers import LAYER_FIELDS, read_layers, read_resistances
 from ._config_traces import read_traces
+from ._delay_stage_check import check_delay_stage
 from ._output import prepare_output_dir
 from ._toml import ConfigError as ConfigError
 from ._toml import ConfigTypeError as ConfigTypeError
@@ -69,9 +79,17 @@ __all__ = ["run_config", "load_config", "ConfigError", "ConfigTypeError", "FIT_O
 #: Files `run_config` writes into its output folder.
 FIT_OUTPUTS = ("fit_results.json", "fit.png")
 
-_LAYER_FIELDS = ("thickness", "heat_capacity", "conductivity", "conductivity_inplane")
-_LAYER_UNITS = {"thickness": "m", "heat_capacity": "J/m^3K", "conductivity": "W/mK", "conductivity_inplane": "W/mK"}
-_FIT_KEYS = {"free", "starts", "lower", "upper", "fixed_uncertainties", "max_iterations", "positive"}
+_LAYER_FIELDS = LAYER_FIELDS
+_FIT_KEYS = {
+    "free",
+    "starts",
+    "lower",
+    "upper",
+    "fixed_uncertainties",
+    "max_iterations",
+    "positive",
+    "check_delay_stage",
+}
 _TOP_KEYS = {"setup", "layers", "resistances", "traces", "fit", "title"}
 
 
@@ -87,46 +105,6 @@ def _read_toml(path) -> dict:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not a UTF-8 text file") from exc
-
-
-def _layers(r: Reader, config) -> tuple:
-    layers_table = r.require("the top level", config, "layers")
-    if not isinstance(layers_table, list) or not layers_table:
-        raise ConfigError(f"{r.path}: [[layers]] must list at least one layer")
-    layers, names = [], []
-    for i, entry in enumerate(layers_table):
-        where = f"[[layers]] #{i + 1}"
-        entry = r.table(where, entry)
-        r.unknown(where, entry, {"name", *_LAYER_FIELDS})
-        name = r.string(where, "name", entry.get("name", f"layer{i}"))
-        if name in names:
-            raise ConfigError(f"{r.path}: duplicate layer name {name!r} in {where}")
-        names.append(name)
-        where = f"{where} ({name})"
-        values = {
-            key: r.number(where, key, r.require(where, entry, key), _LAYER_UNITS[key])
-            for key in ("thickness", "heat_capacity", "conductivity")
-        }
-        if "conductivity_inplane" in entry:
-            values["conductivity_inplane"] = r.number(
-                where, "conductivity_inplane", entry["conductivity_inplane"], "W/mK"
-            )
-        try:
-            layers.append(tdtr.Layer(**values))
-        except (TypeError, ValueError) as exc:
-            raise ConfigError(f"{r.path}: {where}: {exc}") from exc
-    return layers, names
-
-
-def _resistances(r: Reader, config) -> dict:
-    table = r.table("[resistances]", config.get("resistances", {}))
-    out = {}
-    for name, value in table.items():
-        value = r.number("[resistances]", name, value, "m^2 K/W")
-        if not (math.isfinite(value) and value >= 0):
-            raise ConfigError(f"{r.path}: [resistances] {name!r} = {value!r} must be finite and >= 0 (m^2 K/W)")
-        out[str(name)] = value
-    return out
 
 
 class _Names:
@@ -198,6 +176,7 @@ def _fit_options(r: Reader, config, to_path) -> dict:
             raise ConfigError(f"{r.path}: [fit]: 'max_iterations' must be >= 1, got {options['max_iterations']}")
     if "positive" in fit_table:
         options["positive"] = r.boolean("[fit]", "positive", fit_table["positive"])
+    options["check_delay_stage"] = r.boolean("[fit]", "check_delay_stage", fit_table.get("check_delay_stage", True))
     return options
 
 
@@ -221,8 +200,8 @@ def load_config(path):
     r.unknown("the top level", config, _TOP_KEYS)
     if "title" in config:
         r.string("the top level", "title", config["title"])
-    layers, layer_names = _layers(r, config)
-    resistances = _resistances(r, config)
+    layers, layer_names = read_layers(r, config)
+    resistances = read_resistances(r, config)
     traces, amplitudes, interfaces = read_traces(r, config, resistances, len(layers) - 1)
     stack = tdtr.Stack(layers=layers, resistances=[resistances[k] for k in interfaces])
     try:
@@ -255,10 +234,16 @@ def run_config(path, out_dir: str = "jaxtherm-fit", verbose: bool = True, force:
     out_dir = prepare_output_dir(out_dir, FIT_OUTPUTS, force=force, create=False)
     params, traces, options, _ = load_config(path)
     free = options.pop("free")
+    check = options.pop("check_delay_stage")
     with warnings.catch_warnings(record=True) as records:
         warnings.simplefilter("always")
         result = fit_traces(params, traces, free, **options)
+    stage = check_delay_stage(params, traces, free, options, result) if check else None
     out = _results_record(path, result, traces, options, records)
+    out["delay_stage_check"] = stage
+    if stage is not None and stage["prefers_other"]:
+        out["warnings"].append(f"DelayStageWarning: {stage['message']}")
+        out["ok"] = False
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "fit_results.json"), "w", encoding="utf-8") as handle:
         json.dump(out, handle, indent=2, default=float)
@@ -266,6 +251,8 @@ def run_config(path, out_dir: str = "jaxtherm-fit", verbose: bool = True, force:
     if verbose:
         print(f"jaxtherm fit {path}")
         print(result.summary())
+        if stage is not None:
+            print(stage["message"])
         print(f"wrote {' and '.join(FIT_OUTPUTS)} to {out_dir}")
     return out
 

@@ -6,6 +6,8 @@
 * `find_echo`, `transducer_thickness`, `EchoModel`, `EchoParams`,
   `LONGITUDINAL_SOUND_SPEEDS`: picosecond acoustics - the round-trip echo time in the
   early-delay data and the metal transducer thickness d = v_L t_echo / 2.
+* `read_lab_file`, `LabTrace`: lab files whose header lines carry f_mod, f_rep, spot radii,
+  t0 and the delay-stage convention, with lock-in V_in/V_out/ratio/detector columns (SI out).
 * `average_scans`: repeat scans on a common delay grid with per-point standard errors and
   an optional whole-scan outlier rule.
 
@@ -35,3 +37,6 @@ from ._knife_edge import fit_knife_edge as fit_knife_edge
 from ._knife_edge import fwhm_from_radius as fwhm_from_radius
 from ._knife_edge import knife_edge_power as knife_edge_power
 from ._knife_edge import radius_from_fwhm as radius_from_fwhm
+from ._readers import COLUMN_ALIASES as COLUMN_ALIASES
+from ._readers import LabTrace as LabTrace
+from ._readers import read_lab_file as read_lab_file

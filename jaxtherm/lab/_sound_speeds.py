@@ -56,4 +56,10 @@ LONGITUDINAL_SOUND_SPEEDS = {
         "CRC Handbook of Chemistry and Physics, 'Speed of sound in solids' (annealed W); W is "
         "elastically isotropic: sqrt(C11/rho) with C11=522 GPa, rho=19300 kg/m^3 is 5200 m/s",
     ),
+    "Ni": SoundSpeed(
+        6040.0,
+        0.03,
+        "CRC Handbook of Chemistry and Physics, 'Speed of sound in solids' (polycrystalline Ni); "
+        "[111] from C11=246.5, C12=147.3, C44=124.7 GPa, rho=8908 kg/m^3 is 6240 m/s",
+    ),
 }
