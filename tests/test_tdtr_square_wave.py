@@ -125,3 +125,5 @@ def test_square_wave_refuses_bad_reference_and_delays():
         jt.tdtr.square_wave_signal(HALF, setup, jnp.ones((2, 2)) * 1e-9)
     with pytest.raises(ValueError, match="delays"):
         jt.tdtr.SquareWaveModel(setup, delays=[])
+    with pytest.raises(ValueError, match="delays"):
+        jt.tdtr.square_wave_signal(HALF, setup, [1e-3])  # 1 ms: beyond the 12.5 ns pulse period

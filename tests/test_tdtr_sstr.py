@@ -95,3 +95,18 @@ def test_sstr_fit_recovers_substrate_conductivity_from_two_spot_sizes():
     h = 1e-4 * 30.0
     finite = (total(30.0 + h) - total(30.0 - h)) / (2 * h)
     assert float(jax.jit(jax.grad(total))(30.0)) == pytest.approx(float(finite), rel=1e-6)
+
+
+def test_wide_area_sstr_is_the_one_dimensional_response_and_refusals():
+    # A pump much wider than the diffusion length heats a half space in 1-D: H = 1 / (e sqrt(i omega)).
+    wide = jt.tdtr.Setup(modulation_frequency=100.0, repetition_rate=80e6, one_dimensional=True)
+    value = complex(jt.tdtr.sstr_signal(HALF, wide))
+    assert value == pytest.approx(1.0 / (np.sqrt(KAPPA * C) * np.sqrt(2j * np.pi * 100.0)), rel=1e-12)
+    with pytest.raises(ValueError, match="0 Hz"):
+        jt.tdtr.steady_state_response(HALF, wide)  # no steady state in 1-D
+    with pytest.raises(ValueError, match="powers"):
+        jt.tdtr.SstrModel(SETUP, [[1e-3]])
+    with pytest.raises(ValueError, match="observable"):
+        jt.tdtr.SstrModel(SETUP, [1e-3], observable="slope")
+    assert jt.tdtr.SstrModel(SETUP, [1e-3, 2e-3]) == jt.tdtr.SstrModel(SETUP, np.array([1e-3, 2e-3]))
+    assert jt.tdtr.SstrModel(SETUP, [1e-3]) != jt.tdtr.SstrModel(SETUP, [1e-3], delay=1e-9)

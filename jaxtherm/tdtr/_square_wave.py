@@ -43,6 +43,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._validation import check_choice, check_finite, check_integer
+from ._checks import validate_delays
 from ._lockin import fdtr_signal, response
 from ._technique_model import TechniqueModel
 
@@ -148,7 +149,8 @@ def square_wave_signal(stack, setup, delays=None, *, reference: str = "sine", n_
         if reference == "square":
             total = total + (4.0 / np.pi) * _square_reference_tail(int(orders[-1])) * jnp.real(values[-1])
         return total
-    check_finite("delays", delays, "s")
+    # fdtr_signal sees each delay traced (under vmap): the delays are checked here, concrete.
+    validate_delays(setup, delays, kwargs.get("wrap_delays", False))
     delays = jnp.asarray(delays, dtype=float)
     if delays.ndim != 1:
         raise ValueError(f"delays must be a 1-D array of pump-probe delays (s), got shape {delays.shape}")

@@ -146,6 +146,11 @@ def temperature_field(stack, setup, radii, depths, *, frequency=0.0, layer=None,
     check_finite("depths", depths, "m")
     if np.ndim(radii) != 1 or np.ndim(depths) != 1:
         raise ValueError(f"radii and depths (m) must be 1-D arrays, got shapes {np.shape(radii)}, {np.shape(depths)}")
+    if setup.absorption_depth is not None:
+        raise ValueError(
+            "temperature_field models the pump as a sheet source at the heated plane; absorption_depth (m) "
+            "must be None (split a thin absorbing top layer off the stack to resolve the near field instead)"
+        )
     heat_plane, _ = planes(stack, setup)
     if setup.one_dimensional:
         pump_radius, n_bessel = None, 0
@@ -156,6 +161,8 @@ def temperature_field(stack, setup, radii, depths, *, frequency=0.0, layer=None,
         )
         n_bessel = int(math.ceil(0.5 * x_max + 5.0 * x_max ** (1.0 / 3.0) + 16))
     arrays = stack.arrays()
+    if not isinstance(arrays, StackArrays):
+        raise TypeError("temperature_field needs a stack of one-temperature Layer's (no TwoChannelLayer)")
     radii = jnp.asarray(radii, dtype=float)
     s = 2j * np.pi * jnp.asarray(frequency, dtype=float)
     call = functools.partial(
