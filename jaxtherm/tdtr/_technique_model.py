@@ -20,6 +20,15 @@ __all__ = ["TechniqueModel"]
 OBSERVABLES = ("phase", "ratio", "v_in", "v_out", "amplitude")
 
 
+def _hashable(value):
+    """An option as part of the model's key: itself if hashable, else its identity (arrays, pytrees)."""
+    try:
+        hash(value)
+    except TypeError:
+        return ("id", id(value))
+    return value
+
+
 class TechniqueModel:
     """Base class: observable dispatch, parameter paths, equality by value.
 
@@ -44,7 +53,8 @@ class TechniqueModel:
         raise NotImplementedError
 
     def _key(self) -> tuple:
-        return (type(self), self.observable, self.stack_path, self.gain_path, tuple(sorted(self.options.items())))
+        options = tuple((name, _hashable(value)) for name, value in sorted(self.options.items()))
+        return (type(self), self.observable, self.stack_path, self.gain_path, options)
 
     def __eq__(self, other):
         return type(other) is type(self) and self._key() + self._own_key() == other._key() + other._own_key()

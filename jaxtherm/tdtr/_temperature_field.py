@@ -122,14 +122,16 @@ def temperature_field(stack, setup, radii, depths, *, frequency=0.0, layer=None,
     - `stack`: the sample (`Stack` of one-temperature `Layer`s).
     - `setup`: gives the pump radius w0 (m, `pump_radius`) and the heated plane (`heat_at`);
       with `one_dimensional=True` the field is per W m^-2 (K m^2 W^-1) and independent of r.
-    - `radii`: radial distances r (m) from the pump axis, 1-D (points, not probe-weighted).
+    - `radii`: radial distances r (m) from the pump axis, 1-D (points, not probe-weighted). Traced
+      radii are resolved up to r = 6 w0 (the J0 sum is sized from concrete radii otherwise).
     - `depths`: depths z (m), 1-D: below the top face of the stack (a depth on an interface is read
       on its upper side), or, with `layer=i`, below the top face of `layers[i]` (0 is that face,
       below `resistances[i - 1]`; the thickness is its bottom face). `layer=i` allows traced
       thicknesses and depths (e.g. d ΔT / dz by `jax.grad`).
     - `frequency`: modulation frequency f (Hz) of the pump; 0 (default) for the steady state, which
       needs a semi-infinite last layer (a heat sink) and Gaussian spots.
-    - `n_wavenumbers`: Gauss-Legendre nodes of the k integral.
+    - `n_wavenumbers`: Gauss-Legendre nodes of the k integral (measured on the half-space closed
+      forms, steady, r <= 3 w0, z <= 100 w0: 1e-14 relative with 160, 3e-6 with 64).
 
     **Returns:** complex array of shape `(len(depths), len(radii))`. The real part at f = 0 times
     the absorbed power (W) is the steady temperature rise (K).
