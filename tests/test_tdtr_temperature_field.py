@@ -63,15 +63,23 @@ def test_probe_weighted_surface_field_equals_steady_response_and_gradient():
     radii = 0.5 * r_max * (nodes + 1.0)
     probe = 2.0 / (np.pi * 25e-12) * np.exp(-2.0 * radii**2 / 25e-12) * 2.0 * np.pi * radii * 0.5 * r_max * weights
 
-    def weighted(kappa):
+    def weighted(kappa, frequency=0.0):
         stack = FILM.replace_layer(1, conductivity=kappa)
-        return jnp.real(jt.tdtr.temperature_field(stack, SETUP, radii, np.zeros(1))[0]) @ probe
+        return jt.tdtr.temperature_field(stack, SETUP, radii, np.zeros(1), frequency=frequency)[0] @ probe
 
     heating = float(jt.tdtr.steady_state_heating(FILM, SETUP, 1.0))
-    assert float(weighted(KAPPA)) == pytest.approx(heating, rel=1e-5)
+    # 1e-5: the steady H(0) of `response` itself carries ~2e-6 (its x^-1/2 end point)
+    assert complex(weighted(KAPPA)) == pytest.approx(heating, rel=1e-5)
+    modulated = complex(weighted(KAPPA, 1e6))
+    assert modulated == pytest.approx(complex(jt.tdtr.response(FILM, SETUP, 1e6)), rel=1e-10)
+    assert abs(modulated.imag) > 0.3 * abs(modulated)
+
+    def steady(kappa):
+        return jnp.real(weighted(kappa))
+
     h = 1e-4 * KAPPA
-    finite = (weighted(KAPPA + h) - weighted(KAPPA - h)) / (2 * h)
-    assert float(jax.jit(jax.grad(weighted))(KAPPA)) == pytest.approx(float(finite), rel=1e-6)
+    finite = (steady(KAPPA + h) - steady(KAPPA - h)) / (2 * h)
+    assert float(jax.jit(jax.grad(steady))(KAPPA)) == pytest.approx(float(finite), rel=1e-6)
 
 
 def test_temperature_field_refuses_bad_points():
