@@ -65,6 +65,15 @@ def test_sstr_signal_tends_to_steady_response_like_sqrt_f():
     # half space: H(omega) = H(0) - const sqrt(i omega) + ..., so 100x lower f gives 10x closer
     assert deviation[1] / deviation[0] == pytest.approx(10.0, rel=0.02)
     assert deviation[0] / steady < 2e-3
+    # SSTR measures kappa, not C: on a half space H(0) ~ 1 / kappa (S = -1) and C enters only
+    # through the sqrt(f) correction (S_C = -(S_kappa + 1) by dimensional analysis at fixed w)
+    model = jt.tdtr.SstrModel(SETUP, [1e-3], stack_path="")
+    sensitivity = jt.fit.log_sensitivity(
+        model, HALF, {"kappa": "layers[0].conductivity", "C": "layers[0].heat_capacity"}
+    )
+    assert sensitivity["kappa"][0] == pytest.approx(-1.0, abs=2e-2)
+    assert 0 < abs(sensitivity["C"][0]) < 2e-2
+    assert sensitivity["C"][0] == pytest.approx(-(sensitivity["kappa"][0] + 1.0), abs=1e-9)
     # the steady heating is the average power times the same number
     assert float(jt.tdtr.steady_state_heating(HALF, SETUP, 0.02)) == pytest.approx(0.02 * steady, rel=1e-12)
 
