@@ -74,6 +74,18 @@ from ._two_channel_circuit import two_channel_interface_resistance as two_channe
 from ._two_channel_params import ChannelInterface as ChannelInterface
 from ._two_channel_params import TwoChannelLayer as TwoChannelLayer
 
+# isort: split
+# Techniques beyond pulsed TDTR: steady-state thermoreflectance, square-wave modulation, T(r, z).
+from ._square_wave import SquareWaveModel as SquareWaveModel
+from ._square_wave import pump_harmonic as pump_harmonic
+from ._square_wave import square_wave_signal as square_wave_signal
+from ._sstr import SstrModel as SstrModel
+from ._sstr import sstr_signal as sstr_signal
+from ._sstr import steady_state_response as steady_state_response
+from ._technique_model import TechniqueModel as TechniqueModel
+from ._temperature_field import steady_state_heating as steady_state_heating
+from ._temperature_field import temperature_field as temperature_field
+
 # The shared model contract: Params (the sample pytree) and Config (the static measurement).
 Params = Stack
 Config = Setup
