@@ -55,6 +55,8 @@ entries), `_simulate` (`Solution`, `simulate`).
 
 from .._validation import PlausibilityWarning as PlausibilityWarning
 from .._validation import PrecisionWarning as PrecisionWarning
+from ._fdtr_fit import FdtrModel as FdtrModel
+from ._fdtr_fit import fdtr_trace as fdtr_trace
 from ._fit import TdtrModel as TdtrModel
 from ._fit import tdtr_trace as tdtr_trace
 from ._lockin import fdtr_signal as fdtr_signal
@@ -66,6 +68,8 @@ from ._params import Layer as Layer
 from ._params import Stack as Stack
 from ._params import StackArrays as StackArrays
 from ._params import stack_batch as stack_batch
+from ._phase_correction import correct_phase as correct_phase
+from ._phase_correction import estimate_phase_offset as estimate_phase_offset
 from ._setup import Setup as Setup
 from ._simulate import Solution as Solution
 from ._simulate import simulate as simulate
