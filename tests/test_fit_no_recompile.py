@@ -6,6 +6,7 @@ lengths share it through zero-masked padding to a bucket, and the padding change
 reported number (best values, chi^2, degrees of freedom, covariance, residuals).
 """
 
+import jax.numpy as jnp
 import numpy as np
 import pytest
 from jax.core import Tracer
@@ -29,8 +30,6 @@ class CountingDecay:
     structure = "counting decay"
 
     def __call__(self, params, times=None):
-        import jax.numpy as jnp
-
         times = self.abscissa if times is None else times
         if isinstance(times, Tracer):
             CountingDecay.traces += 1
