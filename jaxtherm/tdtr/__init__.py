@@ -33,6 +33,12 @@ solution = jt.tdtr.simulate(stack, setup, delays)          # Solution: times, si
   optional optical absorption/sensing depths, numerical settings); hashable.
 * `signal` (lock-in signal over the whole period), `ratio`, `phase`, `fdtr_signal` (versus
   modulation frequency, pulsed or CW) and `response` (bare H(i omega)).
+* Fitting: `TdtrModel` / `FdtrModel` (`tdtr_trace` / `fdtr_trace`) predict one observable
+  versus delay / modulation frequency for `jaxtherm.fit.fit_traces`; the delays/frequencies
+  are traced (a new file of the same length bucket reuses the compiled fit), and the lock-in
+  phase offset and time-zero shift are parameters read by path (`phase_offset_path`,
+  `time_shift_path`). `estimate_phase_offset` finds the phase offset from the jump of the
+  measured signal at t = 0; `correct_phase` removes it from V_in, V_out.
 * Hot electrons: a `TwoChannelLayer` (Ce, Cp, kappa_e, kappa_p, G; `TwoChannelLayer.from_material(
   jt.materials.TUNGSTEN, 104e-9)`) carries separate electron and phonon temperatures; a
   `ChannelInterface` in `resistances` says which channels cross (h_pp, h_ee, and the metal-electron

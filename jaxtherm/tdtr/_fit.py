@@ -76,7 +76,8 @@ class TdtrModel:
     - `phase_offset_path`: optional path of a scalar lock-in phase offset phi (rad): the
       model's signal is Z exp(i phi), which changes phase, ratio, V_in and V_out.
     - `time_shift_path`: optional path of a scalar time-zero shift t0 (s): the model is
-      evaluated at delays + t0.
+      evaluated at delays + t0 (which must stay outside `setup.min_delay` after a pulse;
+      inside a fit this is not checked, the post-fit prediction refuses a violation).
 
     Models compare and hash by value (setup, delays, observable, paths), so two equal
     models built independently share compiled fits, sensitivities and solvers. Their
