@@ -76,7 +76,7 @@ def test_phase_offset_estimate_recovers_a_known_rotation():
 
 def _tdtr_file(n, seed, first):
     delays = np.geomspace(first, 3e-9, n)
-    model = TdtrModel(SETUP, delays, "phase", phase_offset_path="phase_offset")
+    model = TdtrModel(SETUP, delays, "phase", phase_offset_path="phase_offset", time_shift_path="t0")
     rng = np.random.default_rng(seed)
     data = np.asarray(model(PARAMS)) + 1e-4 * rng.standard_normal(n)
     return Trace(model=model, data=data, sigma=1e-4)
@@ -84,18 +84,22 @@ def _tdtr_file(n, seed, first):
 
 def test_tdtr_files_share_one_compiled_fit():
     """Three TDTR files (20, 20 and 27 delays on different grids) fitted for the ITR and the phase offset:
-    one compilation serves all three, and each recovers the truth within 5 sigma."""
+    one compilation serves all three, and each recovers the truth within 5 sigma; an uncertain time zero
+    (0.5 ps in fixed_uncertainties) widens the ITR's total uncertainty beyond the statistical one."""
     free = {"R": "stack.resistances[0]", "phi": "phase_offset"}
     start = dict(PARAMS, phase_offset=0.0, stack=STACK.replace_resistance(0, 1e-8))
     first = fit_traces(start, _tdtr_file(20, 1, 50e-12), free, positive={"R": True, "phi": False})
     compiled = solve._cache_size()
     for n, seed, delay in ((20, 2, 60e-12), (27, 3, 40e-12)):
-        result = fit_traces(start, _tdtr_file(n, seed, delay), free, positive={"R": True, "phi": False})
+        fixed = {"t0": 0.5e-12} if n == 27 else None
+        trace = _tdtr_file(n, seed, delay)
+        result = fit_traces(start, trace, free, positive={"R": True, "phi": False}, fixed_uncertainties=fixed)
         assert result.converged and result.fit.n_data == n
         assert abs(result.values["phi"] - 0.3) < 5 * result.standard_errors["phi"]
         assert abs(result.values["R"] - 5e-9) < 5 * result.standard_errors["R"]
     assert solve._cache_size() == compiled
-    assert first.converged
+    assert first.converged and result.fixed_names == ("t0",)
+    assert result.standard_errors["R"] > result.statistical_errors["R"]
 
 
 def test_fdtr_model_traced_frequencies_and_phase_offset():
