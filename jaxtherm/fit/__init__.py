@@ -9,10 +9,14 @@
   `poor_fit` from chi^2, and the warnings `ConvergenceWarning`, `PoorFitWarning`,
   `AtBoundWarning`, `UnconstrainedParameterWarning`, `DegeneracyWarning`,
   `PostFitWarning` (the optimiser's result is kept when a later step fails).
+* Models that declare their abscissa (`abscissa`, `structure`, `model(params, x)`, e.g.
+  `jaxtherm.tdtr.TdtrModel`) get it as a traced input: one compiled fit serves every file
+  of a length bucket (`bucket_size`), padded rows masked out of every reported number.
 * `log_sensitivity` - S_p = d ln f / d ln p by forward-mode AD (ITR paper eq. 1).
 * `load_trace_file` - measured traces from CSV/TSV/whitespace files.
 """
 
+from ._abscissa import bucket_size as bucket_size
 from ._batch import least_squares_batched as least_squares_batched
 from ._chi2_map import Chi2Map as Chi2Map
 from ._chi2_map import chi2_map as chi2_map

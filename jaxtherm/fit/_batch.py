@@ -47,6 +47,7 @@ def least_squares_batched(
     tolerance: float = 1e-8,
     method: str = "levenberg_marquardt",
     chunk_size: int | None = None,
+    residual_mask=None,
 ) -> BatchFitResult:
     """Run many independent fits at once with `vmap` (noise seeds, pixels, samples).
 
@@ -60,6 +61,8 @@ def least_squares_batched(
     - other arguments: as in `least_squares` (bounds are shared by the batch).
     - `chunk_size`: if given, run the batch as `lax.map` over chunks of this many
       vmapped fits (less memory; lanes wait only for their own chunk's slowest fit).
+    - `residual_mask`: optional boolean array over one member's residual vector (see
+      `least_squares`).
 
     **Returns:** a `BatchFitResult` (arrays with a leading batch axis). No warning is
     issued; inspect `converged`, `poor_fit`, `at_bound`, `unconstrained` and
@@ -85,4 +88,4 @@ def least_squares_batched(
         tolerance=float(tolerance),
         chunk_size=None if chunk_size is None else int(chunk_size),
     )
-    return to_batch_result(to_numpy(raw), names, kinds, absolute_sigma)
+    return to_batch_result(to_numpy(raw, residual_mask), names, kinds, absolute_sigma)

@@ -59,6 +59,7 @@ def least_squares(
     method: str = "levenberg_marquardt",
     warn_degenerate: bool = True,
     warn: bool = True,
+    residual_mask=None,
 ) -> FitResult:
     """Fit free scalar parameters by minimising the sum of squared weighted residuals.
 
@@ -91,6 +92,9 @@ def least_squares(
     - `warn`: issue `ConvergenceWarning`, `PoorFitWarning`, `AtBoundWarning` and
       `UnconstrainedParameterWarning` when they apply (the flags are set on the result
       either way).
+    - `residual_mask`: optional boolean array over the residual vector: False marks padded
+      rows, whose residuals `residual_fn` keeps at exactly 0. The result (residuals,
+      Jacobian, residual count, degrees of freedom) is that of the True rows only.
 
     **Returns:** a `FitResult`.
     """
@@ -108,11 +112,11 @@ def least_squares(
         tolerance=float(tolerance),
     )
     if starts is None:
-        raw = to_numpy(solve(u0[0], jax.tree_util.tree_map(lambda a: a[0], transform), data, **static))
+        raw = to_numpy(solve(u0[0], jax.tree_util.tree_map(lambda a: a[0], transform), data, **static), residual_mask)
         return to_fit_result(raw, names, kinds, absolute_sigma, warn_degenerate, warn)
     k = len(x_starts)
     data_b = jax.tree_util.tree_map(lambda a: jnp.broadcast_to(jnp.asarray(a), (k,) + jnp.shape(a)), data)
-    raws = to_numpy(solve_many(u0, transform, data_b, **static))
+    raws = to_numpy(solve_many(u0, transform, data_b, **static), residual_mask)
     best = int(np.argmin(np.where(np.isfinite(raws.chi2), raws.chi2, np.inf)))
     raw = jax.tree_util.tree_map(lambda a: a[best], raws)
     result = to_fit_result(raw, names, kinds, absolute_sigma, warn_degenerate, warn)

@@ -89,6 +89,14 @@ solve = jax.jit(_solve, static_argnames=_STATIC)
 solve_many = jax.jit(_solve_many, static_argnames=_STATIC + ("chunk_size",))
 
 
-def to_numpy(raw: RawFit) -> RawFit:
-    """Concrete numpy copy of a (possibly batched) `RawFit`."""
-    return jax.tree_util.tree_map(np.asarray, raw)
+def to_numpy(raw: RawFit, residual_mask=None) -> RawFit:
+    """Concrete numpy copy of a (possibly batched) `RawFit`, keeping only the rows where `residual_mask` is True.
+
+    Padded rows (zero residual, zero Jacobian row) add nothing to chi^2 or `J^T J`; dropping
+    them makes `residuals`, `jacobian` and the residual count those of the real data.
+    """
+    raw = jax.tree_util.tree_map(np.asarray, raw)
+    if residual_mask is None:
+        return raw
+    keep = np.flatnonzero(np.asarray(residual_mask, dtype=bool))
+    return raw._replace(residuals=raw.residuals[..., keep], jacobian=raw.jacobian[..., keep, :])

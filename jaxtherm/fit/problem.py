@@ -20,7 +20,6 @@ value (a shared parameter). Residuals are `sqrt(weight) * (data - model)/sigma`.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -29,13 +28,22 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ._abscissa import ModelKey, TraceArrays, bucket_size, has_traced_abscissa, pad_to
 from ._batch import least_squares_batched
 from ._covariance import correlation_from_covariance
 from ._jacobian import as_float_tree
 from ._least_squares import least_squares
+from ._residuals import (
+    fixed_residual_builder,
+    insert,
+    model_keys,
+    residual_builder,
+    trace_arrays,
+    trace_mask,
+)
 from ._result import BatchFitResult, degenerate_pairs, warn_if_degenerate
 from ._trace_result import TraceFitResult, guarded, trace_fit_result
-from .paths import leaf_value, named_paths, set_path
+from .paths import leaf_value, named_paths
 from .uncertainty import propagate_fixed_uncertainty
 
 __all__ = ["Trace", "TraceFitResult", "PostFitWarning", "fit_traces", "fit_traces_batched", "predict"]
@@ -57,7 +65,10 @@ class Trace:
     **Attributes:**
 
     - `model`: `model(params) -> array` of the same shape as `data`; pure JAX. Reuse
-      the same model object across fits to reuse the compiled solver.
+      the same model object across fits to reuse the compiled solver. A model that
+      declares its abscissa (`model.abscissa`, `model.structure`, `model(params, x)`, e.g.
+      `jaxtherm.tdtr.TdtrModel`) gets it as a traced input: every file of the same
+      structure and length bucket reuses one compiled fit (see `bucket_size`).
     - `data`: measured values (the observable's unit, e.g. rad for a phase).
     - `sigma`: 1-sigma uncertainty, scalar or array like `data` (same unit), > 0.
     - `weight`: extra relative weight of this trace (residuals scale by sqrt(weight)).
@@ -90,6 +101,11 @@ class Trace:
             raise ValueError(
                 f"Trace {self.name!r}: sigma must be finite and > 0 (unit of the data), got {self.sigma!r}"
             )
+        if has_traced_abscissa(self.model) and np.shape(self.model.abscissa) != data.shape:
+            raise ValueError(
+                f"Trace {self.name!r}: the model predicts at {np.size(self.model.abscissa)} points (its abscissa) but "
+                f"data has shape {data.shape}"
+            )
         if not (np.isfinite(self.weight) and self.weight > 0):
             raise ValueError(f"Trace {self.name!r}: weight must be finite and > 0, got {self.weight!r}")
 
@@ -112,50 +128,14 @@ def _initial_values(params, free: dict, initial: dict | None) -> dict:
     }
 
 
-def _insert(params, free_spec, values):
-    for name, paths in free_spec:
-        for path in paths:
-            params = set_path(params, path, values[name])
-    return params
-
-
-@functools.lru_cache(maxsize=64)
 def _residual_builder(models: tuple, free_spec: tuple) -> Callable:
-    """A residual function with a stable identity for this (models, free) combination.
-
-    Caching it keeps `least_squares`' compiled solver across repeated fits of the same
-    traces with new data, starting values or fixed-parameter values.
-    """
-
-    def residual_fn(free, data):
-        params, datas, sigmas, sqrt_weights = data
-        params = _insert(params, free_spec, free)
-        parts = [
-            sw * (d - jnp.ravel(model(params))) / s for model, d, s, sw in zip(models, datas, sigmas, sqrt_weights)
-        ]
-        return jnp.concatenate(parts)
-
-    return residual_fn
+    """The cached residual function `fn(free, data: TraceArrays)` of these models and free parameters."""
+    return residual_builder(tuple(ModelKey(m) for m in models), free_spec)
 
 
-@functools.lru_cache(maxsize=64)
-def _fixed_residual_builder(models: tuple, free_spec: tuple, fixed_paths: tuple) -> Callable:
-    base = _residual_builder(models, free_spec)
-
-    def residual_fn(free, fixed, data):
-        params, datas, sigmas, sqrt_weights = data
-        for path in fixed_paths:
-            params = set_path(params, path, fixed[path])
-        return base(free, (params, datas, sigmas, sqrt_weights))
-
-    return residual_fn
-
-
-def _dynamic(params, traces, datas=None):
-    datas = [jnp.asarray(t.data, dtype=float) for t in traces] if datas is None else datas
-    sigmas = [jnp.broadcast_to(jnp.asarray(t.sigma, dtype=float), np.shape(t.data)) for t in traces]
-    sqrt_weights = [jnp.asarray(np.sqrt(t.weight), dtype=float) for t in traces]
-    return (as_float_tree(params), datas, sigmas, sqrt_weights)
+def _dynamic(params, traces, datas=None) -> TraceArrays:
+    """The dynamic arrays of the traces (padded to buckets for traced-abscissa models)."""
+    return trace_arrays(params, traces, datas)
 
 
 def _check_traces(traces) -> tuple:
@@ -165,17 +145,25 @@ def _check_traces(traces) -> tuple:
     return traces
 
 
+def _predict_one(model, params):
+    if not has_traced_abscissa(model):
+        return np.asarray(model(params))
+    # Evaluated on the padded abscissa: the model's compiled pieces are shared by every
+    # file of the bucket.
+    n = np.size(model.abscissa)
+    return np.asarray(model(params, jnp.asarray(pad_to(model.abscissa, bucket_size(n)))))[:n]
+
+
 def predict(params, traces: Sequence[Trace]) -> list:
     """Model predictions of every trace for `params` (list of numpy arrays)."""
-    return [np.asarray(t.model(params)) for t in _check_traces(traces)]
+    return [_predict_one(t.model, params) for t in _check_traces(traces)]
 
 
 def _propagate(errors, params, traces, free_spec, fixed_sd, fit, best_params, exact_hessian) -> tuple:
     """`(fixed_jacobian, extra covariance)` from the fixed-parameter uncertainties (`(None, 0.0)` without)."""
     if not fixed_sd:
         return None, 0.0
-    models = tuple(t.model for t in traces)
-    fixed_fn = _fixed_residual_builder(models, free_spec, tuple(fixed_sd))
+    fixed_fn = fixed_residual_builder(model_keys(traces), free_spec, tuple(fixed_sd))
     fixed_values = {path: leaf_value(params, path) for path in fixed_sd}
     return guarded(
         errors,
@@ -238,9 +226,8 @@ def fit_traces(
     free_map = _normalise_free(params, free)
     fixed_sd = _check_fixed_uncertainties(params, free_map, fixed_uncertainties)
     free_spec = tuple(free_map.items())
-    models = tuple(t.model for t in traces)
     fit = least_squares(
-        _residual_builder(models, free_spec),
+        residual_builder(model_keys(traces), free_spec),
         _initial_values(params, free_map, initial),
         positive=positive,
         lower=lower,
@@ -252,8 +239,9 @@ def fit_traces(
         warn_degenerate=False,
         tolerance=tolerance,
         warn=warn,
+        residual_mask=trace_mask(traces),
     )
-    best_params = _insert(as_float_tree(params), free_spec, {k: jnp.asarray(v) for k, v in fit.values.items()})
+    best_params = insert(as_float_tree(params), free_spec, {k: jnp.asarray(v) for k, v in fit.values.items()})
     errors = []
     fixed_jacobian, extra = _propagate(errors, params, traces, free_spec, fixed_sd, fit, best_params, exact_hessian)
     covariance = fit.covariance + extra
@@ -334,16 +322,16 @@ def fit_traces_batched(
             )
     free_map = _normalise_free(params, free)
     free_spec = tuple(free_map.items())
-    residual_fn = _residual_builder(tuple(t.model for t in traces), free_spec)
-    static = _dynamic(params, traces, datas=[d[0] for d in arrays])
-    params_b, _, sigmas, sqrt_weights = jax.tree_util.tree_map(
-        lambda a: jnp.broadcast_to(a, (batch,) + a.shape), static
-    )
+    residual_fn = residual_builder(model_keys(traces), free_spec)
+    single = trace_arrays(params, traces)
+    batched = trace_arrays(params, traces, datas=arrays)
+    data = jax.tree_util.tree_map(lambda a: jnp.broadcast_to(a, (batch,) + a.shape), single)
+    data = data._replace(datas=batched.datas)
     start = _initial_values(params, free_map, initial)
     return least_squares_batched(
         residual_fn,
         start,
-        (params_b, arrays, sigmas, sqrt_weights),
+        data,
         positive=positive,
         lower=lower,
         upper=upper,
@@ -351,4 +339,5 @@ def fit_traces_batched(
         absolute_sigma=absolute_sigma,
         tolerance=tolerance,
         chunk_size=chunk_size,
+        residual_mask=trace_mask(traces),
     )

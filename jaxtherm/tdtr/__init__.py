@@ -33,6 +33,12 @@ solution = jt.tdtr.simulate(stack, setup, delays)          # Solution: times, si
   optional optical absorption/sensing depths, numerical settings); hashable.
 * `signal` (lock-in signal over the whole period), `ratio`, `phase`, `fdtr_signal` (versus
   modulation frequency, pulsed or CW) and `response` (bare H(i omega)).
+* Fitting: `TdtrModel` / `FdtrModel` (`tdtr_trace` / `fdtr_trace`) predict one observable
+  versus delay / modulation frequency for `jaxtherm.fit.fit_traces`; the delays/frequencies
+  are traced (a new file of the same length bucket reuses the compiled fit), and the lock-in
+  phase offset and time-zero shift are parameters read by path (`phase_offset_path`,
+  `time_shift_path`). `estimate_phase_offset` finds the phase offset from the jump of the
+  measured signal at t = 0; `correct_phase` removes it from V_in, V_out.
 * Hot electrons: a `TwoChannelLayer` (Ce, Cp, kappa_e, kappa_p, G; `TwoChannelLayer.from_material(
   jt.materials.TUNGSTEN, 104e-9)`) carries separate electron and phonon temperatures; a
   `ChannelInterface` in `resistances` says which channels cross (h_pp, h_ee, and the metal-electron
@@ -55,6 +61,8 @@ entries), `_simulate` (`Solution`, `simulate`).
 
 from .._validation import PlausibilityWarning as PlausibilityWarning
 from .._validation import PrecisionWarning as PrecisionWarning
+from ._fdtr_fit import FdtrModel as FdtrModel
+from ._fdtr_fit import fdtr_trace as fdtr_trace
 from ._fit import TdtrModel as TdtrModel
 from ._fit import tdtr_trace as tdtr_trace
 from ._lockin import fdtr_signal as fdtr_signal
@@ -66,6 +74,8 @@ from ._params import Layer as Layer
 from ._params import Stack as Stack
 from ._params import StackArrays as StackArrays
 from ._params import stack_batch as stack_batch
+from ._phase_correction import correct_phase as correct_phase
+from ._phase_correction import estimate_phase_offset as estimate_phase_offset
 from ._setup import Setup as Setup
 from ._simulate import Solution as Solution
 from ._simulate import simulate as simulate

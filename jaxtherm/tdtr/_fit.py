@@ -16,6 +16,16 @@ can carry a different, direction-dependent ITR in the FR and RF traces), calls
 
 V_in, V_out and |Z| of a measurement are in volts with an unknown
 thermoreflectance/detector factor: give `amplitude_path` to fit that factor.
+
+Lock-in corrections, read from the parameter pytree so they can be fitted, carried
+in `fixed_uncertainties` or sampled: `phase_offset_path` (rad) rotates the model's
+signal to the measured one, Z -> Z exp(i phi) (a detection-phase error of the lock-in;
+see `estimate_phase_offset`), and `time_shift_path` (s) evaluates the model at
+delays + t0 (an error of the zero-delay position).
+
+The delays are the model's *traced abscissa* (`jaxtherm.fit`'s protocol): a model
+compares equal to another only with equal delays, but fits reuse one compilation for
+every model of the same `structure` and length bucket.
 """
 
 from __future__ import annotations
@@ -27,21 +37,25 @@ import numpy as np
 
 from .._validation import check_choice, check_finite
 from ..fit import Trace, get_path
-from ._lockin import phase, ratio
 from ._lockin import signal as lockin_signal
+from ._observables import OBSERVABLES, UNITS, observe
 
 __all__ = ["TdtrModel", "tdtr_trace", "OBSERVABLES"]
 
-OBSERVABLES = ("phase", "ratio", "v_in", "v_out", "amplitude", "v_in_normalised")
 
-_UNITS = {
-    "phase": "rad",
-    "ratio": "dimensionless",
-    "v_in": "V",
-    "v_out": "V",
-    "amplitude": "V",
-    "v_in_normalised": "dimensionless",
-}
+def named_stack(params, stack_path: str, resistance_names, resistance_path: str):
+    """The `Stack` at `stack_path` with the named resistances of `resistance_path` inserted."""
+    stack = get_path(params, stack_path) if stack_path else params
+    if resistance_names is not None:
+        if len(resistance_names) != len(stack.resistances):
+            raise ValueError(
+                f"resistance_names has {len(resistance_names)} entries but the stack has "
+                f"{len(stack.resistances)} interfaces"
+            )
+        named = get_path(params, resistance_path)
+        resistances = [stack.resistances[i] if key is None else named[key] for i, key in enumerate(resistance_names)]
+        stack = dataclasses.replace(stack, resistances=resistances)
+    return stack
 
 
 class TdtrModel:
@@ -59,9 +73,16 @@ class TdtrModel:
       `None` to keep the stack's own value.
     - `resistance_path`: path of the dict of named resistances (default `"itr"`).
     - `amplitude_path`: optional path of a scalar factor multiplying V_in, V_out, |Z|.
+    - `phase_offset_path`: optional path of a scalar lock-in phase offset phi (rad): the
+      model's signal is Z exp(i phi), which changes phase, ratio, V_in and V_out.
+    - `time_shift_path`: optional path of a scalar time-zero shift t0 (s): the model is
+      evaluated at delays + t0 (which must stay outside `setup.min_delay` after a pulse;
+      inside a fit this is not checked, the post-fit prediction refuses a violation).
 
     Models compare and hash by value (setup, delays, observable, paths), so two equal
-    models built independently share compiled fits, sensitivities and solvers.
+    models built independently share compiled fits, sensitivities and solvers. Their
+    `structure` (everything but the delay values) is what a fit compiles for; the delays
+    enter as a traced argument, `model(params, delays)`.
     """
 
     def __init__(
@@ -74,6 +95,8 @@ class TdtrModel:
         resistance_names=None,
         resistance_path: str = "itr",
         amplitude_path: str | None = None,
+        phase_offset_path: str | None = None,
+        time_shift_path: str | None = None,
     ):
         check_choice("observable", observable, OBSERVABLES)
         delays = np.asarray(delays, dtype=float)
@@ -89,24 +112,42 @@ class TdtrModel:
         self.resistance_names = None if resistance_names is None else tuple(resistance_names)
         self.resistance_path = resistance_path
         self.amplitude_path = amplitude_path
+        self.phase_offset_path = phase_offset_path
+        self.time_shift_path = time_shift_path
 
     def _key(self):
+        """Everything but the delay values (the static part of the model)."""
         return (
             self.setup,
-            self.delays.tobytes(),
-            self.delays.shape,
             self.observable,
             self.stack_path,
             self.resistance_names,
             self.resistance_path,
             self.amplitude_path,
+            self.phase_offset_path,
+            self.time_shift_path,
         )
 
+    @property
+    def structure(self):
+        """Hashable: models with equal structure are the same function of `(params, delays)`."""
+        return (TdtrModel, self._key())
+
+    @property
+    def abscissa(self) -> np.ndarray:
+        """The delays (s) this model predicts at by default."""
+        return self.delays
+
     def __eq__(self, other):
-        return isinstance(other, TdtrModel) and self._key() == other._key()
+        return (
+            isinstance(other, TdtrModel)
+            and self._key() == other._key()
+            and self.delays.shape == other.delays.shape
+            and bool(np.all(self.delays == other.delays))
+        )
 
     def __hash__(self):
-        return hash(self._key())
+        return hash((self._key(), self.delays.tobytes()))
 
     def __repr__(self):
         return (
@@ -117,42 +158,29 @@ class TdtrModel:
     @property
     def unit(self) -> str:
         """Unit of the observable."""
-        return _UNITS[self.observable]
+        return UNITS[self.observable]
 
     def stack(self, params):
         """The `Stack` this trace sees (named resistances inserted)."""
-        stack = get_path(params, self.stack_path) if self.stack_path else params
-        if self.resistance_names is not None:
-            if len(self.resistance_names) != len(stack.resistances):
-                raise ValueError(
-                    f"resistance_names has {len(self.resistance_names)} entries but the stack has "
-                    f"{len(stack.resistances)} interfaces"
-                )
-            named = get_path(params, self.resistance_path)
-            resistances = [
-                stack.resistances[i] if key is None else named[key] for i, key in enumerate(self.resistance_names)
-            ]
-            stack = dataclasses.replace(stack, resistances=resistances)
-        return stack
+        return named_stack(params, self.stack_path, self.resistance_names, self.resistance_path)
 
-    def signal(self, params):
-        """Complex lock-in signal Z(t) of this trace (K per W, or per W/m^2 in 1-D)."""
-        return lockin_signal(self.stack(params), self.setup, jnp.asarray(self.delays))
+    def signal(self, params, delays=None):
+        """Complex lock-in signal Z(t) of this trace (K per W, or per W/m^2 in 1-D).
 
-    def __call__(self, params):
-        z = self.signal(params)
-        if self.observable == "phase":
-            return phase(z)
-        if self.observable == "ratio":
-            return ratio(z)
-        if self.observable == "v_in_normalised":
-            return jnp.real(z) / jnp.real(z[0])
-        amplitude = 1.0 if self.amplitude_path is None else get_path(params, self.amplitude_path)
-        if self.observable == "v_in":
-            return amplitude * jnp.real(z)
-        if self.observable == "v_out":
-            return amplitude * jnp.imag(z)
-        return amplitude * jnp.abs(z)
+        **Arguments:** `params` (the parameter pytree, SI); `delays` (s, may be traced;
+        default: the model's own). The phase offset and time shift, if any, are applied.
+        """
+        delays = jnp.asarray(self.delays if delays is None else delays)
+        if self.time_shift_path is not None:
+            delays = delays + get_path(params, self.time_shift_path)
+        z = lockin_signal(self.stack(params), self.setup, delays)
+        if self.phase_offset_path is not None:
+            z = z * jnp.exp(1j * get_path(params, self.phase_offset_path))
+        return z
+
+    def __call__(self, params, delays=None):
+        """The observable at the model's delays, or at `delays` (s, may be traced)."""
+        return observe(self.signal(params, delays), self.observable, params, self.amplitude_path)
 
 
 def tdtr_trace(

@@ -1,0 +1,158 @@
+"""FDTR observables versus modulation frequency as trace models for `fit_traces`.
+
+`FdtrModel(setup, frequencies, observable=..., delay=...)` predicts the lock-in
+phase (or ratio, V_in, V_out, amplitude) of `jaxtherm.tdtr.fdtr_signal` at each
+modulation frequency. The frequencies are its traced abscissa (`jaxtherm.fit`'s
+protocol): every file of the same structure and length bucket reuses one compiled
+fit. A lock-in phase offset phi (rad) read at `phase_offset_path` rotates the
+signal, Z -> Z exp(i phi), the usual FDTR phase-offset parameter.
+"""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+import numpy as np
+
+from .._validation import check_choice, check_positive
+from ..fit import Trace, get_path
+from ._fit import named_stack
+from ._lockin import fdtr_signal
+from ._observables import OBSERVABLES, UNITS, observe
+
+__all__ = ["FdtrModel", "fdtr_trace"]
+
+
+class FdtrModel:
+    """Predict one FDTR observable versus modulation frequency from a parameter pytree.
+
+    **Arguments:**
+
+    - `setup`: a `jaxtherm.tdtr.Setup` (beams, planes, repetition rate); its
+      `modulation_frequency` is ignored.
+    - `frequencies`: modulation frequencies f_mod (Hz), 1-D, each > 0.
+    - `observable`: one of `OBSERVABLES` (`"phase"` is the usual FDTR observable).
+    - `delay`: pump-probe delay (s) of a pulsed measurement, or None for a
+      continuous-wave measurement (signal H(i 2 pi f)).
+    - `stack_path`, `resistance_names`, `resistance_path`, `amplitude_path`: as in `TdtrModel`.
+    - `phase_offset_path`: optional path of a scalar lock-in phase offset phi (rad).
+
+    Compares and hashes by value; `structure` excludes the frequency values, which a fit
+    passes as a traced argument, `model(params, frequencies)`.
+    """
+
+    def __init__(
+        self,
+        setup,
+        frequencies,
+        observable: str = "phase",
+        *,
+        delay: float | None = None,
+        stack_path: str = "stack",
+        resistance_names=None,
+        resistance_path: str = "itr",
+        amplitude_path: str | None = None,
+        phase_offset_path: str | None = None,
+    ):
+        check_choice("observable", observable, OBSERVABLES)
+        frequencies = np.asarray(frequencies, dtype=float)
+        if frequencies.ndim != 1 or frequencies.size == 0:
+            raise ValueError(f"frequencies must be a non-empty 1-D array (Hz), got shape {frequencies.shape}")
+        check_positive("frequencies", frequencies, "Hz")
+        if delay is not None and (np.ndim(delay) != 0 or not np.isfinite(delay) or abs(float(delay)) > 1.0):
+            raise ValueError(f"delay must be one pump-probe delay in s (|delay| < 1 s) or None, got {delay!r}")
+        self.setup = setup
+        self.frequencies = frequencies
+        self.observable = observable
+        self.delay = None if delay is None else float(delay)
+        self.stack_path = stack_path
+        self.resistance_names = None if resistance_names is None else tuple(resistance_names)
+        self.resistance_path = resistance_path
+        self.amplitude_path = amplitude_path
+        self.phase_offset_path = phase_offset_path
+
+    def _key(self):
+        return (
+            self.setup,
+            self.observable,
+            self.delay,
+            self.stack_path,
+            self.resistance_names,
+            self.resistance_path,
+            self.amplitude_path,
+            self.phase_offset_path,
+        )
+
+    @property
+    def structure(self):
+        """Hashable: models with equal structure are the same function of `(params, frequencies)`."""
+        return (FdtrModel, self._key())
+
+    @property
+    def abscissa(self) -> np.ndarray:
+        """The modulation frequencies (Hz) this model predicts at by default."""
+        return self.frequencies
+
+    def __eq__(self, other):
+        return (
+            isinstance(other, FdtrModel)
+            and self._key() == other._key()
+            and self.frequencies.shape == other.frequencies.shape
+            and bool(np.all(self.frequencies == other.frequencies))
+        )
+
+    def __hash__(self):
+        return hash((self._key(), self.frequencies.tobytes()))
+
+    def __repr__(self):
+        return (
+            f"FdtrModel({self.observable}, {self.frequencies.size} frequencies "
+            f"{self.frequencies.min():.3g}-{self.frequencies.max():.3g} Hz, delay={self.delay!r})"
+        )
+
+    @property
+    def unit(self) -> str:
+        """Unit of the observable."""
+        return UNITS[self.observable]
+
+    def stack(self, params):
+        """The `Stack` this trace sees (named resistances inserted)."""
+        return named_stack(params, self.stack_path, self.resistance_names, self.resistance_path)
+
+    def signal(self, params, frequencies=None):
+        """Complex lock-in signal versus modulation frequency (phase offset applied), per W."""
+        frequencies = jnp.asarray(self.frequencies if frequencies is None else frequencies)
+        z = fdtr_signal(self.stack(params), self.setup, frequencies, self.delay)
+        if self.phase_offset_path is not None:
+            z = z * jnp.exp(1j * get_path(params, self.phase_offset_path))
+        return z
+
+    def __call__(self, params, frequencies=None):
+        """The observable at the model's frequencies, or at `frequencies` (Hz, may be traced)."""
+        return observe(self.signal(params, frequencies), self.observable, params, self.amplitude_path)
+
+
+def fdtr_trace(
+    setup,
+    frequencies,
+    data,
+    sigma,
+    *,
+    observable: str = "phase",
+    name: str = "trace",
+    weight: float = 1.0,
+    **model_options,
+) -> Trace:
+    """A `Trace` of an FDTR observable: data and sigma in the observable's unit, frequencies in Hz.
+
+    **Arguments:** `setup`, `frequencies`, `observable` and `model_options` as in
+    `FdtrModel`; `data`, `sigma` (unit of the observable, e.g. rad), `name`, `weight` as in `Trace`.
+
+    **Returns:** the `Trace` (its `x` holds the frequencies).
+    """
+    model = FdtrModel(setup, frequencies, observable, **model_options)
+    data = np.asarray(data, dtype=float)
+    if data.shape != model.frequencies.shape:
+        raise ValueError(
+            f"trace {name!r}: data shape {data.shape} does not match frequencies {model.frequencies.shape}"
+        )
+    return Trace(model=model, data=data, sigma=sigma, weight=weight, name=name, x=model.frequencies)
