@@ -523,7 +523,7 @@ def test_fit_coupling_constants_of_w_and_ni_from_fr_and_rf_traces():
     front_rear = jt.tdtr.Setup(200e3, 20e6, one_dimensional=True, heat_at="front", probe_at="rear")
     traces = []
     for name, setup in (("FR", front_rear), ("RF", front_rear.replace(heat_at="rear", probe_at="front"))):
-        model = jt.fit.TdtrModel(setup, delays, "phase")
+        model = jt.tdtr.TdtrModel(setup, delays, "phase")
         traces.append(jt.fit.Trace(model=model, data=np.asarray(model(truth)), sigma=1e-3, name=name))
     free = {"G_W": "stack.layers[0].coupling_constant", "G_Ni": "stack.layers[2].coupling_constant"}
     result = jt.fit.fit_traces(truth, traces, free, initial={"G_W": 4e17, "G_Ni": 4.2e17}, absolute_sigma=True)
