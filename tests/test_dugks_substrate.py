@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from jaxtherm import dugks, materials, sources, ttm
+from jaxtherm.dugks import _simulate as _simulate_module
 
 #: Constant-property metal with short mean free paths (electrons 3 nm, phonons 1.5 nm).
 DIFFUSIVE_METAL = materials.Metal(
@@ -225,7 +226,7 @@ def test_ballistic_steady_state_matches_the_interface_balance(transmissions):
 
 def test_gradients_in_transmission_and_thickness_match_central_differences(diffusive_run):
     """d(front Te, substrate Tp 5 nm below the interface, at 11 ps)/d(t12, film thickness) by jacfwd equal central
-    differences (relative steps 1e-4) within 1e-4 relative."""
+    differences (relative steps 1e-4) within 1e-4 relative; the four shifted runs reuse the compiled solver."""
     probe = jnp.asarray([FILM + 5e-9])
 
     def outputs(transmission, film):
@@ -235,6 +236,7 @@ def test_gradients_in_transmission_and_thickness_match_central_differences(diffu
         return jnp.stack([solution.front_electron_temperature[3], tp[3, 0]])
 
     jacobian = np.asarray(jax.jacfwd(lambda th: outputs(th[0], th[1]))(jnp.asarray([TRANSMISSION, FILM])))
+    compiled = _simulate_module._simulate._cache_size()
     for j, value in enumerate((TRANSMISSION, FILM)):
         step = 1e-4 * value
         up = [TRANSMISSION, FILM]
@@ -244,6 +246,8 @@ def test_gradients_in_transmission_and_thickness_match_central_differences(diffu
         fd = (np.asarray(outputs(*up)) - np.asarray(outputs(*down))) / (2 * step)
         np.testing.assert_allclose(jacobian[:, j], fd, rtol=1e-4, atol=1e-12)
     assert np.all(np.abs(jacobian) > 0)
+    # new transmissions and thicknesses reused the compiled solver (no retrace)
+    assert _simulate_module._simulate._cache_size() == compiled
 
 
 def test_interface_inputs_are_checked():
