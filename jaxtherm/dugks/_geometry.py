@@ -44,7 +44,8 @@ class Coefficients:
 
     def at(self, index) -> Coefficients:
         """The coefficients of one point."""
-        return Coefficients(*(getattr(self, name)[index] for name in self.__dataclass_fields__))
+        values = (getattr(self, name) for name in self.__dataclass_fields__)
+        return Coefficients(*(v[index] if jnp.ndim(v) else v for v in values))
 
 
 @pytree_dataclass
