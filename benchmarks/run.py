@@ -24,7 +24,21 @@ import jax
 
 from ._common import RESULTS_DIR, machine_info, machine_name
 
-SUITES = ("tdtr", "peers", "roofline", "tdtr_float32", "fit", "files", "lm", "sample", "io", "ttm", "dugks", "scaling")
+SUITES = (
+    "tdtr",
+    "peers",
+    "roofline",
+    "tdtr_float32",
+    "fit",
+    "files",
+    "lm",
+    "sample",
+    "io",
+    "ttm",
+    "dugks",
+    "dugks_substrate",
+    "scaling",
+)
 
 
 def _module_for(name: str):

@@ -126,7 +126,7 @@ def test_bad_geometry_raises():
 
 
 def test_bad_params_raise():
-    """Mismatched layers, a NaN coupling, a non-metal layer, a bad wall array and a max_speed
+    """Mismatched layers, a NaN coupling, a layer that is no material, a bad wall array and a max_speed
     below the carriers' speed are rejected at the public entry."""
     config = dugks.Config(cells_per_layer=10, with_source=False)
     two_layer = dugks.Config(cells_per_layer=(5, 5), with_source=False)
@@ -135,7 +135,7 @@ def test_bad_params_raise():
     with pytest.raises(ValueError, match="NaN"):
         dugks.simulate(dugks.with_coupling(GOOD_PARAMS, float("nan")), config, TIMES)
     with pytest.raises(TypeError, match="Metal"):
-        dugks.simulate(dugks.Params(layers=(dugks.Layer(materials.SAPPHIRE, 100e-9),)), config, TIMES)
+        dugks.simulate(dugks.Params(layers=(dugks.Layer("sapphire", 100e-9),)), config, TIMES)
     with pytest.raises(ValueError, match="wall_temperatures"):
         dugks.simulate(dataclasses.replace(GOOD_PARAMS, wall_temperatures=np.ones(3) * 300.0), config, TIMES)
     with pytest.raises(ValueError, match="max_speed"):

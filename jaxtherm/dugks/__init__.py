@@ -17,6 +17,21 @@ config = dugks.Config(cells_per_layer=40)
 solution = dugks.simulate(params, config, np.linspace(-0.5e-12, 3e-12, 351))
 solution.front_electron_temperature      # K
 ```
+
+Real samples: a layer may be a `jaxtherm.materials.NonMetal` (phonons only, e.g.
+`materials.SAPPHIRE`, `dugks.SILICON`); its electron row is inert. At a metal /
+dielectric interface the metal's electrons are reflected (`Config.electron_reflection`)
+and phonons cross with the gray diffuse-mismatch transmission or a given one
+(`dugks.Interface(phonon_transmission=...)`, a differentiable leaf like the thicknesses):
+
+```python
+params = dugks.Params(
+    layers=(dugks.Layer(materials.GOLD, 50e-9), dugks.Layer(materials.SAPPHIRE, 200e-9)),
+    source=sources.PulseSource(incident_fluence=10.0, reflectivity=0.93, pulse_duration=96e-15,
+                               penetration_depth=15.3e-9))
+config = dugks.Config(cells_per_layer=(25, 50), boundaries=(("specular", "specular"), ("specular", "isothermal")))
+h = dugks.diffusive_interface_conductance(materials.GOLD, materials.SAPPHIRE, n_ordinates=40)  # W/m^2/K, for jt.ttm
+```
 """
 
 from .._layers import Geometry as Geometry
@@ -30,7 +45,12 @@ from ._geometry import Coefficients as Coefficients
 from ._geometry import Discretisation as Discretisation
 from ._geometry import discretise as discretise
 from ._geometry import make_geometry as make_geometry
+from ._interface import ELECTRON_REFLECTIONS as ELECTRON_REFLECTIONS
+from ._interface import Interface as Interface
+from ._interface import diffusive_interface_conductance as diffusive_interface_conductance
 from ._interface import transmission as transmission
+from ._media import ALUMINIUM as ALUMINIUM
+from ._media import SILICON as SILICON
 from ._params import BOUNDARY_KINDS as BOUNDARY_KINDS
 from ._params import CARRIERS as CARRIERS
 from ._params import INITIAL_CONDITIONS as INITIAL_CONDITIONS

@@ -33,7 +33,9 @@ def wall_equilibrium(disc, params):
     out = []
     for wall, index in ((0, 0), (1, -1)):
         coeffs = disc.face.at(index)
-        out.append(equilibrium_energy(coeffs, walls[wall, 0], walls[wall, 1], t_ref) / FOUR_PI)
+        energy = equilibrium_energy(coeffs, walls[wall, 0], walls[wall, 1], t_ref) / FOUR_PI
+        # a phonon-only wall layer has an inert electron row at T_ref
+        out.append(energy * jnp.stack([coeffs.carries_electrons, 1.0]))
     return jnp.stack(out)
 
 

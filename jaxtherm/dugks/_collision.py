@@ -16,6 +16,7 @@ from .._layers import per_layer
 from .._pytree import pytree_dataclass
 from ..constants import FOUR_PI
 from ..materials import temperature_from_energy
+from ._media import electron_relaxation_time
 
 __all__ = [
     "LocalState",
@@ -85,7 +86,7 @@ def solve_temperatures(coeffs, electron_moment, phonon_moment, half_width, refer
 def relaxation_times(layers, slices, electron_temperature, phonon_temperature):
     """tau_e, tau_p (s) stacked as (2, P) from `jaxtherm.materials`."""
     tau_e = per_layer(
-        lambda layer, te, tp: layer.material.electron_relaxation_time(te, tp),
+        lambda layer, te, tp: electron_relaxation_time(layer.material, te, tp),
         layers,
         slices,
         electron_temperature,

@@ -14,6 +14,7 @@ import numpy as np
 
 from .._layers import Geometry, layer_geometry, layer_slices
 from .._pytree import pytree_dataclass
+from ._media import carries_electrons, electron_capacity, electron_coupling, electron_speed
 from ._quadrature import ordinates
 
 __all__ = ["Coefficients", "Discretisation", "cell_slices", "discretise", "face_slices", "make_geometry"]
@@ -28,7 +29,9 @@ class Coefficients:
 
     **Fields:** `electron_capacity_reference` Ce(T_ref) (J m^-3 K^-1);
     `electron_capacity_slope` dCe/dT (J m^-3 K^-2); `phonon_capacity` Cp (J m^-3 K^-1);
-    `coupling` G (W m^-3 K^-1); `electron_speed`, `phonon_speed` (m/s).
+    `coupling` G (W m^-3 K^-1); `electron_speed`, `phonon_speed` (m/s); `carries_electrons`
+    1 in metal layers, 0 in phonon-only layers (their electron row is inert: zero speed,
+    coupling and source).
     """
 
     electron_capacity_reference: Any
@@ -37,10 +40,12 @@ class Coefficients:
     coupling: Any
     electron_speed: Any
     phonon_speed: Any
+    carries_electrons: Any = 1.0
 
     def at(self, index) -> Coefficients:
         """The coefficients of one point."""
-        return Coefficients(*(getattr(self, name)[index] for name in self.__dataclass_fields__))
+        values = (getattr(self, name) for name in self.__dataclass_fields__)
+        return Coefficients(*(v[index] if jnp.ndim(v) else v for v in values))
 
 
 @pytree_dataclass
@@ -81,16 +86,17 @@ def _coefficients(layers, slices, n_points, reference_temperature) -> Coefficien
         return jnp.concatenate([getter(layer.material) * ones[sl] for layer, sl in zip(layers, slices)])
 
     def capacity_at(temperature):
-        return constant(lambda m: m.electron_heat_capacity(jnp.asarray(temperature, dtype=float)))
+        return constant(lambda m: electron_capacity(m, jnp.asarray(temperature, dtype=float)))
 
     slope = capacity_at(1.0) - capacity_at(0.0)
     return Coefficients(
         electron_capacity_reference=capacity_at(0.0) + slope * t_ref,
         electron_capacity_slope=slope,
         phonon_capacity=constant(lambda m: m.phonon_heat_capacity(t_ref)),
-        coupling=constant(lambda m: m.coupling(t_ref, t_ref)),
-        electron_speed=constant(lambda m: m.electron_speed),
+        coupling=constant(lambda m: electron_coupling(m, t_ref, t_ref)),
+        electron_speed=constant(electron_speed),
         phonon_speed=constant(lambda m: m.phonon_speed),
+        carries_electrons=constant(lambda m: 1.0 if carries_electrons(m) else 0.0),
     )
 
 

@@ -42,7 +42,8 @@ from .._validation import (
     check_positive,
     is_concrete,
 )
-from ..materials import Metal, validate_material
+from ..materials import Metal, NonMetal, validate_material
+from ._interface import ELECTRON_REFLECTIONS, validate_interfaces
 from ._quadrature import QUADRATURES, validate_ordinates
 
 __all__ = [
@@ -82,7 +83,8 @@ class Params:
     **Fields:**
 
     - `layers`: tuple of `Layer(material, thickness)` from x = 0: a
-      `jaxtherm.materials.Metal` and its thickness (m, differentiable).
+      `jaxtherm.materials.Metal` (electrons and phonons) or `NonMetal` (phonons only:
+      a dielectric substrate or spacer) and its thickness (m, differentiable).
     - `source`: a heat source from `jaxtherm.sources` (e.g. `PulseSource`, eq. 48/50),
       or any pytree with `power_density(x, t)` (W/m^3); cells receive its exact
       `cell_average` when it has one. None: no source.
@@ -90,6 +92,8 @@ class Params:
     - `wall_temperatures`: wall temperatures (K) used by isothermal walls: a scalar,
       (2 walls,) or (2 walls, 2 carriers) array, order `WALLS` x `CARRIERS`.
     - `grating_amplitude`: dT (K) of the grating initial condition (eq. 51).
+    - `interfaces`: tuple of `dugks.Interface`, one per pair of consecutive layers
+      (transmissions, differentiable), or empty: diffuse mismatch everywhere.
     """
 
     layers: tuple
@@ -97,6 +101,7 @@ class Params:
     initial_temperature: Any = 300.0
     wall_temperatures: Any = 300.0
     grating_amplitude: Any = 0.0
+    interfaces: tuple = ()
 
     def validate_batch(self) -> None:
         """Validate a concrete batch (leading axis on the leaves) on the host.
@@ -126,7 +131,9 @@ class Config:
       params. It must be given when the thicknesses (or the speeds, without
       `max_speed`) are traced, e.g. under `jax.jacfwd` in a thickness.
     - `initial_condition`: one of `INITIAL_CONDITIONS`.
-    - `with_source`: whether `params.source` heats the film.
+    - `with_source`: whether `params.source` heats the film (its metal layers).
+    - `electron_reflection`: how a metal's electrons are reflected at an interface with a
+      phonon-only layer: ``"specular"`` or ``"diffuse"`` (`ELECTRON_REFLECTIONS`).
     - `progress`: draw a progress bar on stderr (terminal only) while the scan runs;
       reported once per output from the compiled loop (`jaxtherm.progress`).
     """
@@ -143,6 +150,7 @@ class Config:
     initial_condition: str = "uniform"
     with_source: bool = True
     progress: bool = False
+    electron_reflection: str = "specular"
 
     def __post_init__(self):
         normalise_cell_layout(self)
@@ -194,6 +202,7 @@ def _validate_config(config: Config) -> None:
     check_open_interval("cfl", config.cfl, 0.0, 1.0)
     check_choice("limiter", config.limiter, LIMITERS)
     check_choice("initial_condition", config.initial_condition, INITIAL_CONDITIONS)
+    check_choice("electron_reflection", config.electron_reflection, ELECTRON_REFLECTIONS)
     if config.periodic and config.n_layers > 1:
         raise ValueError("periodic boundaries are only supported for a single layer")
     if config.max_speed is not None:
@@ -212,16 +221,17 @@ def _validate_member(params: Params) -> None:
             raise TypeError(
                 f"params.layers[{i}] must be a jaxtherm.dugks.Layer(material, thickness), got {type(layer).__name__}"
             )
-        if not isinstance(layer.material, Metal):
+        if not isinstance(layer.material, (Metal, NonMetal)):
             raise TypeError(
-                f"params.layers[{i}].material must be a materials.Metal (electrons and phonons), "
-                f"got {type(layer.material).__name__}"
+                f"params.layers[{i}].material must be a materials.Metal (electrons and phonons) or "
+                f"materials.NonMetal (phonons only), got {type(layer.material).__name__}"
             )
         validate_material(layer.material, f"params.layers[{i}].material")
         check_length(f"layers[{i}].thickness", layer.thickness, _MAX_THICKNESS)
     check_positive("initial_temperature", params.initial_temperature, "K")
     check_wall_temperatures(params.wall_temperatures)
     check_finite("grating_amplitude", params.grating_amplitude, "K")
+    validate_interfaces(params)
     source = params.source
     if source is not None:
         if not hasattr(source, "power_density"):
@@ -265,6 +275,7 @@ def _cfl_step(params: Params, config: Config):
         _concrete_float(getattr(layer.material, name))
         for layer in params.layers
         for name in ("electron_speed", "phonon_speed")
+        if hasattr(layer.material, name)
     ]
     v_max = config.max_speed
     if None not in speeds:

@@ -20,14 +20,17 @@ def van_leer(left, right):
     """van Leer limited slope `(sign a + sign b) |a| |b| / (|a| + |b|)` (0 at extrema).
 
     Written with a guarded denominator so that gradients stay finite where both
-    one-sided differences vanish.
+    one-sided differences vanish or nearly so: below sqrt(smallest normal number) the
+    derivative of the quotient would need 1/denominator^2, which overflows (an inf
+    times a zero tangent is a NaN, e.g. at the foot of a heat front); such slopes are zero.
     """
     abs_left = jnp.abs(left)
     abs_right = jnp.abs(right)
     denominator = abs_left + abs_right
-    safe = jnp.where(denominator > 0, denominator, 1.0)
+    significant = denominator > jnp.sqrt(jnp.finfo(denominator.dtype).tiny)
+    safe = jnp.where(significant, denominator, 1.0)
     value = (jnp.sign(left) + jnp.sign(right)) * abs_left * abs_right / safe
-    return jnp.where(denominator > 0, value, 0.0)
+    return jnp.where(significant, value, 0.0)
 
 
 def slopes(config, extended, centres_extended, interface_faces):

@@ -29,6 +29,7 @@ class Solution(EnergyBalance):
     - `times`: output times (s), (n_out,).
     - `positions`: cell centres (m), (N,).
     - `electron_temperature`, `phonon_temperature`: Te, Tp at the cell centres (K), (n_out, N).
+      Phonon-only layers carry no electron energy: their Te reads the initial temperature.
     - `electron_heat_flux`, `phonon_heat_flux`: q = 2 pi sum w v mu u at the centres (W/m^2), (n_out, N).
     - `wall_temperatures`: face temperatures at the walls (K), (n_out, 2 walls, 2 carriers):
       `[:, 0, 0]` (`front_electron_temperature`) is the front (x = 0) electron

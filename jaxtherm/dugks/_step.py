@@ -68,16 +68,21 @@ class State:
 
 
 def _cell_source(params, config, disc, time, dt):
-    """S (W/m^3) on the cells averaged over [time - dt/2, time + dt/2] (exact for a `PulseSource`)."""
+    """S (W/m^3) on the cells averaged over [time - dt/2, time + dt/2] (exact for a `PulseSource`).
+
+    Zero in phonon-only layers."""
     source = params.source
     if not config.with_source or source is None:
         return jnp.zeros(config.n_cells)
     faces = disc.geometry.faces
     if hasattr(source, "cell_mean"):
-        return step_cell_mean(source, faces, time - 0.5 * dt, time + 0.5 * dt)
-    if hasattr(source, "cell_average"):
-        return source.cell_average(faces, time)
-    return source.power_density(disc.geometry.centres, time)
+        density = step_cell_mean(source, faces, time - 0.5 * dt, time + 0.5 * dt)
+    elif hasattr(source, "cell_average"):
+        density = source.cell_average(faces, time)
+    else:
+        density = source.power_density(disc.geometry.centres, time)
+    # the source heats electrons, so only metal layers absorb (as in jaxtherm.ttm)
+    return density * disc.cell.carries_electrons
 
 
 def _face_source(params, config, disc, start, end):
@@ -85,7 +90,7 @@ def _face_source(params, config, disc, start, end):
     source = params.source
     if not config.with_source or source is None:
         return jnp.zeros(config.n_cells + 1)
-    return step_mean_power_density(source, disc.geometry.faces, start, end)
+    return step_mean_power_density(source, disc.geometry.faces, start, end) * disc.face.carries_electrons
 
 
 def centre_fields(disc: Discretisation, params: Params, config: Config, distribution, time, dt) -> LocalState:
@@ -109,19 +114,21 @@ def heat_flux(disc: Discretisation, u):
 
 
 def initial_temperatures(disc: Discretisation, params: Params, config: Config):
-    """Initial (Te, Tp) at the cell centres (K), per `config.initial_condition`."""
+    """Initial (Te, Tp) at the cell centres (K), per `config.initial_condition` (Te = T_ref in phonon-only layers)."""
     t0 = jnp.asarray(params.initial_temperature, dtype=float)
     x = disc.geometry.centres
     length = disc.geometry.length
     base = jnp.full(x.shape, 1.0) * t0
+    # the inert electron row of phonon-only layers starts (and stays) at T_ref
+    metal = disc.cell.carries_electrons > 0
     if config.initial_condition == "grating":
-        return base + params.grating_amplitude * jnp.sin(2.0 * jnp.pi * x / length), base
+        return jnp.where(metal, base + params.grating_amplitude * jnp.sin(2.0 * jnp.pi * x / length), base), base
     if config.initial_condition == "linear":
         walls = wall_temperature_array(params.wall_temperatures)
         frac = x / length
         te = walls[0, 0] + (walls[1, 0] - walls[0, 0]) * frac
         tp = walls[0, 1] + (walls[1, 1] - walls[0, 1]) * frac
-        return te, tp
+        return jnp.where(metal, te, base), tp
     return base, base
 
 
