@@ -55,6 +55,10 @@ entries), `_simulate` (`Solution`, `simulate`).
 
 from .._validation import PlausibilityWarning as PlausibilityWarning
 from .._validation import PrecisionWarning as PrecisionWarning
+from ._beam_offset import OffsetModel as OffsetModel
+from ._beam_offset import offset_signal as offset_signal
+from ._beam_offset import out_of_phase_fwhm as out_of_phase_fwhm
+from ._beams import Beams as Beams
 from ._fit import TdtrModel as TdtrModel
 from ._fit import tdtr_trace as tdtr_trace
 from ._lockin import fdtr_signal as fdtr_signal
