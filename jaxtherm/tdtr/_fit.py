@@ -59,6 +59,8 @@ class TdtrModel:
       `None` to keep the stack's own value.
     - `resistance_path`: path of the dict of named resistances (default `"itr"`).
     - `amplitude_path`: optional path of a scalar factor multiplying V_in, V_out, |Z|.
+    - `beams_path`: optional path of a `jaxtherm.tdtr.Beams` in the parameter pytree (beam radii,
+      offset, optical depths in m: fittable, e.g. `"beams.pump_radius"`); `None` uses the setup's.
 
     Models compare and hash by value (setup, delays, observable, paths), so two equal
     models built independently share compiled fits, sensitivities and solvers.
@@ -74,6 +76,7 @@ class TdtrModel:
         resistance_names=None,
         resistance_path: str = "itr",
         amplitude_path: str | None = None,
+        beams_path: str | None = None,
     ):
         check_choice("observable", observable, OBSERVABLES)
         delays = np.asarray(delays, dtype=float)
@@ -89,6 +92,7 @@ class TdtrModel:
         self.resistance_names = None if resistance_names is None else tuple(resistance_names)
         self.resistance_path = resistance_path
         self.amplitude_path = amplitude_path
+        self.beams_path = beams_path
 
     def _key(self):
         return (
@@ -100,6 +104,7 @@ class TdtrModel:
             self.resistance_names,
             self.resistance_path,
             self.amplitude_path,
+            self.beams_path,
         )
 
     def __eq__(self, other):
@@ -137,7 +142,8 @@ class TdtrModel:
 
     def signal(self, params):
         """Complex lock-in signal Z(t) of this trace (K per W, or per W/m^2 in 1-D)."""
-        return lockin_signal(self.stack(params), self.setup, jnp.asarray(self.delays))
+        beams = None if self.beams_path is None else get_path(params, self.beams_path)
+        return lockin_signal(self.stack(params), self.setup, jnp.asarray(self.delays), beams=beams)
 
     def __call__(self, params):
         z = self.signal(params)
