@@ -123,7 +123,7 @@ DERIVATIVE_CASES = {
 def test_beam_derivatives_match_finite_differences(al_si, case):
     """jax.jacfwd of the response (Al/Si, 0.1, 1 and 10 MHz) in the radii, the offset and the optical
     depths (absorption and sensing in the Al film) matches central finite differences (float64, step
-    1e-4 relative): measured <= 6e-9 of each column's largest entry; asserted 1e-7. The nodes are fixed
+    1e-4 relative): measured <= 6e-9 of each column's largest entry in the 3-D cases; asserted 1e-7. The nodes are fixed
     under differentiation, so the derivative is the quadrature of the exact derivative; with
     n_hankel = 16 the coaxial rule's own error (1.3e-6 at 0.1 MHz) shows up here, with 32 it is 4e-9.
     jax.grad (reverse mode through the custom derivative rule) equals jacfwd."""
@@ -150,7 +150,7 @@ def test_beam_derivatives_match_finite_differences(al_si, case):
 
 def test_signal_gradient_in_radius_and_offset(al_si):
     """Through the full lock-in numerics: d ratio / d pump_radius and d ratio / d offset of `signal`
-    (jax.grad) match central finite differences to 1e-6 relative (measured ~1e-9)."""
+    (jax.grad) match central finite differences to 1e-6 relative (jacfwd of a similar case: <= 6e-9)."""
     setup = jt.tdtr.Setup(10e6, 80e6, W0, W1, n_hankel_panels=8, **FAST)
     delays = np.array([100e-12, 1e-9])
 
@@ -249,3 +249,17 @@ def test_tdtr_model_fits_pump_radius_from_beams_path(al_si):
     start = {"stack": al_si, "beams": jt.tdtr.Beams(9e-6, W1)}
     result = jt.fit.fit_traces(start, trace, {"w0": "beams.pump_radius"})
     assert abs(result.values["w0"] - 12e-6) < 3 * result.standard_errors["w0"], result.values
+
+
+def test_fdtr_and_simulate_take_beams(al_si):
+    """`fdtr_signal(..., beams=)` (pulsed) equals `signal` at that modulation frequency with the same
+    Beams, and `simulate(..., beams=)` carries them into its Solution."""
+    setup = jt.tdtr.Setup(10e6, 80e6, W0, W1, **FAST)
+    beams = jt.tdtr.Beams(12e-6, 7e-6)
+    delay = 1e-9
+    fdtr = np.asarray(jt.tdtr.fdtr_signal(al_si, setup, [10e6], delay, beams=beams))
+    tdtr = np.asarray(jt.tdtr.signal(al_si, setup, [delay], beams=beams))
+    np.testing.assert_allclose(fdtr, tdtr, rtol=1e-12)
+    solution = jt.tdtr.simulate(al_si, setup, np.array([delay]), beams=beams)
+    np.testing.assert_allclose(np.asarray(solution.signal), tdtr, rtol=1e-14)
+    assert abs(tdtr[0] / np.asarray(jt.tdtr.signal(al_si, setup, [delay]))[0] - 1) > 1e-3

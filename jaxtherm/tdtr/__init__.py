@@ -33,6 +33,15 @@ solution = jt.tdtr.simulate(stack, setup, delays)          # Solution: times, si
   optional optical absorption/sensing depths, numerical settings); hashable.
 * `signal` (lock-in signal over the whole period), `ratio`, `phase`, `fdtr_signal` (versus
   modulation frequency, pulsed or CW) and `response` (bare H(i omega)).
+* Beams as parameters: `Beams(pump_radius, probe_radius, offset=None, absorption_depth=None,
+  sensing_depth=None)` (m) passed as `beams=` to `signal`, `fdtr_signal`, `response`, `simulate`
+  replaces the Setup's radii and depths with pytree leaves (differentiate, vmap, fit through
+  `TdtrModel(..., beams_path="beams")`; new values never recompile). `Setup.pump_shape` /
+  `probe_shape`: `"gaussian"` (1/e^2 radius) or `"tophat"` (disc radius); `Beams.offset` is the
+  lateral pump-probe separation.
+* Beam-offset TDTR: `offset_signal` (Z versus offset at one delay), `out_of_phase_fwhm` (FWHM of
+  V_out versus offset, differentiable), `OffsetModel` (normalised V_out profile for `fit_traces`;
+  in-plane conductivity through `Layer.conductivity_inplane`).
 * Hot electrons: a `TwoChannelLayer` (Ce, Cp, kappa_e, kappa_p, G; `TwoChannelLayer.from_material(
   jt.materials.TUNGSTEN, 104e-9)`) carries separate electron and phonon temperatures; a
   `ChannelInterface` in `resistances` says which channels cross (h_pp, h_ee, and the metal-electron
@@ -48,7 +57,9 @@ solution = jt.tdtr.simulate(stack, setup, delays)          # Solution: times, si
 
 Private modules (one concept each): `_params` (`Layer`, `Stack`, `StackArrays`, validation),
 `_setup` (`Setup`), `_transfer` (stable per-wavenumber plane-to-plane response, depth
-profiles), `_hankel` (Gaussian spot integral, custom derivative rule), `_lockin` (pulse train
+profiles), `_hankel` (radial spot integral, custom derivative rule), `_beams` (`Beams`),
+`_beam_rule` (radial rule for top-hat and offset kernels), `_bessel` (J0, J1), `_beam_offset`
+(beam-offset TDTR), `_lockin` (pulse train
 and the full-period numerics, documented there), `_checks` (input checks at the public
 entries), `_simulate` (`Solution`, `simulate`).
 """
