@@ -22,7 +22,9 @@ is smooth at u = 0 even in the steady state (g ~ 1/k there). Two pieces:
 
 A panel of width h in u spans a phase sqrt(8) h (|x0| + R_tophat) / W of the oscillation; 8
 nodes integrate it to ~1e-10 when that phase is <= pi (`max_oscillation_length`, checked at the
-public entry). The node positions are held fixed under differentiation (their scale W is a
+public entry). The rule evaluates g at `n_hankel` + 8 `n_hankel_panels` wavenumbers (224 by default, against 32
+for coaxial Gaussian beams), so each evaluation of the response costs ~7x more. The node
+positions are held fixed under differentiation (their scale W is a
 `stop_gradient`), so derivatives in the radii and the offset are those of the weights at fixed
 nodes: the quadrature of the exact derivative.
 """
