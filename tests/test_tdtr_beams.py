@@ -136,7 +136,7 @@ def test_beam_derivatives_match_finite_differences(al_si, case):
     1e-4 relative): measured <= 6e-9 of each column's largest entry in the 3-D cases; asserted 1e-7. The nodes are fixed
     under differentiation, so the derivative is the quadrature of the exact derivative; with
     n_hankel = 16 the coaxial rule's own error (1.3e-6 at 0.1 MHz) shows up here, with 32 it is 4e-9.
-    With an offset, jax.grad (reverse mode through the custom derivative rule) equals jacfwd."""
+    (Reverse mode through the custom derivative rule: `test_signal_gradient_in_radius_and_offset`.)"""
     options, free, fixed = DERIVATIVE_CASES[case]
     setup = jt.tdtr.Setup(1e6, 80e6, **options)
     frequencies = np.array([1e5, 1e6, 1e7])
@@ -154,9 +154,6 @@ def test_beam_derivatives_match_finite_differences(al_si, case):
         step[i] = 1e-4 * v0[i]
         fd = (np.asarray(f(v0 + step)) - np.asarray(f(v0 - step))) / (2 * step[i])
         assert np.max(np.abs(fd - jacobian[:, i])) < 1e-7 * np.max(np.abs(jacobian[:, i])), name
-    if case == "offset":  # reverse mode (transpose of the custom derivative rule) equals forward mode
-        grad = np.asarray(jax.grad(lambda v: f(v)[2])(v0))
-        np.testing.assert_allclose(grad, jacobian[2], rtol=1e-10, atol=1e-12 * np.max(np.abs(jacobian)))
 
 
 @pytest.mark.slow
@@ -247,8 +244,7 @@ def test_bad_beam_types_and_shapes_are_refused(half_space):
 
 def test_tdtr_model_fits_pump_radius_from_beams_path(al_si):
     """`TdtrModel(beams_path="beams")` reads a Beams from the parameter pytree: the model equals
-    `signal(..., beams=)` and its derivative in the pump radius matches a central difference (the
-    fit itself: `test_tdtr_model_fit_recovers_pump_radius`, slow)."""
+    `signal(..., beams=)` (the fit itself: `test_tdtr_model_fit_recovers_pump_radius`, slow)."""
     setup = jt.tdtr.Setup(1e6, 80e6, W0, W1, **FAST)
     delays = np.array([100e-12, 300e-12, 1e-9, 3e-9, 6e-9])
     model = jt.tdtr.TdtrModel(setup, delays, "ratio", beams_path="beams")
@@ -256,14 +252,6 @@ def test_tdtr_model_fits_pump_radius_from_beams_path(al_si):
     data = np.asarray(model(truth))
     direct = jt.tdtr.ratio(jt.tdtr.signal(al_si, setup, delays, beams=truth["beams"]))
     np.testing.assert_allclose(data, np.asarray(direct), rtol=1e-14)
-
-    # the pump radius is a leaf the model differentiates: d ratio / d w0 (forward mode) against a central difference
-    def ratio_of(radius):
-        return model({"stack": al_si, "beams": jt.tdtr.Beams(radius, W1)})
-
-    tangent = np.asarray(jax.jvp(ratio_of, (12e-6,), (1.0,))[1])
-    fd = (np.asarray(ratio_of(12e-6 + 1e-9)) - np.asarray(ratio_of(12e-6 - 1e-9))) / 2e-9
-    np.testing.assert_allclose(tangent, fd, rtol=1e-6)
 
 
 @pytest.mark.slow
