@@ -35,6 +35,9 @@ def _flipped(trace):
         resistance_names=model.resistance_names,
         resistance_path=model.resistance_path,
         amplitude_path=model.amplitude_path,
+        phase_offset_path=model.phase_offset_path,
+        time_shift_path=model.time_shift_path,
+        beams_path=model.beams_path,
     )
     return dataclasses.replace(trace, model=flipped)
 

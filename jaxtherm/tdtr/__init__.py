@@ -39,6 +39,15 @@ solution = jt.tdtr.simulate(stack, setup, delays)          # Solution: times, si
   phase offset and time-zero shift are parameters read by path (`phase_offset_path`,
   `time_shift_path`). `estimate_phase_offset` finds the phase offset from the jump of the
   measured signal at t = 0; `correct_phase` removes it from V_in, V_out.
+* Beams as parameters: `Beams(pump_radius, probe_radius, offset=None, absorption_depth=None,
+  sensing_depth=None)` (m) passed as `beams=` to `signal`, `fdtr_signal`, `response`, `simulate`
+  replaces the Setup's radii and depths with pytree leaves (differentiate, vmap, fit through
+  `TdtrModel(..., beams_path="beams")`; new values never recompile). `Setup.pump_shape` /
+  `probe_shape`: `"gaussian"` (1/e^2 radius) or `"tophat"` (disc radius); `Beams.offset` is the
+  lateral pump-probe separation.
+* Beam-offset TDTR: `offset_signal` (Z versus offset at one delay), `out_of_phase_fwhm` (FWHM of
+  V_out versus offset, differentiable), `OffsetModel` (normalised V_out profile for `fit_traces`;
+  in-plane conductivity through `Layer.conductivity_inplane`).
 * Hot electrons: a `TwoChannelLayer` (Ce, Cp, kappa_e, kappa_p, G; `TwoChannelLayer.from_material(
   jt.materials.TUNGSTEN, 104e-9)`) carries separate electron and phonon temperatures; a
   `ChannelInterface` in `resistances` says which channels cross (h_pp, h_ee, and the metal-electron
@@ -54,13 +63,19 @@ solution = jt.tdtr.simulate(stack, setup, delays)          # Solution: times, si
 
 Private modules (one concept each): `_params` (`Layer`, `Stack`, `StackArrays`, validation),
 `_setup` (`Setup`), `_transfer` (stable per-wavenumber plane-to-plane response, depth
-profiles), `_hankel` (Gaussian spot integral, custom derivative rule), `_lockin` (pulse train
+profiles), `_hankel` (radial spot integral, custom derivative rule), `_beams` (`Beams`),
+`_beam_rule` (radial rule for top-hat and offset kernels), `_bessel` (J0, J1), `_beam_offset`
+(beam-offset TDTR), `_lockin` (pulse train
 and the full-period numerics, documented there), `_checks` (input checks at the public
 entries), `_simulate` (`Solution`, `simulate`).
 """
 
 from .._validation import PlausibilityWarning as PlausibilityWarning
 from .._validation import PrecisionWarning as PrecisionWarning
+from ._beam_offset import OffsetModel as OffsetModel
+from ._beam_offset import offset_signal as offset_signal
+from ._beam_offset import out_of_phase_fwhm as out_of_phase_fwhm
+from ._beams import Beams as Beams
 from ._fdtr_fit import FdtrModel as FdtrModel
 from ._fdtr_fit import fdtr_trace as fdtr_trace
 from ._fit import TdtrModel as TdtrModel

@@ -20,11 +20,14 @@ from .._validation import (
     is_concrete,
     single_precision,
 )
+from ._beam_rule import max_oscillation_length
+from ._beams import beams_from_setup, check_beams
 from ._params import Stack
 from ._setup import Setup, resolve_plane
 
 __all__ = [
     "as_points",
+    "check_beam_input",
     "check_precision",
     "check_probe_reachable",
     "check_setup",
@@ -192,4 +195,27 @@ def check_steady_state(stack, setup, frequencies):
         raise ValueError(
             f"frequencies contains 0 Hz, where the response is infinite: {reason}; pass frequencies > 0 Hz "
             f"(the response at f -> 0 diverges like 1/sqrt(f) or log f)"
+        )
+
+
+def check_beam_input(beams, setup):
+    """Validate a user `Beams` (`None`: the Setup's) and, where concrete, that the radial rule resolves its oscillations."""
+    if beams is not None:
+        check_beams(beams, setup)
+    else:
+        beams = beams_from_setup(setup)
+    oscillating = beams.offset is not None or "tophat" in (setup.pump_shape, setup.probe_shape)
+    if setup.one_dimensional or not oscillating or not is_concrete(beams):
+        return
+    radii = {"pump": float(beams.pump_radius), "probe": float(beams.probe_radius)}
+    shapes = {"pump": setup.pump_shape, "probe": setup.probe_shape}
+    width2 = sum(r * r for r in radii.values())
+    gaussian2 = sum(radii[b] ** 2 for b in radii if shapes[b] == "gaussian")
+    length = abs(float(beams.offset or 0.0)) + sum(radii[b] for b in radii if shapes[b] == "tophat")
+    limit = max_oscillation_length(setup, width2, gaussian2)
+    if length > limit:
+        raise ValueError(
+            f"beams: |offset| + top-hat radius = {length:.3g} m oscillates faster than the radial rule resolves "
+            f"with n_hankel_panels = {setup.n_hankel_panels} (up to {limit:.3g} m for these radii); raise "
+            f"Setup.n_hankel_panels to at least {int(np.ceil(setup.n_hankel_panels * length / limit))}"
         )

@@ -78,6 +78,8 @@ class TdtrModel:
     - `time_shift_path`: optional path of a scalar time-zero shift t0 (s): the model is
       evaluated at delays + t0 (which must stay outside `setup.min_delay` after a pulse;
       inside a fit this is not checked, the post-fit prediction refuses a violation).
+    - `beams_path`: optional path of a `jaxtherm.tdtr.Beams` in the parameter pytree (beam radii,
+      offset, optical depths in m: fittable, e.g. `"beams.pump_radius"`); `None` uses the setup's.
 
     Models compare and hash by value (setup, delays, observable, paths), so two equal
     models built independently share compiled fits, sensitivities and solvers. Their
@@ -97,6 +99,7 @@ class TdtrModel:
         amplitude_path: str | None = None,
         phase_offset_path: str | None = None,
         time_shift_path: str | None = None,
+        beams_path: str | None = None,
     ):
         check_choice("observable", observable, OBSERVABLES)
         delays = np.asarray(delays, dtype=float)
@@ -114,6 +117,7 @@ class TdtrModel:
         self.amplitude_path = amplitude_path
         self.phase_offset_path = phase_offset_path
         self.time_shift_path = time_shift_path
+        self.beams_path = beams_path
 
     def _key(self):
         """Everything but the delay values (the static part of the model)."""
@@ -126,6 +130,7 @@ class TdtrModel:
             self.amplitude_path,
             self.phase_offset_path,
             self.time_shift_path,
+            self.beams_path,
         )
 
     @property
@@ -173,7 +178,8 @@ class TdtrModel:
         delays = jnp.asarray(self.delays if delays is None else delays)
         if self.time_shift_path is not None:
             delays = delays + get_path(params, self.time_shift_path)
-        z = lockin_signal(self.stack(params), self.setup, delays)
+        beams = None if self.beams_path is None else get_path(params, self.beams_path)
+        z = lockin_signal(self.stack(params), self.setup, delays, beams=beams)
         if self.phase_offset_path is not None:
             z = z * jnp.exp(1j * get_path(params, self.phase_offset_path))
         return z

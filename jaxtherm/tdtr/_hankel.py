@@ -1,4 +1,4 @@
-"""Radial (Hankel) integration over the Gaussian pump and probe spots.
+"""Radial (Hankel) integration over the pump and probe spots.
 
 ITR paper: per watt absorbed, the probe-weighted temperature of a Gaussian pump
 (1/e^2 radius w0) read by a Gaussian probe (w1) is
@@ -23,8 +23,10 @@ x = 0 while the Gaussian reaches x ~ 40, and a fixed Gauss-Laguerre rule loses a
 are graded at the scale rho near 0 and log-spaced beyond, so the rule converges
 geometrically for every frequency (tests/test_tdtr_analytic.py measures it against an
 adaptive quadrature and fits the rate). rho depends on s, so every frequency gets its
-own nodes; rho is held fixed under differentiation (the derivative is that of the
-quadrature at fixed nodes).
+own nodes; rho and the scale w0^2 + w1^2 of the nodes are held fixed under differentiation (the
+derivative is that of the quadrature at fixed nodes; the radii enter the weights
+exp(-k^2 (w0^2 + w1^2) / 8), so derivatives in them, taken from a `Beams`, are exact quadratures of
+the derivative). Top-hat beams and a lateral offset use the rule of `_beam_rule` instead.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ._beam_rule import oscillating_rule
+from ._beams import beams_from_setup
 from ._transfer import _fraction_within, depth_profile_nodes, profile_response
 from ._two_channel import TwoChannelArrays, two_channel_plane_response
 
@@ -53,46 +57,54 @@ def legendre_rule(n_nodes: int):
     return 0.5 * (nodes + 1.0), 0.5 * weights
 
 
-def spot_response(arrays, setup, s, heat_plane: int, probe_plane: int):
-    """Probe-weighted temperature per watt (Gaussian) or per W m^-2 (1-D) at complex `s`.
+def spot_response(arrays, setup, s, heat_plane: int, probe_plane: int, beams=None):
+    """Probe-weighted temperature per watt (finite beams) or per W m^-2 (1-D) at complex `s`.
 
     **Arguments:**
 
     - `arrays`: the layer properties (`StackArrays` from `Stack.arrays()`).
-    - `setup`: the static `Setup` (beam radii, `one_dimensional`, `n_hankel`).
+    - `setup`: the static `Setup` (beam shapes, `one_dimensional`, `n_hankel`, `n_depth`).
     - `s`: complex Laplace variable(s) (rad/s), any shape.
     - `heat_plane`, `probe_plane`: static plane indices.
+    - `beams`: a `Beams` (radii and offset in m, optical depths in m; traced leaves) or `None`
+      for the `Setup`'s own values.
 
     **Returns:** complex array of the shape of `s`: H(s) in K W^-1 (K m^2 W^-1 in 1-D).
     """
+    if beams is None:
+        beams = beams_from_setup(setup)
     s = jnp.asarray(s, dtype=complex)
+    depths = (beams.absorption_depth, beams.sensing_depth)
     if setup.one_dimensional:
         k2 = jnp.zeros(s.shape + (1,))
         weights = jnp.ones(s.shape + (1,))
-        return _quadrature(arrays, k2, weights, s, heat_plane, probe_plane, _profile_of(setup))
+        return _quadrature(arrays, depths, k2, weights, s, heat_plane, probe_plane, setup.n_depth)
     heat_capacity, conductivity_inplane = arrays.heat_capacity, arrays.conductivity_inplane
-    width2 = setup.beam_radius_squared
+    # The nodes' scale is held fixed under differentiation (stop_gradient): derivatives in the
+    # radii are those of the weights at fixed nodes, i.e. the quadrature of the exact derivative.
+    width2 = beams.pump_radius**2 + beams.probe_radius**2
+    node_width2 = jax.lax.stop_gradient(width2)
     # Grading scale rho(s) = min_i |s| C_i w^2 / (8 kappa_r,i): where layer i's q^2 changes character.
-    diffusion_scale = jnp.min(heat_capacity / conductivity_inplane) * (width2 / 8.0)
+    diffusion_scale = jnp.min(heat_capacity / conductivity_inplane) * (node_width2 / 8.0)
     rho = jax.lax.stop_gradient(jnp.maximum(jnp.abs(s) * diffusion_scale, _RHO_MIN))[..., None]
+    if beams.offset is not None or setup.pump_shape != "gaussian" or setup.probe_shape != "gaussian":
+        k2, weights = oscillating_rule(setup, beams, rho, legendre_rule)
+        return _quadrature(arrays, depths, k2, weights, s, heat_plane, probe_plane, setup.n_depth)
     nodes, node_weights = legendre_rule(setup.n_hankel)
     tau_max = jnp.arcsinh(_X_MAX / rho)
     # sinh and cosh from one expm1 (accurate for small tau, one transcendental instead of two)
     growth = jnp.expm1(tau_max * nodes)
     x = rho * (0.5 * growth * (growth + 2.0) / (growth + 1.0))  # rho sinh(tau)
     cosh = 1.0 + 0.5 * growth * growth / (growth + 1.0)
-    weights = (2.0 / (np.pi * width2)) * jnp.exp(-x) * rho * cosh * tau_max * node_weights
-    return _quadrature(arrays, x * (8.0 / width2), weights, s, heat_plane, probe_plane, _profile_of(setup))
+    k2 = x * (8.0 / node_width2)
+    # exp(-k^2 (w0^2 + w1^2) / 8) equals exp(-x) in value; written in k2 so it carries the radii's tangents
+    weights = (2.0 / (np.pi * node_width2)) * jnp.exp(-k2 * (width2 / 8.0)) * rho * cosh * tau_max * node_weights
+    return _quadrature(arrays, depths, k2, weights, s, heat_plane, probe_plane, setup.n_depth)
 
 
-def _profile_of(setup):
-    """Static (absorption_depth, sensing_depth, n_depth) of a Setup."""
-    return (setup.absorption_depth, setup.sensing_depth, setup.n_depth)
-
-
-def _point_response(arrays, k2, s, heat_plane, probe_plane, profile):
-    """g(k, s) including optional optical depth profiles (nodes at fixed positions)."""
-    absorption_depth, sensing_depth, n_depth = profile
+def _point_response(arrays, depths, k2, s, heat_plane, probe_plane, n_depth):
+    """g(k, s) including optional optical depth profiles (depths in m, traced; `None` = sheet)."""
+    absorption_depth, sensing_depth = depths
     if isinstance(arrays, TwoChannelArrays):
         if absorption_depth is not None or sensing_depth is not None:
             raise ValueError(
@@ -103,7 +115,7 @@ def _point_response(arrays, k2, s, heat_plane, probe_plane, profile):
     if absorption_depth is None and sensing_depth is None:
         return profile_response(arrays, k2, s, heat_plane, probe_plane)
     # Node positions and weights depend on the layer thickness (through the absorbed fraction
-    # 1 - exp(-d / delta)); they are differentiated like everything else.
+    # 1 - exp(-d / delta)) and on the depths; they are differentiated like everything else.
     thickness = arrays.thickness
     rule = legendre_rule(n_depth)
 
@@ -130,38 +142,40 @@ def _point_response(arrays, k2, s, heat_plane, probe_plane, profile):
     )
 
 
-def _quadrature(arrays, k2, weights, s, heat_plane, probe_plane, profile):
+def _quadrature(arrays, depths, k2, weights, s, heat_plane, probe_plane, n_depth):
     """sum_i weights_i g(k2_i, s) over the last axis, differentiated as described at each branch."""
     if isinstance(arrays, TwoChannelArrays):
         # Plain forward-mode derivatives: XLA compiles the holomorphic reverse sweep of the
         # 2x2-block response ~8x slower than its forward-mode tangent (74 s vs 9 s, 4 layers).
-        g = _point_response(arrays, k2, s[..., None], heat_plane, probe_plane, profile)
+        g = _point_response(arrays, depths, k2, s[..., None], heat_plane, probe_plane, n_depth)
         return jnp.sum(g * weights, axis=-1)
-    return _weighted_sum(arrays, k2, weights, s, heat_plane, probe_plane, profile)
+    k2 = jax.lax.stop_gradient(k2)
+    return _weighted_sum(arrays, depths, k2, weights, s, heat_plane, probe_plane, n_depth)
 
 
-@functools.partial(jax.custom_jvp, nondiff_argnums=(4, 5, 6))
-def _weighted_sum(arrays, k2, weights, s, heat_plane, probe_plane, profile):
+@functools.partial(jax.custom_jvp, nondiff_argnums=(5, 6, 7))
+def _weighted_sum(arrays, depths, k2, weights, s, heat_plane, probe_plane, n_depth):
     """sum_i weights_i g(k2_i, s) over the last axis (the quadrature at fixed nodes)."""
-    g = _point_response(arrays, k2, s[..., None], heat_plane, probe_plane, profile)
+    g = _point_response(arrays, depths, k2, s[..., None], heat_plane, probe_plane, n_depth)
     return jnp.sum(g * weights, axis=-1)
 
 
 @_weighted_sum.defjvp
-def _weighted_sum_jvp(heat_plane, probe_plane, profile, primals, tangents):
+def _weighted_sum_jvp(heat_plane, probe_plane, n_depth, primals, tangents):
     # Derivatives per (k, s) point by one *holomorphic reverse sweep*: g is a holomorphic function
-    # of the (complexified) layer properties and of s, so a single reverse pass per point gives
-    # dg/d(every property) and dg/ds at once. The tangent-independent part is computed once, so
+    # of the (complexified) layer properties, optical depths and s, so a single reverse pass per point
+    # gives dg/d(every property) and dg/ds at once. The tangent-independent part is computed once, so
     # jax.jacfwd over many parameters costs ~ one extra reverse sweep, not one sweep per parameter.
-    # The nodes (k2, weights) are held fixed: this is the derivative of the quadrature.
-    arrays, k2, weights, s = primals
-    arrays_dot, _, _, s_dot = tangents
+    # The nodes k2 are held fixed (their tangent is zero by construction, see `_quadrature`); the
+    # weights carry the beams' tangents: this is the derivative of the quadrature.
+    arrays, depths, k2, weights, s = primals
+    arrays_dot, depths_dot, _, weights_dot, s_dot = tangents
     points_s = jnp.broadcast_to(s[..., None], k2.shape).reshape(-1)
     points_k2 = k2.reshape(-1)
-    complex_arrays = jax.tree_util.tree_map(lambda a: jnp.asarray(a, dtype=complex), arrays)
+    complex_arrays = jax.tree_util.tree_map(lambda a: jnp.asarray(a, dtype=complex), (arrays, depths))
 
     def point(props, s_point, k2_point):
-        return _point_response(props, k2_point, s_point, heat_plane, probe_plane, profile)
+        return _point_response(props[0], props[1], k2_point, s_point, heat_plane, probe_plane, n_depth)
 
     value_and_grads = jax.vmap(jax.value_and_grad(point, argnums=(0, 1), holomorphic=True), in_axes=(None, 0, 0))
     g, (d_props, d_s) = value_and_grads(complex_arrays, points_s, points_k2)
@@ -169,9 +183,13 @@ def _weighted_sum_jvp(heat_plane, probe_plane, profile, primals, tangents):
     g = g.reshape(shape)
     primal_out = jnp.sum(g * weights, axis=-1)
     tangent_points = d_s.reshape(shape) * s_dot[..., None]
-    for derivative, prop_dot in zip(jax.tree_util.tree_leaves(d_props), jax.tree_util.tree_leaves(arrays_dot)):
-        if derivative.shape[-1] == 0:
+    for derivative, prop_dot in zip(
+        jax.tree_util.tree_leaves(d_props), jax.tree_util.tree_leaves((arrays_dot, depths_dot))
+    ):
+        prop_dot = jnp.asarray(prop_dot).astype(complex)
+        if derivative.size == 0:
             continue
-        tangent_points = tangent_points + (derivative @ prop_dot.astype(complex)).reshape(shape)
-    tangent_out = jnp.sum(tangent_points * weights, axis=-1)
+        contracted = jnp.tensordot(derivative, prop_dot, axes=prop_dot.ndim)
+        tangent_points = tangent_points + contracted.reshape(shape)
+    tangent_out = jnp.sum(tangent_points * weights + g * weights_dot, axis=-1)
     return primal_out, tangent_out

@@ -10,6 +10,8 @@ from .._validation import check_choice, check_integer, check_length, check_posit
 __all__ = ["Setup", "resolve_plane"]
 
 _PLANE_NAMES = ("front", "rear")
+_SHAPES = ("gaussian", "tophat")
+_DEFAULT_SIDEBANDS = {"split": 32, "sidebands": 2000}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -20,8 +22,12 @@ class Setup:
 
     - `modulation_frequency`: pump modulation frequency f_mod (Hz).
     - `repetition_rate`: laser repetition rate f_rep (Hz); the pulse period is 1/f_rep.
-    - `pump_radius`, `probe_radius`: 1/e^2 intensity radii w0, w1 (m). Ignored (may
-      be `None`) when `one_dimensional=True`.
+    - `pump_radius`, `probe_radius`: 1/e^2 intensity radii w0, w1 (m) of Gaussian beams, or the
+      disc radius R of a top-hat beam. Ignored (may be `None`) when `one_dimensional=True`. To
+      differentiate, fit or vmap them, pass a `Beams` (`beams=` of `signal` etc.) instead.
+    - `pump_shape`, `probe_shape`: `"gaussian"` (default; Hankel weight exp(-k^2 w^2 / 8)) or
+      `"tophat"` (uniform disc of radius R; weight 2 J1(k R) / (k R)). At most one beam may be a
+      top-hat (the product of two disc transforms decays too slowly for the radial rule).
     - `heat_at`, `probe_at`: plane that absorbs the pump / is read by the probe:
       `"front"` (plane 0, the top face), `"rear"` (the plane above the last layer,
       i.e. the bottom face of the last film, on the upper side of the last resistance:
@@ -31,12 +37,17 @@ class Setup:
       delayed, which multiplies the lock-in signal by exp(i omega_mod t)).
     - `one_dimensional`: `True` for the 1-D response per unit absorbed flux (k = 0).
     - `method`: `"split"` (default; full-period accurate at a cost independent of the
-      smallest delay, see `jaxtherm.tdtr._lockin`) or `"sidebands"` (plain truncated
-      sideband sum with `n_sidebands` on each side, the textbook method).
+      smallest delay, see `jaxtherm.tdtr._lockin`) or `"sidebands"` (the textbook sideband sum
+      with `n_sidebands` on each side under a smooth window: it blurs the signal over
+      ~1 / (n_sidebands 2 pi f_rep) after each pulse; its measured error is stated in
+      `jaxtherm.tdtr._lockin`).
     - `n_sidebands`: sidebands M on each side of the sum (`None`: 32 for `"split"`,
       2000 for `"sidebands"`).
     - `n_hankel`: Gauss-Legendre nodes of the radial (Hankel) integral, in the sinh-mapped
       variable of `jaxtherm.tdtr._hankel`.
+    - `n_hankel_panels`: panels of 8 Gauss-Legendre nodes that the rule for oscillating kernels
+      (a top-hat beam, or a `Beams.offset`) adds beyond the graded start (see
+      `jaxtherm.tdtr._beam_rule`); unused for coaxial Gaussian beams.
     - `min_delay`: smallest |delay| modulo the period that `"split"` resolves (s).
     - `window_order`, `window_rate`: order p and rate lambda / f_rep of the time window
       w(t) = 1 - (1 - exp(-lambda t))^p that separates the singular early-time part
@@ -61,6 +72,8 @@ class Setup:
     repetition_rate: float
     pump_radius: float | None = None
     probe_radius: float | None = None
+    pump_shape: str = "gaussian"
+    probe_shape: str = "gaussian"
     heat_at: str | int = "front"
     probe_at: str | int = "front"
     delay_stage: str = "probe"
@@ -68,6 +81,7 @@ class Setup:
     method: str = "split"
     n_sidebands: int | None = None
     n_hankel: int = 32
+    n_hankel_panels: int = 24
     min_delay: float = 1e-13
     window_order: int = 4
     window_rate: float = 4.0
@@ -104,9 +118,17 @@ class Setup:
             else:
                 check_integer(name, value, minimum=0)
         check_choice("delay_stage", self.delay_stage, ("probe", "pump"))
+        check_choice("pump_shape", self.pump_shape, _SHAPES)
+        check_choice("probe_shape", self.probe_shape, _SHAPES)
+        if self.pump_shape == "tophat" and self.probe_shape == "tophat":
+            raise ValueError(
+                "pump_shape and probe_shape cannot both be 'tophat': the product of two disc transforms decays "
+                "like (k R)^-3 and the radial integral would need thousands of nodes; make one beam 'gaussian'"
+            )
+        check_integer("n_hankel_panels", self.n_hankel_panels, minimum=1)
         check_choice("method", self.method, ("split", "sidebands"))
         if self.n_sidebands is None:
-            object.__setattr__(self, "n_sidebands", 32 if self.method == "split" else 2000)
+            object.__setattr__(self, "n_sidebands", _DEFAULT_SIDEBANDS[self.method])
         check_integer("n_sidebands", self.n_sidebands, minimum=1)
         check_integer("n_hankel", self.n_hankel, minimum=2)
         check_integer("window_order", self.window_order, minimum=1)
@@ -139,7 +161,18 @@ class Setup:
         return float(self.pump_radius) ** 2 + float(self.probe_radius) ** 2
 
     def replace(self, **changes) -> Setup:
-        """A new `Setup` with fields replaced (e.g. `setup.replace(heat_at="rear")`)."""
+        """A new `Setup` with fields replaced (e.g. `setup.replace(heat_at="rear")`).
+
+        Changing `method` without giving `n_sidebands` resets a default `n_sidebands` to the new
+        method's default (32 for `"split"`, 2000 for `"sidebands"`); an explicit value is kept.
+        """
+        method = changes.get("method", self.method)
+        if (
+            method != self.method
+            and "n_sidebands" not in changes
+            and self.n_sidebands == _DEFAULT_SIDEBANDS[self.method]
+        ):
+            changes["n_sidebands"] = None
         return dataclasses.replace(self, **changes)
 
 

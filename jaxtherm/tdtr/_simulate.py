@@ -11,6 +11,7 @@ import jax
 import jax.numpy as jnp
 
 from .._pytree import pytree_dataclass
+from ._beams import Beams
 from ._lockin import phase, ratio, signal
 from ._params import Stack
 from ._setup import Setup
@@ -40,7 +41,7 @@ class Solution:
     phase: jax.Array
 
 
-def simulate(params: Stack, config: Setup, times, **options) -> Solution:
+def simulate(params: Stack, config: Setup, times, *, beams: Beams | None = None, **options) -> Solution:
     """Lock-in signal of a TDTR measurement at the given delays, with its derived observables.
 
     **Arguments:**
@@ -48,11 +49,13 @@ def simulate(params: Stack, config: Setup, times, **options) -> Solution:
     - `params`: the sample (`Stack`, the model's Params; differentiable, vmappable).
     - `config`: the measurement (`Setup`, the model's static Config).
     - `times`: pump-probe delays t (s), any shape (see `signal` for the allowed range).
+    - `beams`: optional `Beams` (radii, offset, optical depths in m; differentiable leaves), as in
+      `signal`.
     - `**options`: passed to `signal` (`wrap_delays=True` to accept delays outside one period).
 
     **Returns:** a `Solution`; `Solution.signal` equals `signal(params, config, times)`.
     """
-    z = signal(params, config, times, **options)
+    z = signal(params, config, times, beams=beams, **options)
     return Solution(
         times=jnp.asarray(times, dtype=float),
         signal=z,
