@@ -24,7 +24,20 @@ import jax
 
 from ._common import RESULTS_DIR, machine_info, machine_name
 
-SUITES = ("tdtr", "peers", "roofline", "tdtr_float32", "fit", "lm", "sample", "io", "ttm", "dugks", "scaling")
+SUITES = (
+    "tdtr",
+    "peers",
+    "roofline",
+    "tdtr_float32",
+    "fit",
+    "lm",
+    "sample",
+    "io",
+    "ttm",
+    "ttm_memory",
+    "dugks",
+    "scaling",
+)
 
 
 def _module_for(name: str):
