@@ -139,6 +139,7 @@ class Stack:
             conductivity=cond,
             conductivity_inplane=cond_r,
             resistances=res,
+            semi_infinite_last=self.layers[-1].semi_infinite,
         )
 
     @classmethod
