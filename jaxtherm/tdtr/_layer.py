@@ -86,6 +86,16 @@ def _flatten_layer_fast(layer: Layer):
 jax.tree_util.register_pytree_with_keys(Layer, _flatten_layer, _unflatten_layer, flatten_func=_flatten_layer_fast)
 
 
+def runtime_thickness(stack):
+    """`stack` (any pytree of layers) with every `Layer.semi_infinite` flag cleared: an infinite
+    thickness is then recognised at run time, so stacks with inf and finite substrates share one
+    pytree structure (e.g. to be stacked into one batch)."""
+    leaves, treedef = jax.tree_util.tree_flatten(stack, is_leaf=lambda node: isinstance(node, Layer))
+    return jax.tree_util.tree_unflatten(
+        treedef, [_unflatten_layer(False, _flatten_layer_fast(x)[0]) if isinstance(x, Layer) else x for x in leaves]
+    )
+
+
 @pytree_dataclass
 class StackArrays:
     """The layer properties of a `Stack` stacked along the last axis (derived data, a pytree).
