@@ -101,6 +101,21 @@ def numpy_signal(layers, resistances, f_mod, f_rep, delays, heat_plane, probe_pl
 # ----------------------------------------------------------------------------- helpers
 
 
+def _interleaved(calls: dict, repeats: int) -> dict:
+    """Wall times (s) of warm, blocked calls, interleaved round-robin so that load changes hit all alike."""
+    samples = {name: [] for name in calls}
+    for _ in range(max(int(repeats), 5)):
+        for name, call in calls.items():
+            t0 = time.perf_counter()
+            jax.block_until_ready(call())
+            samples[name].append(time.perf_counter() - t0)
+    return {name: np.asarray(values) for name, values in samples.items()}
+
+
+def _summary(values) -> dict:
+    return {"median_s": float(np.median(values)), "spread_s": [float(np.min(values)), float(np.max(values))]}
+
+
 def _numpy_until_accurate(run, reference, tolerance, start, cap, repeats):
     m = start
     while True:
@@ -145,6 +160,7 @@ def case_80mhz(quick):
     per_curve, compile_s = best_and_compile(lambda: jitted(stack), repeats)
     per_curve_eager, _ = best_and_compile(lambda: jt.tdtr.signal(stack, setup, delays), repeats)
     per_curve_default, _ = best_and_compile(lambda: jt.tdtr.signal(stack, default, delays), repeats)
+    curve_samples = _interleaved({"curve": lambda: jitted(stack)}, 2 * repeats)["curve"]
     jax_error = float(np.max(np.abs(np.asarray(jt.tdtr.ratio(jitted(stack))) / reference - 1)))
     default_error = float(
         np.max(np.abs(np.asarray(jt.tdtr.ratio(jt.tdtr.signal(stack, default, delays))) / reference - 1))
@@ -181,6 +197,9 @@ def case_80mhz(quick):
         "case": "80 MHz / 10 MHz, Al/Si, 10 um spots, 30 delays 100 ps - 4 ns, tolerance 1e-6",
         "jax_settings": "min_delay=5e-11, n_hankel=16, n_sidebands=12, window_order=6, contour_nodes=24",
         "jax_s_per_curve": per_curve,
+        "jax_s_per_curve_median": _summary(curve_samples)["median_s"],
+        "jax_s_per_curve_spread": _summary(curve_samples)["spread_s"],
+        "load_average": os.getloadavg(),
         "jax_compile_s": compile_s,
         "jax_eager_call_s_per_curve": per_curve_eager,
         "jax_ratio_error": jax_error,
@@ -256,11 +275,18 @@ def case_jacobian(quick):
     repeats = 3 if quick else 10
     t_forward, c_forward = best_and_compile(lambda: forward(p0), repeats)
     t_jacobian, c_jacobian = best_and_compile(lambda: jacobian(p0), repeats)
+    samples = _interleaved({"forward": lambda: forward(p0), "jacobian": lambda: jacobian(p0)}, repeats)
+    pair_ratios = samples["jacobian"] / samples["forward"]
     return {
         "case": "jacfwd of the FR ratio (500 delays) w.r.t. 10 parameters",
         "forward_s": t_forward,
         "jacobian_s": t_jacobian,
         "jacobian_over_forward": t_jacobian / t_forward,
+        "forward_median_s": float(np.median(samples["forward"])),
+        "jacobian_median_s": float(np.median(samples["jacobian"])),
+        "jacobian_over_forward_median": float(np.median(pair_ratios)),
+        "jacobian_over_forward_spread": [float(pair_ratios.min()), float(pair_ratios.max())],
+        "load_average": os.getloadavg(),
         "forward_compile_s": c_forward,
         "jacobian_compile_s": c_jacobian,
     }
@@ -294,6 +320,11 @@ def main(quick: bool = False) -> dict:
         f"{'  same, default Setup settings':34s} {a['jax_default_settings_s_per_curve'] * 1e3:9.3f} ms "
         f"{'':>11s}    {'':>10s} {'':>8s}  {a['jax_default_settings_ratio_error']:.1e}"
     )
+    print(
+        f"{'  same, median (min-max)':34s} "
+        f"{a['jax_s_per_curve_median'] * 1e3:9.3f} ms ({a['jax_s_per_curve_spread'][0] * 1e3:.3f}-"
+        f"{a['jax_s_per_curve_spread'][1] * 1e3:.3f}), load {a['load_average'][0]:.1f}"
+    )
     print(f"{'  same, eager call (not jitted)':34s} {a['jax_eager_call_s_per_curve'] * 1e3:9.3f} ms")
     print(
         f"{'80/10 MHz, vmap batch ' + str(a['jax_vmap_batch']):34s} {a['jax_vmap_curves_per_s']:9.0f} curves/s"
@@ -312,7 +343,8 @@ def main(quick: bool = False) -> dict:
         )
     print(
         f"{'jacfwd, 10 parameters (FR)':34s} {c['jacobian_s'] * 1e3:9.2f} ms  = {c['jacobian_over_forward']:.2f} x forward "
-        f"({c['forward_s'] * 1e3:.2f} ms)"
+        f"({c['forward_s'] * 1e3:.2f} ms); median of interleaved pairs {c['jacobian_over_forward_median']:.2f} x "
+        f"(spread {c['jacobian_over_forward_spread'][0]:.2f}-{c['jacobian_over_forward_spread'][1]:.2f})"
     )
     print(
         f"compile: 80 MHz curve {a['jax_compile_s']:.1f} s, vmap {a['jax_vmap_compile_s']:.1f} s, "

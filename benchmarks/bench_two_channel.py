@@ -18,7 +18,9 @@ Run: `python benchmarks/bench_two_channel.py [--quick]`; writes
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 from pathlib import Path
 
 import jax
@@ -75,7 +77,7 @@ def main(quick: bool = False) -> dict:
         "1d": jt.tdtr.Setup(200e3, 20e6, one_dimensional=True, heat_at="front", probe_at="rear"),
         "spots": jt.tdtr.Setup(200e3, 20e6, pump_radius=26e-6, probe_radius=12.5e-6, heat_at="front", probe_at="rear"),
     }
-    rows = {}
+    rows, calls = {}, {}
     for geometry, setup in setups.items():
         for name, (build, parameters) in CASES.items():
             curve = jax.jit(lambda p, build=build, setup=setup: jt.tdtr.signal(build(p), setup, DELAYS))
@@ -84,6 +86,10 @@ def main(quick: bool = False) -> dict:
             )
             first, best = time_call(curve, parameters, repeats=repeats)
             jac_first, jac_best = time_call(jacobian, parameters, repeats=max(2, repeats // 2))
+            calls[(geometry, name)] = (
+                lambda curve=curve, parameters=parameters: curve(parameters),
+                lambda jacobian=jacobian, parameters=parameters: jacobian(parameters),
+            )
             rows[f"{geometry}/{name}"] = dict(
                 curve_compile_s=first - best,
                 curve_s=best,
@@ -96,6 +102,20 @@ def main(quick: bool = False) -> dict:
         ratios[geometry] = dict(
             curve=two["curve_s"] / one["curve_s"], jacobian_3=two["jacobian_3_s"] / one["jacobian_3_s"]
         )
+        # Median and spread of ratios of interleaved calls (one, two, one, two, ...): load changes on a
+        # shared machine hit both alike.
+        for index, key in ((0, "curve"), (1, "jacobian_3")):
+            samples = {name: [] for name in CASES}
+            for _ in range(max(5, 3 * repeats)):
+                for name in CASES:
+                    t0 = time.perf_counter()
+                    jax.block_until_ready(calls[(geometry, name)][index]())
+                    samples[name].append(time.perf_counter() - t0)
+            pair = np.asarray(samples["two_channel"]) / np.asarray(samples["one_channel"])
+            ratios[geometry][f"{key}_median"] = float(np.median(pair))
+            ratios[geometry][f"{key}_spread"] = [float(pair.min()), float(pair.max())]
+            for name in CASES:
+                rows[f"{geometry}/{name}"][f"{key}_median_s"] = float(np.median(samples[name]))
     print(f"{'case':24s} {'curve (ms)':>11s} {'compile (s)':>12s} {'jac3 (ms)':>10s} {'compile (s)':>12s}")
     for key, row in rows.items():
         print(
@@ -105,10 +125,16 @@ def main(quick: bool = False) -> dict:
     for geometry, ratio in ratios.items():
         print(
             f"two-channel / one-channel ({geometry}): curve {ratio['curve']:.2f}x, jacobian {ratio['jacobian_3']:.2f}x "
-            f"(floor: curve <= 2x)"
+            f"(floor: curve <= 2x); median of interleaved pairs: curve {ratio['curve_median']:.2f}x "
+            f"({ratio['curve_spread'][0]:.2f}-{ratio['curve_spread'][1]:.2f}), jacobian {ratio['jacobian_3_median']:.2f}x"
         )
     payload = dict(
-        description=__doc__.splitlines()[0], n_delays=len(DELAYS), rows=rows, ratios=ratios, floor_curve_ratio=2.0
+        description=__doc__.splitlines()[0],
+        n_delays=len(DELAYS),
+        rows=rows,
+        ratios=ratios,
+        floor_curve_ratio=2.0,
+        load_average=os.getloadavg(),
     )
     path = write_json("bench_two_channel", payload)
     print(f"wrote {path}")

@@ -35,6 +35,7 @@ SUITES = (
     "sample",
     "io",
     "ttm",
+    "ttm_memory",
     "dugks",
     "dugks_substrate",
     "scaling",

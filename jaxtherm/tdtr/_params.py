@@ -26,6 +26,7 @@ from .._validation import (
 )
 from ._layer import Layer as Layer
 from ._layer import StackArrays as StackArrays
+from ._layer import runtime_thickness
 from ._two_channel import TwoChannelArrays
 from ._two_channel_params import (
     ChannelInterface,
@@ -139,6 +140,7 @@ class Stack:
             conductivity=cond,
             conductivity_inplane=cond_r,
             resistances=res,
+            semi_infinite_last=self.layers[-1].semi_infinite,
         )
 
     @classmethod
@@ -260,6 +262,8 @@ def stack_batch(stacks) -> Stack:
             validate_stack(stack)
         except (ValueError, TypeError) as error:
             raise type(error)(f"stack_batch: stacks[{index}]: {error}") from None
+    if len({tuple(getattr(layer, "semi_infinite", False) for layer in st.layers) for st in stacks}) > 1:
+        stacks = [runtime_thickness(st) for st in stacks]  # inf and finite substrates mixed: decided at run time
     reference = jax.tree_util.tree_structure(stacks[0])
     for index, stack in enumerate(stacks[1:], start=1):
         if jax.tree_util.tree_structure(stack) != reference:

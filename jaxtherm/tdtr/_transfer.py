@@ -31,22 +31,29 @@ import jax
 import jax.numpy as jnp
 
 from .. import _complex
+from ._fastexp import decay_exp
 from ._params import StackArrays
 
 __all__ = ["depth_profile_nodes", "plane_response", "profile_response"]
 
 
-def _layer_factors(thickness, heat_capacity, conductivity, conductivity_inplane, k2, s):
-    """Gamma = kappa_z q, tanh(q d) and sech(q d) of one layer, broadcast over (k2, s)."""
+def _layer_factors(thickness, heat_capacity, conductivity, conductivity_inplane, k2, s, semi_infinite=False):
+    """Gamma = kappa_z q, tanh(q d) and sech(q d) of one layer, broadcast over (k2, s).
+
+    `semi_infinite=True` (static) skips the exponential: tanh = 1 and sech = 0 are returned as
+    Python numbers, so the sweeps below fold them away when tracing.
+    """
     # Real reciprocal once per layer; complex roots, exponentials and divisions in real
     # arithmetic (`_complex`): these are the hot operations of every TDTR evaluation.
     inverse_conductivity = 1.0 / conductivity
     q = _complex.principal_sqrt((conductivity_inplane * k2 + s * heat_capacity) * inverse_conductivity)
     gamma = conductivity * q
+    if semi_infinite:
+        return gamma, 1.0, 0.0
     semi_infinite = jnp.isinf(thickness)
     # Double `where` keeps gradients finite for an infinite thickness leaf.
     finite_thickness = jnp.where(semi_infinite, 1.0, thickness)
-    decay = jnp.where(semi_infinite, 0.0, _complex.exp(-q * finite_thickness))
+    decay = jnp.where(semi_infinite, 0.0, decay_exp(-q * finite_thickness))
     decay2 = decay * decay
     inverse = _complex.reciprocal(1.0 + decay2)
     tanh = (1.0 - decay2) * inverse
@@ -56,6 +63,8 @@ def _layer_factors(thickness, heat_capacity, conductivity, conductivity_inplane,
 
 def _through_layer(gamma, tanh, far_admittance):
     """Admittance at the near face of a layer whose far face sees `far_admittance`."""
+    if isinstance(tanh, float):  # a statically semi-infinite layer: its admittance is Gamma
+        return gamma
     return _complex.divide(gamma * (far_admittance + gamma * tanh), gamma + far_admittance * tanh)
 
 
@@ -83,7 +92,15 @@ def plane_response(arrays, k2, s, heat_plane: int, probe_plane: int):
     n = thickness.shape[-1]
     s = jnp.asarray(s)
     factors = [
-        _layer_factors(thickness[i], heat_capacity[i], conductivity[i], conductivity_inplane[i], k2, s)
+        _layer_factors(
+            thickness[i],
+            heat_capacity[i],
+            conductivity[i],
+            conductivity_inplane[i],
+            k2,
+            s,
+            semi_infinite=arrays.semi_infinite_last and i == n - 1,
+        )
         for i in range(n)
     ]
     zero = jnp.zeros(jnp.broadcast_shapes(jnp.shape(k2), jnp.shape(s)), dtype=jnp.result_type(s, complex))
@@ -156,6 +173,7 @@ def _split_layer(arrays, layer: int, depths):
         conductivity=repeat(arrays.conductivity),
         conductivity_inplane=repeat(arrays.conductivity_inplane),
         resistances=new_resistances,
+        semi_infinite_last=arrays.semi_infinite_last,
     )
 
 

@@ -118,6 +118,8 @@ class TwoChannelArrays:
       h_ep (electrons of the upper layer - phonons of the lower), `phonon_electron_conductance`
       h_pe (phonons of the upper - electrons of the lower), W m^-2 K^-1, `inf` = perfect contact.
     - `has_electrons`: static tuple of bools, one per layer.
+    - `semi_infinite_last`: static; `True` when the last layer is a one-temperature layer known
+      to be semi-infinite when the program is traced (its exponential is then skipped).
     """
 
     thickness: jax.Array
@@ -136,6 +138,7 @@ class TwoChannelArrays:
     electron_phonon_conductance: jax.Array
     phonon_electron_conductance: jax.Array
     has_electrons: tuple = static_field(default=())
+    semi_infinite_last: bool = static_field(default=False)
 
     @property
     def n_layers(self) -> int:
@@ -338,7 +341,10 @@ def two_channel_plane_response(arrays: TwoChannelArrays, k2, s, heat_plane: int,
     shape = jnp.broadcast_shapes(jnp.shape(k2), jnp.shape(s))
     dtype = jnp.result_type(s, arrays.thickness, complex)
     layers = [
-        _two_channel_layer(arrays, i, k2, s) if two[i] else _one_channel_layer(arrays, i, k2, s) for i in range(n)
+        _two_channel_layer(arrays, i, k2, s)
+        if two[i]
+        else _one_channel_layer(arrays, i, k2, s, semi_infinite=arrays.semi_infinite_last and i == n - 1)
+        for i in range(n)
     ]
     zero = jnp.zeros(shape, dtype=dtype)
 

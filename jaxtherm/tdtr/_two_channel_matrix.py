@@ -16,6 +16,7 @@ import jax
 import jax.numpy as jnp
 
 from .. import _complex
+from ._fastexp import decay_exp
 
 # |x| = |q1 - q2| d / 2 below which sinh(x)/x is summed as a series (error < 1e-16).
 _SERIES_LIMIT = 0.05
@@ -157,8 +158,8 @@ def _two_channel_layer(arrays, i: int, k2, s) -> _TwoChannelLayer:
     semi_infinite = jnp.isinf(thickness)
     # Double `where` keeps gradients finite for an infinite thickness leaf.
     finite = jnp.where(semi_infinite, 1.0, thickness)
-    e1 = _complex.exp(-q1 * finite)
-    e2 = _complex.exp(-q2 * finite)
+    e1 = decay_exp(-q1 * finite)
+    e2 = decay_exp(-q2 * finite)
     half = 0.5 * (q1 - q2)
     x = half * finite
     small = jnp.abs(x) < _SERIES_LIMIT
@@ -175,17 +176,20 @@ def _two_channel_layer(arrays, i: int, k2, s) -> _TwoChannelLayer:
     return _TwoChannelLayer(root, decay, _Vector(sqrt_e, sqrt_p))
 
 
-def _one_channel_layer(arrays, i: int, k2, s) -> _OneChannelLayer:
-    """Gamma, tanh and sech of one-temperature layer `i` of `arrays` (a `TwoChannelArrays`)."""
+def _one_channel_layer(arrays, i: int, k2, s, semi_infinite: bool = False) -> _OneChannelLayer:
+    """Gamma, tanh and sech of one-temperature layer `i` of `arrays` (a `TwoChannelArrays`);
+    `semi_infinite=True` (static) gives tanh = 1, sech = 0 as Python numbers, without exponential."""
     conductivity = arrays.phonon_conductivity[..., i]
     q = _complex.principal_sqrt(
         (arrays.phonon_conductivity_inplane[..., i] * k2 + s * arrays.phonon_heat_capacity[..., i]) / conductivity
     )
     gamma = conductivity * q
+    if semi_infinite:
+        return _OneChannelLayer(gamma, 1.0, 0.0)
     thickness = arrays.thickness[..., i]
     semi_infinite = jnp.isinf(thickness)
     finite = jnp.where(semi_infinite, 1.0, thickness)
-    decay = jnp.where(semi_infinite, 0.0, _complex.exp(-q * finite))
+    decay = jnp.where(semi_infinite, 0.0, decay_exp(-q * finite))
     decay2 = decay * decay
     inverse = _complex.reciprocal(1.0 + decay2)
     return _OneChannelLayer(gamma, (1.0 - decay2) * inverse, 2.0 * decay * inverse)
@@ -196,6 +200,8 @@ def _through_layer(layer, far):
 
     Scalars for a one-temperature layer, `_Matrix` for a two-channel one."""
     if isinstance(layer, _OneChannelLayer):
+        if isinstance(layer.tanh, float):  # statically semi-infinite: admittance Gamma, nothing beyond
+            return layer.gamma, 0.0
         denominator = _complex.reciprocal(layer.gamma + far * layer.tanh)
         return layer.gamma * (far + layer.gamma * layer.tanh) * denominator, layer.sech * layer.gamma * denominator
     root, decay, sqrt_k = layer

@@ -287,7 +287,9 @@ def two_channel_arrays(layers, interfaces) -> TwoChannelArrays:
             stacked[key] = jnp.stack([jnp.broadcast_to(v, shape) for v in values], axis=-1)
         else:
             stacked[key] = jnp.zeros(batch_shape + (0,))
-    return TwoChannelArrays(**stacked, has_electrons=has_electrons)
+    # A one-temperature `Layer` remembers a concrete inf thickness (static): its exponential is skipped.
+    semi_infinite_last = not has_electrons[-1] and bool(getattr(layers[-1], "semi_infinite", False))
+    return TwoChannelArrays(**stacked, has_electrons=has_electrons, semi_infinite_last=semi_infinite_last)
 
 
 # Interface conductances below this (W m^-2 K^-1, i.e. resistances above 1e-4 m^2 K W^-1) are

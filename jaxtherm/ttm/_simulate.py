@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 
 import jax
 import jax.numpy as jnp
@@ -106,8 +107,53 @@ def _wall_values(walls, state):
     return jnp.where(walls.fixed > 0, walls.temperatures, cells)
 
 
-@functools.partial(jax.jit, static_argnames=("config", "every_cell"))
-def _simulate(params, config, step_times, indices, positions, every_cell):
+# Below this many steps the scan is not segmented (the saved states are small anyway).
+_CHECKPOINT_MIN_STEPS = 64
+
+
+def checkpoint_segment(n_steps: int) -> int | None:
+    """Steps per checkpointed segment of the time scan: ~sqrt(n_steps), None for short runs."""
+    if n_steps < _CHECKPOINT_MIN_STEPS:
+        return None
+    return max(1, round(math.sqrt(n_steps)))
+
+
+def scan_segmented(body, state, xs, segment: int | None):
+    """`lax.scan(body, state, xs)` with the steps grouped into `jax.checkpoint`-ed segments.
+
+    Reverse mode then stores the carry once per segment and recomputes one segment at a time,
+    so with `segment` ~ sqrt(N) the memory of `jax.grad` grows like sqrt(N) states instead of N
+    (plus the per-step outputs), for about one extra forward pass. When `segment` does not divide
+    N the first segment starts with idle steps (the carry is passed through unchanged, their
+    outputs dropped), so the body is compiled once. Results are those of the plain scan.
+    """
+    if segment is None:
+        return jax.lax.scan(body, state, xs)
+    n = jax.tree_util.tree_leaves(xs)[0].shape[0]
+    n_segments = -(-n // segment)
+    pad = n_segments * segment - n
+    # Idle steps repeat the first input (finite, valid values) and are masked out.
+    padded = jax.tree_util.tree_map(lambda x: jnp.concatenate([jnp.repeat(x[:1], pad, axis=0), x]), xs)
+    active = jnp.arange(n_segments * segment) >= pad
+
+    def masked_body(carry, step_input):
+        step_xs, is_active = step_input
+        new, output = body(carry, step_xs)
+        new = jax.tree_util.tree_map(lambda a, b: jnp.where(is_active, a, b), new, carry)
+        return new, output
+
+    @jax.checkpoint
+    def run_segment(carry, segment_input):
+        return jax.lax.scan(masked_body, carry, segment_input)
+
+    segments = jax.tree_util.tree_map(lambda x: x.reshape((n_segments, segment) + x.shape[1:]), (padded, active))
+    state, history = jax.lax.scan(run_segment, state, segments)
+    history = jax.tree_util.tree_map(lambda y: y.reshape((n_segments * segment,) + y.shape[2:])[pad:], history)
+    return state, history
+
+
+@functools.partial(jax.jit, static_argnames=("config", "every_cell", "segment"))
+def _simulate(params, config, step_times, indices, positions, every_cell, segment=None):
     grid = make_geometry(params, config)
     state0 = initial_state(params, config, step_times[0], grid)
     te0, tp0 = state0.electron_temperature, state0.phonon_temperature
@@ -130,7 +176,7 @@ def _simulate(params, config, step_times, indices, positions, every_cell):
             progress.report("ttm", index + 1, n_steps)
         return new, observe(new)
 
-    final, history = jax.lax.scan(body, state0, (jnp.diff(step_times), jnp.arange(n_steps)))
+    final, history = scan_segmented(body, state0, (jnp.diff(step_times), jnp.arange(n_steps)), segment)
     first = observe(state0)
     history = [jnp.concatenate([f[None], h])[indices] for f, h in zip(first, history)]
     te, tp, wall_temperatures, absorbed, stored, wall_out = history
@@ -155,7 +201,9 @@ def simulate(params: Params, config: Config, times, *, output_times=None, positi
     One `lax.scan` over the steps (which may grow: fs during a pulse, ps-ns after,
     see `time_grid`). Only the temperatures at the requested `positions` are kept
     per step. Differentiable (forward and reverse mode) in every float of
-    `params`; `vmap` over `params`.
+    `params`; `vmap` over `params`. Runs of 64 steps or more are scanned in
+    `jax.checkpoint`-ed segments of ~sqrt(N) steps, so reverse mode (`jax.grad`) keeps
+    ~2 sqrt(N) states instead of N, at the price of one extra forward pass.
 
     **Arguments:**
 
@@ -204,7 +252,10 @@ def simulate(params: Params, config: Config, times, *, output_times=None, positi
         positions = jnp.atleast_1d(jnp.asarray(positions, dtype=float))
     else:
         positions = jnp.zeros(0)
-    solution = _simulate(params, config, jnp.asarray(times, dtype=float), jnp.asarray(indices), positions, every_cell)
+    segment = checkpoint_segment(int(jnp.shape(times)[0]) - 1)
+    solution = _simulate(
+        params, config, jnp.asarray(times, dtype=float), jnp.asarray(indices), positions, every_cell, segment
+    )
     if edges_concrete:
         check_run(params, config, edges, solution)
     return solution
