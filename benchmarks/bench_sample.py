@@ -48,8 +48,9 @@ PROBLEMS = {
 
 
 def _problem(n_delays):
-    from jaxtherm.demo import FR_INTERFACES, itr_paper_sample
-    from jaxtherm.fit import TdtrModel, Trace
+    from jaxtherm.app.demo import FR_INTERFACES, itr_paper_sample
+    from jaxtherm.fit import Trace
+    from jaxtherm.tdtr import TdtrModel
 
     truth, setups = itr_paper_sample()
     delays = np.geomspace(10e-12, 49e-9, n_delays)
@@ -60,11 +61,12 @@ def _problem(n_delays):
 
 def _emcee_log_density(result, truth, trace, free):
     """The jitted, vectorised log density of `sample` in its coordinates v (as NUTS sees it, unwhitened)."""
+    from jaxtherm.fit import _nuts, _priors
     from jaxtherm.fit import _sample as s
 
     names = tuple(free)
-    priors = s._resolve_priors(names, {k: s.leaf_value(truth, p) for k, p in free.items()}, None, True, None, None)
-    static = s._Static(
+    priors = _priors.resolve_priors(names, {k: s.leaf_value(truth, p) for k, p in free.items()}, None, True, None, None)
+    static = _nuts.Static(
         models=(trace.model,),
         free_spec=tuple((k, (p,)) for k, p in free.items()),
         prior_kinds=tuple(priors[n].kind for n in names),
@@ -72,7 +74,7 @@ def _emcee_log_density(result, truth, trace, free):
         noise_fitted=False,
         sizes=(trace.data.size,),
     )
-    dyn = s._Dynamic(
+    dyn = _nuts.Dynamic(
         params=s._as_float_tree(truth),
         datas=[jnp.asarray(trace.data)],
         sigmas=[jnp.broadcast_to(jnp.asarray(trace.sigma, dtype=float), trace.data.shape)],
@@ -84,7 +86,7 @@ def _emcee_log_density(result, truth, trace, free):
         v0=jnp.zeros(len(names)),
         whitening=jnp.eye(len(names)),
     )
-    batch = jax.jit(jax.vmap(lambda v: s._log_density_v(static, v, dyn)))
+    batch = jax.jit(jax.vmap(lambda v: _nuts._log_density_v(static, v, dyn)))
     v_best = np.array([priors[n].to_unconstrained(result.fit.values[n]) for n in names])
     # Laplace spread in v from the NUTS draws, to start the walkers in a small ball as users do.
     v_draws = np.stack([priors[n].to_unconstrained(result.draws[n].ravel()) for n in names], axis=1)
