@@ -60,6 +60,7 @@ from ..fit import DegeneracyWarning, fit_traces
 from ..tdtr._params import validate_stack
 from ._config_traces import read_traces
 from ._output import prepare_output_dir
+from ._sample_config import read_sample_table, run_sample_table
 from ._toml import ConfigError as ConfigError
 from ._toml import ConfigTypeError as ConfigTypeError
 from ._toml import Reader
@@ -72,7 +73,7 @@ FIT_OUTPUTS = ("fit_results.json", "fit.png")
 _LAYER_FIELDS = ("thickness", "heat_capacity", "conductivity", "conductivity_inplane")
 _LAYER_UNITS = {"thickness": "m", "heat_capacity": "J/m^3K", "conductivity": "W/mK", "conductivity_inplane": "W/mK"}
 _FIT_KEYS = {"free", "starts", "lower", "upper", "fixed_uncertainties", "max_iterations", "positive"}
-_TOP_KEYS = {"setup", "layers", "resistances", "traces", "fit", "title"}
+_TOP_KEYS = {"setup", "layers", "resistances", "traces", "fit", "title", "sample"}
 
 
 def _read_toml(path) -> dict:
@@ -254,6 +255,7 @@ def run_config(path, out_dir: str = "jaxtherm-fit", verbose: bool = True, force:
         )
     out_dir = prepare_output_dir(out_dir, FIT_OUTPUTS, force=force, create=False)
     params, traces, options, _ = load_config(path)
+    sampling = read_sample_table(path, options["free"])  # optional [sample] table, validated before the fit
     free = options.pop("free")
     with warnings.catch_warnings(record=True) as records:
         warnings.simplefilter("always")
@@ -267,7 +269,7 @@ def run_config(path, out_dir: str = "jaxtherm-fit", verbose: bool = True, force:
         print(f"jaxtherm fit {path}")
         print(result.summary())
         print(f"wrote {' and '.join(FIT_OUTPUTS)} to {out_dir}")
-    return out
+    return run_sample_table(sampling, params, traces, free, options, result, out, out_dir, verbose)
 
 
 def _results_record(path, result, traces, options, records) -> dict:
