@@ -134,6 +134,13 @@ def test_two_basins_of_the_itr_series_pair(itr_sample):
     # Series sum is sharp in both modes: the modes differ in the split, not in the total.
     total = result.draws["W/Al2O3"] + result.draws["Al2O3/Ni"]
     assert np.std(total) < 0.1 * np.std(result.draws["W/Al2O3"])
+    # The least-squares result the chains started from points to the other basin.
+    others = result.fit.other_minima
+    assert len(others) == 1 and others[0].delta_chi2 < 4
+    assert sorted([result.fit.values["W/Al2O3"] / GW, others[0].values["W/Al2O3"] / GW]) == pytest.approx(
+        places, abs=0.6
+    )
+    assert "only the best basin" in result.fit.summary()
 
     prof = profile(
         truth, trace, PAIR, "W/Al2O3", np.linspace(2.0e-9, 10.0e-9, 33), starts={"Al2O3/Ni": [3 * GW, 7 * GW]}
