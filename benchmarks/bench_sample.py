@@ -15,7 +15,7 @@ normalised split chains, `jaxtherm.fit._diagnostics.ess_bulk`), emcee's walkers 
 chains after burn-in. emcee's own estimate, n_walkers * n_kept / tau_max with tau from
 `emcee.autocorr.integrated_time`, is reported beside it.
 
-Run: `python -m benchmarks.bench_sample [--quick] [--dense]`; writes
+Run: `python -m benchmarks.bench_sample [--quick] [--dense] [--problems=2,5-constrained]`; writes
 `benchmarks/results/sample_<machine>.json`.
 """
 
@@ -40,14 +40,14 @@ GW = 1e-9
 
 _PAIR = {"W/Al2O3": "itr['W/Al2O3']", "Al2O3/Ni": "itr['Al2O3/Ni']"}
 _FOUR = {**_PAIR, "quartz k": "stack.layers[3].conductivity", "W heat capacity": "stack.layers[0].heat_capacity"}
-# "5": Ni/quartz is barely constrained by the FR trace (best fit 5e-11 vs 1e-9 true): its
+# "5-plateau": Ni/quartz is barely constrained by the FR trace (best fit 5e-11 vs 1e-9 true): its
 # posterior fills the lower part of its log-uniform prior, a one-sided plateau correlated
-# at 0.97 with W/Al2O3. "5 constrained": Ni heat capacity instead; every parameter is
+# at 0.97 with W/Al2O3. "5-constrained": Ni heat capacity instead; every parameter is
 # constrained (1-5 %), correlations up to 0.98.
 PROBLEMS = {
     "2": _PAIR,
-    "5": {**_FOUR, "Ni/quartz": "itr['Ni/quartz']"},
-    "5 constrained": {**_FOUR, "Ni heat capacity": "stack.layers[2].heat_capacity"},
+    "5-plateau": {**_FOUR, "Ni/quartz": "itr['Ni/quartz']"},
+    "5-constrained": {**_FOUR, "Ni heat capacity": "stack.layers[2].heat_capacity"},
 }
 
 
@@ -160,7 +160,7 @@ def _emcee_row(result, truth, trace, free, emcee_steps):
     }
 
 
-def run(quick=False, dense=False):
+def run(quick=False, dense=False, problems=None):
     from jaxtherm.fit import fit_traces
 
     n_delays = 500
@@ -168,7 +168,8 @@ def run(quick=False, dense=False):
     emcee_steps = 1500 if quick else 6000
     truth, trace = _problem(n_delays)
     rows = []
-    for label, free in PROBLEMS.items():
+    for label in problems or PROBLEMS:
+        free = PROBLEMS[label]
         n_dim = len(free)
         fit = fit_traces(truth, trace, free, absolute_sigma=True, warn_degenerate=False, warn=False)
         nuts, result = _nuts_row(truth, trace, free, fit, n_warmup, n_draws, "laplace")
@@ -192,11 +193,12 @@ def run(quick=False, dense=False):
             f"{e['min_ess_bulk']:7.0f}, {e['ess_per_s']:8.2f} ESS/s (tau_max {e['tau_max']:.1f}: ESS {e['ess_tau']:.0f})"
         )
         print(f"  ratio NUTS / emcee ESS per second: {row['ratio_nuts_over_emcee_ess_per_s']:.1f}x", flush=True)
-    info = {"machine": machine_info(), "quick": quick, "rows": rows}
+    info = {"machine": machine_info(), "quick": quick, "command": " ".join(sys.argv), "rows": rows}
     path = write_json(f"sample_{machine_name()}", info)
     print(f"wrote {path}")
     return rows
 
 
 if __name__ == "__main__":
-    run(quick="--quick" in sys.argv, dense="--dense" in sys.argv)
+    chosen = [a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--problems=")]
+    run(quick="--quick" in sys.argv, dense="--dense" in sys.argv, problems=chosen[0] if chosen else None)
