@@ -6,8 +6,8 @@ paper's W/Al2O3/Ni/quartz sample (1-D, 20 MHz / 200 kHz, 500 delays 10 ps - 49 n
 unconstrained coordinates `jaxtherm.fit.sample` uses. emcee gets the vectorised,
 jitted log density (one call per ensemble half-step) and 2 n_dim + 2 walkers, its
 usual setting; NUTS gets 4 chains in the Laplace-whitened coordinate with a dual-averaged
-step size (`adaptation="laplace"`, the default of `sample`; `--dense` adds the window-
-adapted dense mass matrix). Wall time includes warm-up / burn-in for both and excludes
+step size (`adaptation="laplace"`, opt-in for near-Gaussian posteriors); `--dense` adds
+`sample`'s default, the window-adapted dense mass matrix, with twice the warm-up. Wall time includes warm-up / burn-in for both and excludes
 compilation (each sampler runs once before timing; compile time is reported apart).
 
 ESS, measured the same way for both: the smallest bulk ESS over parameters (rank-

@@ -217,7 +217,7 @@ def run_chains(
     n_draws,
     target_acceptance,
     max_doublings,
-    adaptation="laplace",
+    adaptation="dense",
 ):
     """NUTS chains under vmap; chain c samples w with v = centres[c] + whitenings[c] w.
 
