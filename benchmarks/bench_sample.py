@@ -5,14 +5,17 @@ paper's W/Al2O3/Ni/quartz sample (1-D, 20 MHz / 200 kHz, 500 delays 10 ps - 49 n
 1e-4 rad noise), default priors (log-uniform over two decades), in the same
 unconstrained coordinates `jaxtherm.fit.sample` uses. emcee gets the vectorised,
 jitted log density (one call per ensemble half-step) and 2 n_dim + 2 walkers, its
-usual setting; NUTS gets 4 chains with window adaptation. Wall time includes warm-up
-/ burn-in for both and excludes compilation (each sampler runs once before timing).
+usual setting; NUTS gets 4 chains in the Laplace-whitened coordinate with a dual-averaged
+step size (`adaptation="laplace"`, opt-in for near-Gaussian posteriors); `--dense` adds
+`sample`'s default, the window-adapted dense mass matrix, with twice the warm-up. Wall time includes warm-up / burn-in for both and excludes
+compilation (each sampler runs once before timing; compile time is reported apart).
 
-ESS: NUTS - the smallest bulk ESS over parameters (rank-normalised split chains);
-emcee - n_walkers * n_kept / tau_max with tau from `emcee.autocorr.integrated_time`
-(its recommended estimator for ensembles).
+ESS, measured the same way for both: the smallest bulk ESS over parameters (rank-
+normalised split chains, `jaxtherm.fit._diagnostics.ess_bulk`), emcee's walkers taken as
+chains after burn-in. emcee's own estimate, n_walkers * n_kept / tau_max with tau from
+`emcee.autocorr.integrated_time`, is reported beside it.
 
-Run: `python benchmarks/bench_sample.py [--quick]`; writes
+Run: `python -m benchmarks.bench_sample [--quick] [--dense] [--problems=2,5-constrained]`; writes
 `benchmarks/results/sample_<machine>.json`.
 """
 
@@ -35,21 +38,23 @@ except ImportError:  # run as a plain script from the benchmarks folder
 
 GW = 1e-9
 
+_PAIR = {"W/Al2O3": "itr['W/Al2O3']", "Al2O3/Ni": "itr['Al2O3/Ni']"}
+_FOUR = {**_PAIR, "quartz k": "stack.layers[3].conductivity", "W heat capacity": "stack.layers[0].heat_capacity"}
+# "5-plateau": Ni/quartz is barely constrained by the FR trace (best fit 5e-11 vs 1e-9 true): its
+# posterior fills the lower part of its log-uniform prior, a one-sided plateau correlated
+# at 0.97 with W/Al2O3. "5-constrained": Ni heat capacity instead; every parameter is
+# constrained (1-5 %), correlations up to 0.98.
 PROBLEMS = {
-    2: {"W/Al2O3": "itr['W/Al2O3']", "Al2O3/Ni": "itr['Al2O3/Ni']"},
-    5: {
-        "W/Al2O3": "itr['W/Al2O3']",
-        "Al2O3/Ni": "itr['Al2O3/Ni']",
-        "quartz k": "stack.layers[3].conductivity",
-        "Ni/quartz": "itr['Ni/quartz']",
-        "W heat capacity": "stack.layers[0].heat_capacity",
-    },
+    "2": _PAIR,
+    "5-plateau": {**_FOUR, "Ni/quartz": "itr['Ni/quartz']"},
+    "5-constrained": {**_FOUR, "Ni heat capacity": "stack.layers[2].heat_capacity"},
 }
 
 
 def _problem(n_delays):
-    from jaxtherm.demo import FR_INTERFACES, itr_paper_sample
-    from jaxtherm.fit import TdtrModel, Trace
+    from jaxtherm.app.demo import FR_INTERFACES, itr_paper_sample
+    from jaxtherm.fit import Trace
+    from jaxtherm.tdtr import TdtrModel
 
     truth, setups = itr_paper_sample()
     delays = np.geomspace(10e-12, 49e-9, n_delays)
@@ -60,11 +65,12 @@ def _problem(n_delays):
 
 def _emcee_log_density(result, truth, trace, free):
     """The jitted, vectorised log density of `sample` in its coordinates v (as NUTS sees it, unwhitened)."""
+    from jaxtherm.fit import _nuts, _priors
     from jaxtherm.fit import _sample as s
 
     names = tuple(free)
-    priors = s._resolve_priors(names, {k: s.leaf_value(truth, p) for k, p in free.items()}, None, True, None, None)
-    static = s._Static(
+    priors = _priors.resolve_priors(names, {k: s.leaf_value(truth, p) for k, p in free.items()}, None, True, None, None)
+    static = _nuts.Static(
         models=(trace.model,),
         free_spec=tuple((k, (p,)) for k, p in free.items()),
         prior_kinds=tuple(priors[n].kind for n in names),
@@ -72,7 +78,7 @@ def _emcee_log_density(result, truth, trace, free):
         noise_fitted=False,
         sizes=(trace.data.size,),
     )
-    dyn = s._Dynamic(
+    dyn = _nuts.Dynamic(
         params=s._as_float_tree(truth),
         datas=[jnp.asarray(trace.data)],
         sigmas=[jnp.broadcast_to(jnp.asarray(trace.sigma, dtype=float), trace.data.shape)],
@@ -84,87 +90,115 @@ def _emcee_log_density(result, truth, trace, free):
         v0=jnp.zeros(len(names)),
         whitening=jnp.eye(len(names)),
     )
-    batch = jax.jit(jax.vmap(lambda v: s._log_density_v(static, v, dyn)))
+    batch = jax.jit(jax.vmap(lambda v: _nuts._log_density_v(static, v, dyn)))
     v_best = np.array([priors[n].to_unconstrained(result.fit.values[n]) for n in names])
     # Laplace spread in v from the NUTS draws, to start the walkers in a small ball as users do.
     v_draws = np.stack([priors[n].to_unconstrained(result.draws[n].ravel()) for n in names], axis=1)
     return (lambda v: np.asarray(batch(jnp.asarray(v)))), v_best, np.std(v_draws, axis=0)
 
 
-def run(quick=False):
+def _nuts_row(truth, trace, free, fit, n_warmup, n_draws, adaptation):
+    from jaxtherm.fit import sample
+
+    settings = dict(fit=fit, n_chains=4, n_warmup=n_warmup, n_draws=n_draws, adaptation=adaptation)
+    t0 = time.perf_counter()
+    sample(truth, trace, free, seed=0, **settings)
+    first = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    result = sample(truth, trace, free, seed=1, **settings)
+    wall = time.perf_counter() - t0
+    ess = min(result.ess_bulk.values())
+    row = {
+        "adaptation": adaptation,
+        "chains": 4,
+        "warmup": n_warmup,
+        "draws": n_draws,
+        "wall_s": wall,
+        "compile_s": first - wall,
+        "min_ess_bulk": ess,
+        "ess_per_s": ess / wall,
+        "max_rhat": max(result.rhat.values()),
+        "divergent": result.n_divergent,
+        "step_size": [float(x) for x in result.step_size],
+    }
+    return row, result
+
+
+def _emcee_row(result, truth, trace, free, emcee_steps):
     import emcee
 
-    from jaxtherm.fit import fit_traces, sample
+    from jaxtherm.fit._diagnostics import ess_bulk
+
+    n_dim = len(free)
+    log_density, v_best, v_sd = _emcee_log_density(result, truth, trace, free)
+    n_walkers = 2 * n_dim + 2
+    p0 = v_best + 0.1 * v_sd * np.random.default_rng(0).standard_normal((n_walkers, n_dim))
+    t0 = time.perf_counter()
+    log_density(p0)
+    compile_s = time.perf_counter() - t0
+    sampler = emcee.EnsembleSampler(n_walkers, n_dim, log_density, vectorize=True)
+    t0 = time.perf_counter()
+    sampler.run_mcmc(p0, emcee_steps, progress=False)
+    wall = time.perf_counter() - t0
+    burn = emcee_steps // 2
+    chain = sampler.get_chain(discard=burn)  # (steps, walkers, dim)
+    tau = emcee.autocorr.integrated_time(chain, quiet=True)
+    ess = min(ess_bulk(chain[:, :, i].T) for i in range(n_dim))
+    ess_tau = float(n_walkers * chain.shape[0] / np.max(tau))
+    return {
+        "walkers": n_walkers,
+        "steps": emcee_steps,
+        "burn_in": burn,
+        "wall_s": wall,
+        "compile_s": compile_s,
+        "min_ess_bulk": ess,
+        "ess_per_s": ess / wall,
+        "tau_max": float(np.max(tau)),
+        "ess_tau": ess_tau,
+        "ess_tau_per_s": ess_tau / wall,
+        "acceptance": float(np.mean(sampler.acceptance_fraction)),
+    }
+
+
+def run(quick=False, dense=False, problems=None):
+    from jaxtherm.fit import fit_traces
 
     n_delays = 500
-    n_warmup, n_draws = (200, 300) if quick else (500, 1000)
+    n_warmup, n_draws = (100, 400) if quick else (200, 1000)
     emcee_steps = 1500 if quick else 6000
     truth, trace = _problem(n_delays)
     rows = []
-    for n_dim, free in PROBLEMS.items():
-        fit = fit_traces(truth, trace, free, absolute_sigma=True, warn_degenerate=False)
-        t0 = time.perf_counter()
-        sample(truth, trace, free, fit=fit, n_chains=4, n_warmup=n_warmup, n_draws=n_draws, seed=0)
-        nuts_first = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        result = sample(truth, trace, free, fit=fit, n_chains=4, n_warmup=n_warmup, n_draws=n_draws, seed=1)
-        nuts_wall = time.perf_counter() - t0
-        nuts_ess = min(result.ess_bulk.values())
-
-        log_density, v_best, v_sd = _emcee_log_density(result, truth, trace, free)
-        n_walkers = 2 * n_dim + 2
-        rng = np.random.default_rng(0)
-        p0 = v_best + 0.1 * v_sd * rng.standard_normal((n_walkers, n_dim))
-        log_density(p0)  # compile
-        sampler = emcee.EnsembleSampler(n_walkers, n_dim, log_density, vectorize=True)
-        t0 = time.perf_counter()
-        sampler.run_mcmc(p0, emcee_steps, progress=False)
-        emcee_wall = time.perf_counter() - t0
-        burn = emcee_steps // 2
-        chain = sampler.get_chain(discard=burn)
-        tau = emcee.autocorr.integrated_time(chain, quiet=True)
-        emcee_ess = float(n_walkers * chain.shape[0] / np.max(tau))
-        row = {
-            "n_parameters": n_dim,
-            "n_delays": n_delays,
-            "nuts": {
-                "chains": 4,
-                "warmup": n_warmup,
-                "draws": n_draws,
-                "wall_s": nuts_wall,
-                "first_call_s": nuts_first,
-                "min_ess_bulk": nuts_ess,
-                "ess_per_s": nuts_ess / nuts_wall,
-                "max_rhat": max(result.rhat.values()),
-                "divergent": result.n_divergent,
-            },
-            "emcee": {
-                "walkers": n_walkers,
-                "steps": emcee_steps,
-                "burn_in": burn,
-                "wall_s": emcee_wall,
-                "tau_max": float(np.max(tau)),
-                "ess": emcee_ess,
-                "ess_per_s": emcee_ess / emcee_wall,
-                "acceptance": float(np.mean(sampler.acceptance_fraction)),
-            },
-        }
-        row["ratio_nuts_over_emcee_ess_per_s"] = row["nuts"]["ess_per_s"] / row["emcee"]["ess_per_s"]
+    for label in problems or PROBLEMS:
+        free = PROBLEMS[label]
+        n_dim = len(free)
+        fit = fit_traces(truth, trace, free, absolute_sigma=True, warn_degenerate=False, warn=False)
+        nuts, result = _nuts_row(truth, trace, free, fit, n_warmup, n_draws, "laplace")
+        row = {"problem": label, "n_parameters": n_dim, "free": list(free), "n_delays": n_delays, "nuts": nuts}
+        if dense:
+            row["nuts_dense"] = _nuts_row(truth, trace, free, fit, 2 * n_warmup, n_draws, "dense")[0]
+        row["emcee"] = _emcee_row(result, truth, trace, free, emcee_steps)
+        row["ratio_nuts_over_emcee_ess_per_s"] = nuts["ess_per_s"] / row["emcee"]["ess_per_s"]
         rows.append(row)
-        print(f"{n_dim} parameters, {n_delays} delays:")
+        print(f"{label} parameters ({', '.join(free)}), {n_delays} delays:")
+        for key in ("nuts", "nuts_dense")[: 1 + dense]:
+            r = row[key]
+            print(
+                f"  NUTS ({r['adaptation']}) 4 chains x ({r['warmup']} + {r['draws']}): {r['wall_s']:7.1f} s, "
+                f"min bulk ESS {r['min_ess_bulk']:7.0f}, {r['ess_per_s']:8.2f} ESS/s, max R-hat "
+                f"{r['max_rhat']:.3f}, {r['divergent']} divergent (compile {r['compile_s']:.1f} s)"
+            )
+        e = row["emcee"]
         print(
-            f"  NUTS  4 chains x ({n_warmup} + {n_draws}): {nuts_wall:7.1f} s, min bulk ESS {nuts_ess:7.0f}, "
-            f"{row['nuts']['ess_per_s']:8.2f} ESS/s (first call incl. compile {nuts_first:.1f} s)"
-        )
-        print(
-            f"  emcee {n_walkers} walkers x {emcee_steps} steps: {emcee_wall:7.1f} s, tau_max {np.max(tau):6.1f}, "
-            f"ESS {emcee_ess:7.0f}, {row['emcee']['ess_per_s']:8.2f} ESS/s"
+            f"  emcee {e['walkers']} walkers x {emcee_steps} steps: {e['wall_s']:7.1f} s, min bulk ESS "
+            f"{e['min_ess_bulk']:7.0f}, {e['ess_per_s']:8.2f} ESS/s (tau_max {e['tau_max']:.1f}: ESS {e['ess_tau']:.0f})"
         )
         print(f"  ratio NUTS / emcee ESS per second: {row['ratio_nuts_over_emcee_ess_per_s']:.1f}x", flush=True)
-    path = write_json(f"sample_{machine_name()}", {"machine": machine_info(), "quick": quick, "rows": rows})
+    info = {"machine": machine_info(), "quick": quick, "command": " ".join(sys.argv), "rows": rows}
+    path = write_json(f"sample_{machine_name()}", info)
     print(f"wrote {path}")
     return rows
 
 
 if __name__ == "__main__":
-    run(quick="--quick" in sys.argv)
+    chosen = [a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--problems=")]
+    run(quick="--quick" in sys.argv, dense="--dense" in sys.argv, problems=chosen[0] if chosen else None)

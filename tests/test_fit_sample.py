@@ -35,10 +35,12 @@ def _analytic(y, sigma, prior_mean, prior_sd):
     return cov @ (design.T @ y / sigma**2 + prior_mean / prior_sd**2), cov
 
 
-def test_linear_gaussian_posterior_equals_analytic():
+@pytest.mark.parametrize("adaptation", ["dense", "laplace"])
+def test_linear_gaussian_posterior_equals_analytic(adaptation):
     """y = a + b x with Gaussian noise and Gaussian priors has a Gaussian posterior with known
     mean and covariance. Sampled means agree within 4 Monte-Carlo standard errors sd/sqrt(ESS),
-    variances within 4 sqrt(2/ESS) relative, the correlation within 4 (1 - rho^2)/sqrt(ESS)."""
+    variances within 4 sqrt(2/ESS) relative, the correlation within 4 (1 - rho^2)/sqrt(ESS);
+    with either adaptation (window-adapted dense mass matrix, or Laplace whitening + step size)."""
     sigma = 0.5
     y = 1.0 + 2.0 * X + sigma * np.random.default_rng(0).standard_normal(X.size)
     prior_mean, prior_sd = np.array([0.0, 1.0]), np.array([3.0, 2.0])
@@ -53,6 +55,7 @@ def test_linear_gaussian_posterior_equals_analytic():
         n_warmup=300,
         n_draws=500,
         seed=1,
+        adaptation=adaptation,
     )
     for i, name in enumerate(("a", "b")):
         ess = result.ess_bulk[name]
@@ -134,6 +137,13 @@ def test_two_basins_of_the_itr_series_pair(itr_sample):
     # Series sum is sharp in both modes: the modes differ in the split, not in the total.
     total = result.draws["W/Al2O3"] + result.draws["Al2O3/Ni"]
     assert np.std(total) < 0.1 * np.std(result.draws["W/Al2O3"])
+    # The least-squares result the chains started from points to the other basin.
+    others = result.fit.other_minima
+    assert len(others) == 1 and others[0].delta_chi2 < 4
+    assert sorted([result.fit.values["W/Al2O3"] / GW, others[0].values["W/Al2O3"] / GW]) == pytest.approx(
+        places, abs=0.6
+    )
+    assert "only the best basin" in result.fit.summary()
 
     prof = profile(
         truth, trace, PAIR, "W/Al2O3", np.linspace(2.0e-9, 10.0e-9, 33), starts={"Al2O3/Ni": [3 * GW, 7 * GW]}
@@ -247,6 +257,8 @@ def test_bad_input_is_named():
         sample({"a": 1.0, "b": 1.0}, trace, ["a", "b"], positive=False)
     with pytest.raises(ValueError, match="fixed_uncertainties"):
         sample({"a": 1.0, "b": 1.0, "c": 2.0}, trace, ["a", "b"], fixed_uncertainties={"c": -1.0})
+    with pytest.raises(ValueError, match="adaptation"):
+        sample({"a": 1.0, "b": 1.0}, trace, ["a", "b"], adaptation="full")
     with pytest.raises(ValueError, match="n_chains"):
         sample({"a": 1.0, "b": 1.0}, trace, ["a", "b"], n_chains=0)
     with pytest.raises(ValueError, match="lower < upper"):

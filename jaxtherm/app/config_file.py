@@ -70,6 +70,7 @@ from ._config_layers import LAYER_FIELDS, read_layers, read_resistances
 from ._config_traces import read_traces
 from ._delay_stage_check import check_delay_stage
 from ._output import prepare_output_dir
+from ._sample_config import read_sample_table, run_sample_table
 from ._toml import ConfigError as ConfigError
 from ._toml import ConfigTypeError as ConfigTypeError
 from ._toml import Reader
@@ -90,7 +91,7 @@ _FIT_KEYS = {
     "positive",
     "check_delay_stage",
 }
-_TOP_KEYS = {"setup", "layers", "resistances", "traces", "fit", "title"}
+_TOP_KEYS = {"setup", "layers", "resistances", "traces", "fit", "title", "sample"}
 
 
 def _read_toml(path) -> dict:
@@ -233,6 +234,7 @@ def run_config(path, out_dir: str = "jaxtherm-fit", verbose: bool = True, force:
         )
     out_dir = prepare_output_dir(out_dir, FIT_OUTPUTS, force=force, create=False)
     params, traces, options, _ = load_config(path)
+    sampling = read_sample_table(path, options["free"])  # optional [sample] table, validated before the fit
     free = options.pop("free")
     check = options.pop("check_delay_stage")
     with warnings.catch_warnings(record=True) as records:
@@ -254,7 +256,7 @@ def run_config(path, out_dir: str = "jaxtherm-fit", verbose: bool = True, force:
         if stage is not None:
             print(stage["message"])
         print(f"wrote {' and '.join(FIT_OUTPUTS)} to {out_dir}")
-    return out
+    return run_sample_table(sampling, params, traces, free, options, result, out, out_dir, verbose)
 
 
 def _results_record(path, result, traces, options, records) -> dict:

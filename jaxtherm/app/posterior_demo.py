@@ -161,6 +161,7 @@ def _results(result, truth, eff_q, noise, n_delays, seed, n_chains, n_warmup, n_
                 "delta_chi2": m.delta_chi2,
                 "median_GW": {k: m.median[k] / GW for k in TABLE3_300K},
                 "chains": list(m.chains),
+                "rhat_within_mode": m.rhat,
             }
             for m in result.modes
         ],

@@ -8,6 +8,7 @@ import math
 import jax.numpy as jnp
 import numpy as np
 
+from ._diagnostics import split_rhat
 from ._nuts import log_density_batch
 from ._sample_result import Mode
 
@@ -135,6 +136,14 @@ def pooled_statistics(draws, weights, all_names, names) -> tuple:
     return median, i68, i95, mean, sd, correlation
 
 
+def _within_mode_rhat(mode_index, k, draws, all_names) -> dict:
+    """Split-R-hat of the chains that stay in mode k (>= 95 % of their draws): mixing inside the mode."""
+    staying = np.mean(mode_index == k, axis=1) >= 0.95
+    if not staying.any():
+        return {}
+    return {n: split_rhat(draws[n][staying]) for n in all_names}
+
+
 def mode_records(mode_rows, best_chi2, mode_index, masses, fractions, chain_mode, draws, names, all_names) -> tuple:
     """The `Mode` of every selected optimum (`best_chi2`: chi^2 of the best optimum)."""
     flat_index = mode_index.ravel()
@@ -152,6 +161,7 @@ def mode_records(mode_rows, best_chi2, mode_index, masses, fractions, chain_mode
                 median={
                     n: float(np.median(draws[n].ravel()[in_mode])) if in_mode.any() else float("nan") for n in all_names
                 },
+                rhat=_within_mode_rhat(mode_index, k, draws, all_names) if len(mode_rows) > 1 else {},
             )
         )
     return tuple(modes)

@@ -14,9 +14,17 @@ import blackjax
 import jax
 import jax.numpy as jnp
 from blackjax.adaptation.base import get_filter_adapt_info_fn
+from blackjax.adaptation.step_size import dual_averaging_adaptation
 
 from ._priors import NOISE_SCALE_RANGE
 from .paths import set_path
+
+#: Adaptation schemes of `run_chains`: `"laplace"` keeps the identity mass matrix in the
+#: Laplace-whitened coordinate and tunes only the step size (dual averaging); `"dense"` runs
+#: blackjax's window adaptation of a dense mass matrix on top of the whitening.
+ADAPTATIONS = ("laplace", "dense")
+
+_NUTS_KERNEL = blackjax.nuts.build_kernel()
 
 
 class Static(NamedTuple):
@@ -149,7 +157,55 @@ def physical_batch(static: Static, w, dyn: Dynamic):
     return jax.vmap(one)(w)
 
 
-@functools.partial(jax.jit, static_argnums=(0, 6, 7, 8, 9))
+def _dense_chain(logdensity, key, w0, n_warmup, n_draws, target_acceptance, max_doublings):
+    """Window adaptation (dense mass matrix, step size), then the draws."""
+    key_warmup, key_draws = jax.random.split(key)
+    warmup = blackjax.window_adaptation(
+        blackjax.nuts,
+        logdensity,
+        is_mass_matrix_diagonal=False,
+        target_acceptance_rate=target_acceptance,
+        adaptation_info_fn=get_filter_adapt_info_fn(),
+        max_num_doublings=max_doublings,
+    )
+    (state, parameters), _ = warmup.run(key_warmup, w0, num_steps=n_warmup)
+    # The adapted parameters carry step size, inverse mass matrix and max_num_doublings.
+    kernel = blackjax.nuts(logdensity, **parameters).step
+
+    def body(state, key):
+        state, info = kernel(key, state)
+        return state, (state.position, state.logdensity, info.is_divergent, info.num_integration_steps)
+
+    _, draws = jax.lax.scan(body, state, jax.random.split(key_draws, n_draws))
+    return *draws, parameters["step_size"]
+
+
+def _laplace_chain(logdensity, key, w0, n_warmup, n_draws, target_acceptance, max_doublings):
+    """Identity mass matrix (the coordinate is already whitened); dual-averaged step size.
+
+    Warm-up and draws share one scan (one NUTS kernel to compile): during warm-up the
+    step size follows the dual-averaging iterate, afterwards its running average.
+    """
+    da_init, da_update, _ = dual_averaging_adaptation(target_acceptance)
+    inverse_mass = jnp.ones(w0.shape[0], dtype=w0.dtype)
+
+    def body(carry, inputs):
+        state, da = carry
+        key, adapting = inputs
+        step_size = jnp.exp(jnp.where(adapting, da.log_step_size, da.log_step_size_avg))
+        state, info = _NUTS_KERNEL(key, state, logdensity, step_size, inverse_mass, max_doublings)
+        updated = da_update(da, info.acceptance_rate)
+        da = jax.tree_util.tree_map(lambda new, old: jnp.where(adapting, new, old), updated, da)
+        return (state, da), (state.position, state.logdensity, info.is_divergent, info.num_integration_steps)
+
+    # Unit step: the right scale of a whitened Gaussian; dual averaging corrects it within tens of steps.
+    carry = (blackjax.nuts.init(w0, logdensity), da_init(jnp.asarray(1.0, dtype=w0.dtype)))
+    adapting = jnp.arange(n_warmup + n_draws) < n_warmup
+    (_, da), outputs = jax.lax.scan(body, carry, (jax.random.split(key, n_warmup + n_draws), adapting))
+    return *(x[n_warmup:] for x in outputs), jnp.exp(da.log_step_size_avg)
+
+
+@functools.partial(jax.jit, static_argnums=(0, 6, 7, 8, 9, 10))
 def run_chains(
     static: Static,
     keys,
@@ -161,8 +217,13 @@ def run_chains(
     n_draws,
     target_acceptance,
     max_doublings,
+    adaptation="dense",
 ):
-    """NUTS chains under vmap; chain c samples w with v = centres[c] + whitenings[c] w."""
+    """NUTS chains under vmap; chain c samples w with v = centres[c] + whitenings[c] w.
+
+    Returns `(positions, log densities, divergent, integration steps, step size per chain)`.
+    """
+    run_one = _laplace_chain if adaptation == "laplace" else _dense_chain
 
     def one_chain(key, w0, centre, whitening):
         chain_dyn = dyn._replace(v0=centre, whitening=whitening)
@@ -170,26 +231,6 @@ def run_chains(
         def logdensity(w):
             return _log_density_w(static, w, chain_dyn)
 
-        key_warmup, key_draws = jax.random.split(key)
-        warmup = blackjax.window_adaptation(
-            blackjax.nuts,
-            logdensity,
-            is_mass_matrix_diagonal=False,
-            target_acceptance_rate=target_acceptance,
-            adaptation_info_fn=get_filter_adapt_info_fn(),
-            max_num_doublings=max_doublings,
-        )
-        (state, parameters), _ = warmup.run(key_warmup, w0, num_steps=n_warmup)
-        # The adapted parameters carry step size, inverse mass matrix and max_num_doublings.
-        kernel = blackjax.nuts(logdensity, **parameters).step
-
-        def body(state, key):
-            state, info = kernel(key, state)
-            return state, (state.position, state.logdensity, info.is_divergent, info.num_integration_steps)
-
-        _, (positions, logdensities, divergent, n_steps) = jax.lax.scan(
-            body, state, jax.random.split(key_draws, n_draws)
-        )
-        return positions, logdensities, divergent, n_steps, parameters["step_size"]
+        return run_one(logdensity, key, w0, n_warmup, n_draws, target_acceptance, max_doublings)
 
     return jax.vmap(one_chain)(keys, w_init, centres, whitenings)

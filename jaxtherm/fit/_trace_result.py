@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ._basins import other_minima, other_minima_lines
 from ._covariance import standard_errors_of
 from ._result import FitResult, diagnostic_lines
 
@@ -70,6 +71,11 @@ class TraceFitResult:
     def names(self) -> tuple:
         return self.fit.names
 
+    @property
+    def other_minima(self) -> tuple:
+        """Separated optima of the multi-start fit with Delta chi2 < 4 (`OtherMinimum`s): where +- is silent."""
+        return other_minima(self.fit)
+
     def summary(self) -> str:
         """Human-readable table: value, total and statistical uncertainty per parameter."""
         lines = [f"{'parameter':24s} {'value':>13s} {'total sd':>11s} {'stat. sd':>11s}"]
@@ -83,6 +89,7 @@ class TraceFitResult:
             f"converged = {self.converged}"
         )
         lines.extend(diagnostic_lines(self))
+        lines.extend(other_minima_lines(self.other_minima))
         if self.post_fit_error is not None:
             lines.append(f"WARNING: after the fit: {self.post_fit_error}")
         return "\n".join(lines)
