@@ -17,6 +17,7 @@
 """
 
 from ._abscissa import bucket_size as bucket_size
+from ._basins import OtherMinimum as OtherMinimum
 from ._batch import least_squares_batched as least_squares_batched
 from ._chi2_map import Chi2Map as Chi2Map
 from ._chi2_map import chi2_map as chi2_map
