@@ -8,6 +8,8 @@ Side by side in one run:
   carriers, CFL 0.4, -1 to 2.5 ps, specular walls, eq. 50 source;
 * a `vmap` sweep over G (256 members) vs a Python loop over single runs;
 * cell x ordinate x carrier updates per second;
+* the number of fused kernels XLA runs per DUGKS step (fusions in the innermost
+  `while` body of the compiled solver);
 * memory of a `jacfwd` (G, t_h) evaluation vs the number of steps (XLA's
   compiled temp-buffer size: flat for forward mode).
 
@@ -24,6 +26,7 @@ import math
 import os
 import pathlib
 import platform
+import re
 import time
 
 # Two host "devices" (one per core) so that a sharded sweep can use both CPU cores; only
@@ -74,6 +77,14 @@ def fig3_problem(fluence=17.6, cells=CELLS, n_outputs=350, t_end=T_END):
         ),
     )
     return params, config, np.linspace(T_START, t_end, n_outputs + 1)
+
+
+def kernels_per_step(compiled_text: str) -> int:
+    """Fused kernels in the innermost loop body (one DUGKS step) of a compiled HLO module's text."""
+    computations = {m.group(1): m.group(0) for m in re.finditer(r"\n(%[\w.\-]+) \(.*?\n\}", compiled_text, re.S)}
+    bodies = set(re.findall(r"\bwhile\(.*?body=(%[\w.\-]+)", compiled_text))
+    innermost = [computations[b] for b in bodies if b in computations and " while(" not in computations[b]]
+    return max((len(re.findall(r"= \S+ fusion\(", text)) for text in innermost), default=0)
 
 
 # ---------------------------------------------------------------------------
@@ -194,6 +205,13 @@ def main(quick: bool = False) -> dict:
     compile_s = time.perf_counter() - start
     single_s = best_of(lambda: run(params).block_until_ready(), repeats)
     jax_peak = float(run(params).max())
+    # per-solve median and spread (best_of above is the minimum)
+    solve_times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run(params).block_until_ready()
+        solve_times.append(time.perf_counter() - start)
+    kernels = kernels_per_step(run.lower(params).compile().as_text())
 
     # --- NumPy baseline ------------------------------------------------------------------
     start = time.perf_counter()
@@ -282,6 +300,9 @@ def main(quick: bool = False) -> dict:
         "n_steps": n_steps,
         "jaxtherm_compile_s": compile_s,
         "jaxtherm_run_s": single_s,
+        "jaxtherm_run_median_s": float(np.median(solve_times)),
+        "jaxtherm_run_spread_s": [float(min(solve_times)), float(max(solve_times))],
+        "fused_kernels_per_step": kernels,
         "numpy_run_s": numpy_s,
         "speedup_vs_numpy": numpy_s / single_s,
         "cell_ordinate_carrier_updates_per_s": updates / single_s,
@@ -311,6 +332,8 @@ def main(quick: bool = False) -> dict:
         "n_steps",
         "jaxtherm_compile_s",
         "jaxtherm_run_s",
+        "jaxtherm_run_median_s",
+        "fused_kernels_per_step",
         "numpy_run_s",
         "speedup_vs_numpy",
         "cell_ordinate_carrier_updates_per_s",

@@ -50,7 +50,9 @@ def anisimov_rethfeld_conductivity(electron_temperature, phonon_temperature, chi
     theta_e = BOLTZMANN * electron_temperature / fermi_energy
     theta_p = BOLTZMANN * phonon_temperature / fermi_energy
     theta_e2 = theta_e * theta_e
-    numerator = (theta_e2 + 0.16) ** 1.25 * (theta_e2 + 0.44) * theta_e
+    base = theta_e2 + 0.16
+    # b^1.25 as b sqrt(sqrt(b)): vectorised square roots instead of a scalar pow call
+    numerator = base * jnp.sqrt(jnp.sqrt(base)) * (theta_e2 + 0.44) * theta_e
     denominator = jnp.sqrt(theta_e2 + 0.092) * (theta_e2 + eta * theta_p)
     return chi * numerator / denominator
 

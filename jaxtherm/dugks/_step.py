@@ -154,19 +154,31 @@ def initial_state(params: Params, config: Config, time, time_step, disc: Discret
     )
 
 
-def _face_distribution(disc, params, config, bar_face, time, dt, wall_eq):
-    """Face temperatures (eq. 44-45) and the face u after the quarter-step collision, walls imposed."""
+def _affine_collision(local: LocalState, width, after):
+    """Per-point (a, b) with `a f + b` the width-`width` collision of `f` followed by `after` of its relaxation.
+
+    `collided` gives u = (f + w (u_eq/tau + Q)) / (1 + w/tau) = c f + c w g with g = u_eq/tau + Q;
+    adding `after` (u_eq - u)/tau + Q, as I-bar+ = u + (dt/4) H does, scales and shifts it again.
+    Each (2, P), materialised once (`optimization_barrier`): the per-ordinate kernels then read
+    two numbers per point instead of recomputing the local physics.
+    """
+    tau = local.relaxation_time
+    gain = local.equilibrium / tau + local.source_term
+    scale = 1.0 / (1.0 + width / tau)
+    a = scale * (1.0 - after / tau)
+    b = width * gain * a + after * gain
+    return a, b
+
+
+def _face_state(disc, params, config, bar_face, time, dt):
+    """Face temperatures (eq. 44-45) and the local fields there (source averaged over [t, t + dt])."""
     quarter = 0.25 * dt
     face_source = _face_source(params, config, disc, time, time + dt)
     face_mom = moments(disc.weights, bar_face)
     te_f, tp_f = solve_temperatures(
         disc.face, face_mom[0] + quarter * face_source, face_mom[1], quarter, params.initial_temperature
     )
-    local = local_state(params, face_slices(config), disc.face, te_f, tp_f, face_source)
-    u_face = collided(local, bar_face, quarter)
-    return _boundaries.apply_isothermal(
-        disc, params, config, bar_face, u_face, local.relaxation_time, local.source_term, wall_eq, te_f, tp_f, quarter
-    )
+    return local_state(params, face_slices(config), disc.face, te_f, tp_f, face_source)
 
 
 def advance(disc: Discretisation, params: Params, config: Config, state: State, dt) -> State:
@@ -175,14 +187,13 @@ def advance(disc: Discretisation, params: Params, config: Config, state: State, 
     tilde = state.distribution
     m_half = config.n_ordinates // 2
 
-    # 1. centre temperatures and the original distribution at time t (eq. 46-47, 28-31).
+    # 1. centre temperatures and the original distribution at time t (eq. 46-47, 28-31):
+    # I-bar+ = u + (dt/4) H = a I~ + b per cell.
     centre = centre_fields(disc, params, config, tilde, state.time, dt)
-    u = collided(centre, tilde, half)
-    collision = (centre.equilibrium[:, None, :] - u) / centre.relaxation_time[:, None, :] + centre.source_term[
-        :, None, :
-    ]
-    bar_plus = u + quarter * collision
-    tilde_plus = (4.0 / 3.0) * bar_plus - (1.0 / 3.0) * tilde
+    a_c, b_c = _affine_collision(centre, half, quarter)
+    packed = jax.lax.optimization_barrier(jnp.stack([a_c, b_c]))
+    a_c, b_c = packed[0], packed[1]
+    bar_plus = a_c[:, None, :] * tilde + b_c[:, None, :]
 
     # 2-3. ghost cells, slopes and face reconstruction at t + dt/2 (eq. 34-43).
     wall_eq = _boundaries.wall_equilibrium(disc, params)
@@ -190,8 +201,26 @@ def advance(disc: Discretisation, params: Params, config: Config, state: State, 
     slopes = _reconstruction.slopes(config, extended, centres_ext, config.interface_faces())
     bar_face = _reconstruction.face_values(extended, slopes, widths_ext, speeds_ext, disc.mu, half, m_half)
 
-    # 4. face temperatures (eq. 44-45) and the face distribution after the half-step collision.
-    u_face, wall_temps = _face_distribution(disc, params, config, bar_face, state.time, dt, wall_eq)
+    # 4. face temperatures (eq. 44-45) and the face distribution after the quarter-step collision.
+    face = _face_state(disc, params, config, bar_face, state.time, dt)
+    a_f, _ = _affine_collision(face, quarter, 0.0)
+    b_f = quarter * (face.equilibrium / face.relaxation_time + face.source_term) * a_f
+    packed = jax.lax.optimization_barrier(jnp.stack([a_f, b_f]))
+    a_f, b_f = packed[0], packed[1]
+    u_face = a_f[:, None, :] * bar_face + b_f[:, None, :]
+    u_face, wall_temps = _boundaries.apply_isothermal(
+        disc,
+        params,
+        config,
+        bar_face,
+        u_face,
+        face.relaxation_time,
+        face.source_term,
+        wall_eq,
+        face.electron_temperature,
+        face.phonon_temperature,
+        quarter,
+    )
 
     # 5. fluxes (one array per side of each face: they differ only at DMM interfaces).
     flux = disc.mu[None, :, None] * disc.speed_face[:, None, :] * u_face
@@ -199,6 +228,7 @@ def advance(disc: Discretisation, params: Params, config: Config, state: State, 
         disc, params, config, bar_face, centre, flux, quarter, m_half
     )
     widths = disc.geometry.widths
+    tilde_plus = (4.0 / 3.0) * bar_plus - (1.0 / 3.0) * tilde
     new_tilde = tilde_plus - (dt / widths) * (flux_left_side[:, :, 1:] - flux_right_side[:, :, :-1])
 
     # bookkeeping: the trapezoidal source deposit and the wall losses exactly as applied above.
