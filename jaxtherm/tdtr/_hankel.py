@@ -160,36 +160,57 @@ def _weighted_sum(arrays, depths, k2, weights, s, heat_plane, probe_plane, n_dep
     return jnp.sum(g * weights, axis=-1)
 
 
-@_weighted_sum.defjvp
 def _weighted_sum_jvp(heat_plane, probe_plane, n_depth, primals, tangents):
     # Derivatives per (k, s) point by one *holomorphic reverse sweep*: g is a holomorphic function
     # of the (complexified) layer properties, optical depths and s, so a single reverse pass per point
     # gives dg/d(every property) and dg/ds at once. The tangent-independent part is computed once, so
     # jax.jacfwd over many parameters costs ~ one extra reverse sweep, not one sweep per parameter.
+    # Inputs whose tangent is a symbolic zero (constants of the caller: often s, the thicknesses, the
+    # optical depths) are left out of the sweep, which XLA then prunes.
     # The nodes k2 are held fixed (their tangent is zero by construction, see `_quadrature`); the
     # weights carry the beams' tangents: this is the derivative of the quadrature.
     arrays, depths, k2, weights, s = primals
     arrays_dot, depths_dot, _, weights_dot, s_dot = tangents
     points_s = jnp.broadcast_to(s[..., None], k2.shape).reshape(-1)
     points_k2 = k2.reshape(-1)
-    complex_arrays = jax.tree_util.tree_map(lambda a: jnp.asarray(a, dtype=complex), (arrays, depths))
+    leaves, treedef = jax.tree_util.tree_flatten((arrays, depths))
+    leaves_dot = treedef.flatten_up_to((arrays_dot, depths_dot))
+    active = [i for i, t in enumerate(leaves_dot) if not _is_zero(t) and jnp.size(leaves[i]) > 0]
+    with_s = not _is_zero(s_dot)
+    complex_leaves = [jnp.asarray(leaf, dtype=complex) for leaf in leaves]
 
-    def point(props, s_point, k2_point):
+    def point(active_leaves, s_point, k2_point):
+        props = list(complex_leaves)
+        for i, leaf in zip(active, active_leaves):
+            props[i] = leaf
+        props = jax.tree_util.tree_unflatten(treedef, props)
         return _point_response(props[0], props[1], k2_point, s_point, heat_plane, probe_plane, n_depth)
 
-    value_and_grads = jax.vmap(jax.value_and_grad(point, argnums=(0, 1), holomorphic=True), in_axes=(None, 0, 0))
-    g, (d_props, d_s) = value_and_grads(complex_arrays, points_s, points_k2)
     shape = k2.shape
-    g = g.reshape(shape)
+    if active or with_s:
+        argnums = (0, 1) if with_s else (0,)
+        value_and_grads = jax.vmap(jax.value_and_grad(point, argnums=argnums, holomorphic=True), in_axes=(None, 0, 0))
+        g, grads = value_and_grads([complex_leaves[i] for i in active], points_s, points_k2)
+        g = g.reshape(shape)
+        tangent_points = jnp.zeros(shape, dtype=g.dtype)
+        if with_s:
+            tangent_points = grads[1].reshape(shape) * s_dot[..., None]
+        for i, derivative in zip(active, grads[0]):
+            prop_dot = jnp.asarray(leaves_dot[i]).astype(complex)
+            contracted = jnp.tensordot(derivative, prop_dot, axes=prop_dot.ndim)
+            tangent_points = tangent_points + contracted.reshape(shape)
+        tangent_out = jnp.sum(tangent_points * weights, axis=-1)
+    else:
+        g = jax.vmap(point, in_axes=(None, 0, 0))([], points_s, points_k2).reshape(shape)
+        tangent_out = jnp.zeros(shape[:-1], dtype=g.dtype)
     primal_out = jnp.sum(g * weights, axis=-1)
-    tangent_points = d_s.reshape(shape) * s_dot[..., None]
-    for derivative, prop_dot in zip(
-        jax.tree_util.tree_leaves(d_props), jax.tree_util.tree_leaves((arrays_dot, depths_dot))
-    ):
-        prop_dot = jnp.asarray(prop_dot).astype(complex)
-        if derivative.size == 0:
-            continue
-        contracted = jnp.tensordot(derivative, prop_dot, axes=prop_dot.ndim)
-        tangent_points = tangent_points + contracted.reshape(shape)
-    tangent_out = jnp.sum(tangent_points * weights + g * weights_dot, axis=-1)
+    if not _is_zero(weights_dot):
+        tangent_out = tangent_out + jnp.sum(g * weights_dot, axis=-1)
     return primal_out, tangent_out
+
+
+_weighted_sum.defjvp(_weighted_sum_jvp, symbolic_zeros=True)
+
+
+def _is_zero(tangent):
+    return isinstance(tangent, jax.custom_derivatives.SymbolicZero)
