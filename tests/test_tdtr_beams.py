@@ -287,3 +287,27 @@ def test_fdtr_and_simulate_take_beams(al_si):
     solution = jt.tdtr.simulate(al_si, setup, delays, beams=beams)
     np.testing.assert_allclose(np.asarray(solution.signal), tdtr, rtol=1e-14)
     assert abs(tdtr[2] / np.asarray(jt.tdtr.fdtr_signal(al_si, setup, [1e6], delays[2]))[0] - 1) > 1e-3
+
+
+@pytest.mark.slow
+def test_posterior_samples_the_probe_radius_as_a_nuisance_parameter(al_si):
+    """`jt.fit.sample` takes a beam radius by path: with the pump radius free and the probe radius a
+    nuisance parameter (`fixed_uncertainties`, 0.3 um), the posterior of the probe radius follows its
+    Gaussian prior (the 5-point ratio trace barely constrains it beside the pump radius), and the
+    pump radius' posterior width exceeds the statistical-only width of the same fit."""
+    setup = jt.tdtr.Setup(1e6, 80e6, W0, W1, **FAST)
+    delays = np.array([100e-12, 300e-12, 1e-9, 3e-9, 6e-9])
+    model = jt.tdtr.TdtrModel(setup, delays, "ratio", beams_path="beams")
+    truth = {"stack": al_si, "beams": jt.tdtr.Beams(12e-6, W1)}
+    data = np.asarray(model(truth))
+    noisy = data * (1 + 1e-3 * np.random.default_rng(5).standard_normal(delays.size))
+    trace = jt.fit.Trace(model=model, data=noisy, sigma=1e-3 * np.abs(data), name="ratio", x=delays)
+    free = {"w0": "beams.pump_radius"}
+    fixed = {"beams.probe_radius": 0.3e-6}
+    fit = jt.fit.fit_traces(truth, trace, free, fixed_uncertainties=fixed)
+    post = jt.fit.sample(truth, trace, free, fixed_uncertainties=fixed, n_chains=2, n_warmup=200, n_draws=300)
+    lo, hi = post.interval68["beams.probe_radius"]
+    assert 0.6 * 0.6e-6 < hi - lo < 1.4 * 0.6e-6, (lo, hi)
+    lo_w, hi_w = post.interval68["w0"]
+    assert hi_w - lo_w > 2 * 1.05 * fit.statistical_errors["w0"], (lo_w, hi_w, fit.statistical_errors)
+    assert lo_w < 12e-6 + 3 * fit.standard_errors["w0"] and hi_w > 12e-6 - 3 * fit.standard_errors["w0"]
