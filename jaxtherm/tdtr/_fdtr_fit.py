@@ -15,14 +15,14 @@ import numpy as np
 
 from .._validation import check_choice, check_positive
 from ..fit import Trace, get_path
-from ._fit import named_stack
+from ._fit import LockinTraceModel
 from ._lockin import fdtr_signal
-from ._observables import OBSERVABLES, UNITS, observe
+from ._observables import OBSERVABLES, observe
 
 __all__ = ["FdtrModel", "fdtr_trace"]
 
 
-class FdtrModel:
+class FdtrModel(LockinTraceModel):
     """Predict one FDTR observable versus modulation frequency from a parameter pytree.
 
     **Arguments:**
@@ -83,40 +83,15 @@ class FdtrModel:
         )
 
     @property
-    def structure(self):
-        """Hashable: models with equal structure are the same function of `(params, frequencies)`."""
-        return (FdtrModel, self._key())
-
-    @property
     def abscissa(self) -> np.ndarray:
         """The modulation frequencies (Hz) this model predicts at by default."""
         return self.frequencies
-
-    def __eq__(self, other):
-        return (
-            isinstance(other, FdtrModel)
-            and self._key() == other._key()
-            and self.frequencies.shape == other.frequencies.shape
-            and bool(np.all(self.frequencies == other.frequencies))
-        )
-
-    def __hash__(self):
-        return hash((self._key(), self.frequencies.tobytes()))
 
     def __repr__(self):
         return (
             f"FdtrModel({self.observable}, {self.frequencies.size} frequencies "
             f"{self.frequencies.min():.3g}-{self.frequencies.max():.3g} Hz, delay={self.delay!r})"
         )
-
-    @property
-    def unit(self) -> str:
-        """Unit of the observable."""
-        return UNITS[self.observable]
-
-    def stack(self, params):
-        """The `Stack` this trace sees (named resistances inserted)."""
-        return named_stack(params, self.stack_path, self.resistance_names, self.resistance_path)
 
     def signal(self, params, frequencies=None):
         """Complex lock-in signal versus modulation frequency (phase offset applied), per W."""

@@ -58,7 +58,49 @@ def named_stack(params, stack_path: str, resistance_names, resistance_path: str)
     return stack
 
 
-class TdtrModel:
+class LockinTraceModel:
+    """What `TdtrModel` and `FdtrModel` share: value semantics over (`_key()`, abscissa), the
+    observable's unit and the stack with named resistances inserted.
+
+    A subclass defines `_key()` (everything but the abscissa values, hashable) and `abscissa`
+    (the points it predicts at by default); a fit compiles for `structure` and passes the
+    abscissa as a traced argument, `model(params, x)`.
+    """
+
+    def _key(self):
+        raise NotImplementedError
+
+    @property
+    def abscissa(self) -> np.ndarray:
+        raise NotImplementedError
+
+    @property
+    def structure(self):
+        """Hashable: models with equal structure are the same function of `(params, abscissa)`."""
+        return (type(self), self._key())
+
+    def __eq__(self, other):
+        return (
+            type(other) is type(self)
+            and self._key() == other._key()
+            and self.abscissa.shape == other.abscissa.shape
+            and bool(np.all(self.abscissa == other.abscissa))
+        )
+
+    def __hash__(self):
+        return hash((self._key(), self.abscissa.tobytes()))
+
+    @property
+    def unit(self) -> str:
+        """Unit of the observable."""
+        return UNITS[self.observable]
+
+    def stack(self, params):
+        """The `Stack` this trace sees (named resistances inserted)."""
+        return named_stack(params, self.stack_path, self.resistance_names, self.resistance_path)
+
+
+class TdtrModel(LockinTraceModel):
     """Predict one TDTR observable versus delay from a parameter pytree.
 
     **Arguments:**
@@ -134,40 +176,15 @@ class TdtrModel:
         )
 
     @property
-    def structure(self):
-        """Hashable: models with equal structure are the same function of `(params, delays)`."""
-        return (TdtrModel, self._key())
-
-    @property
     def abscissa(self) -> np.ndarray:
         """The delays (s) this model predicts at by default."""
         return self.delays
-
-    def __eq__(self, other):
-        return (
-            isinstance(other, TdtrModel)
-            and self._key() == other._key()
-            and self.delays.shape == other.delays.shape
-            and bool(np.all(self.delays == other.delays))
-        )
-
-    def __hash__(self):
-        return hash((self._key(), self.delays.tobytes()))
 
     def __repr__(self):
         return (
             f"TdtrModel({self.observable}, heat_at={self.setup.heat_at!r}, probe_at={self.setup.probe_at!r}, "
             f"{self.delays.size} delays {self.delays.min():.3g}-{self.delays.max():.3g} s)"
         )
-
-    @property
-    def unit(self) -> str:
-        """Unit of the observable."""
-        return UNITS[self.observable]
-
-    def stack(self, params):
-        """The `Stack` this trace sees (named resistances inserted)."""
-        return named_stack(params, self.stack_path, self.resistance_names, self.resistance_path)
 
     def signal(self, params, delays=None):
         """Complex lock-in signal Z(t) of this trace (K per W, or per W/m^2 in 1-D).
