@@ -169,22 +169,35 @@ def _careful_rows(path, layout: _Layout, comment):
             lines = handle.read().splitlines()
     except UnicodeDecodeError as exc:
         raise TraceFileError(f"{path}: not a UTF-8 text file ({exc.reason} at byte {exc.start})") from exc
-    names, sep, first = layout.names, layout.delimiter, layout.header_line
+    first = layout.header_line
+    rows, line_numbers = numeric_rows(
+        path,
+        lines,
+        first if layout.has_header else first - 1,
+        layout.names,
+        layout.delimiter,
+        comment,
+        f"({'header' if layout.has_header else 'first data line'} at line {first})",
+    )
+    if not rows.size:
+        raise TraceFileError(f"{path}: header at line {first} but no data rows")
+    return rows, line_numbers
+
+
+def numeric_rows(path, lines, start: int, names, sep, comment, context: str) -> tuple:
+    """Rows of numbers from `lines[start:]` (blank and comment lines skipped), and their 1-based line
+    numbers; a row with the wrong column count or a non-number raises `TraceFileError` naming the
+    file and line (`context` ends the column-count message)."""
     rows, line_numbers = [], []
-    for line_no in range(first + 1 if layout.has_header else first, len(lines) + 1):
-        line = lines[line_no - 1].strip()
+    for i in range(start, len(lines)):
+        line = lines[i].strip()
         if not line or line.startswith(comment):
             continue
         fields = _split(line, sep)
         if len(fields) != len(names):
-            raise TraceFileError(
-                f"{path}, line {line_no}: found {len(fields)} columns, expected {len(names)} "
-                f"({'header' if layout.has_header else 'first data line'} at line {first})"
-            )
-        rows.append([_field_value(path, line_no, j, names[j], field) for j, field in enumerate(fields)])
-        line_numbers.append(line_no)
-    if not rows:
-        raise TraceFileError(f"{path}: header at line {first} but no data rows")
+            raise TraceFileError(f"{path}, line {i + 1}: found {len(fields)} columns, expected {len(names)} {context}")
+        rows.append([_field_value(path, i + 1, j, names[j], field) for j, field in enumerate(fields)])
+        line_numbers.append(i + 1)
     return np.asarray(rows, dtype=float), np.asarray(line_numbers)
 
 

@@ -20,7 +20,7 @@ import os
 
 import numpy as np
 
-from ..fit.io import TraceFileError, _detect_delimiter, _field_value, _is_number, _split
+from ..fit.io import TraceFileError, _detect_delimiter, _is_number, _split, numeric_rows
 from ._header import UNITS, HeaderError, convert, normalise_key, parse_metadata_line, unit_in_name
 
 __all__ = ["LabTrace", "read_lab_file", "COLUMN_ALIASES"]
@@ -132,22 +132,6 @@ def _scan(path, lines, delimiter, comment) -> tuple:
     raise TraceFileError(f"{path}: no data rows")
 
 
-def _rows(path, lines, start, names, sep, comment) -> tuple:
-    rows, numbers = [], []
-    for i in range(start, len(lines)):
-        line = lines[i].strip()
-        if not line or line.startswith(comment):
-            continue
-        fields = _split(line, sep)
-        if len(fields) != len(names):
-            raise TraceFileError(
-                f"{path}, line {i + 1}: found {len(fields)} columns, expected {len(names)} {list(names)}"
-            )
-        rows.append([_field_value(path, i + 1, j, names[j], f) for j, f in enumerate(fields)])
-        numbers.append(i + 1)
-    return np.asarray(rows, dtype=float), np.asarray(numbers)
-
-
 def _assign(path, names, columns) -> dict:
     """Role -> column index, from `columns=` first, then the header aliases.
 
@@ -230,7 +214,7 @@ def read_lab_file(
     metadata, header, names, names_line, sep, start = _scan(path, lines, delimiter, comment)
     if len(set(names)) != len(names):
         raise TraceFileError(f"{path}, line {names_line}: duplicate column names {list(names)}")
-    table, numbers = _rows(path, lines, start, names, sep, comment)
+    table, numbers = numeric_rows(path, lines, start, names, sep, comment, str(list(names)))
     roles = _assign(f"{path}, line {names_line}", names, columns)
     values = {role: _column_si(path, names, j, role, table[:, j], delay_unit) for role, j in roles.items()}
     delays = values["delay"]
