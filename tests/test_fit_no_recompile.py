@@ -1,7 +1,7 @@
 """A new measurement file does not recompile the fit: traced abscissas, length buckets, masked residuals.
 
 A model that declares its abscissa (`abscissa`, `structure`, `model(params, x)`) receives
-it as a traced argument. Two files of one length share the compiled fit; files of other
+it as a traced argument, in fits, chi^2 maps and profiles alike. Two files of one length share the compiled fit; files of other
 lengths share it through zero-masked padding to a bucket, and the padding changes no
 reported number (best values, chi^2, degrees of freedom, covariance, residuals).
 """
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from jax.core import Tracer
 
-from jaxtherm.fit import Trace, fit_traces, fit_traces_batched
+from jaxtherm.fit import Trace, chi2_map, fit_traces, fit_traces_batched, profile
 from jaxtherm.fit._abscissa import bucket_size
 from jaxtherm.fit.problem import predict
 
@@ -129,3 +129,61 @@ def test_abscissa_length_must_match_the_data():
     model = CountingDecay(np.linspace(0, 5, 40))
     with pytest.raises(ValueError, match="'short'.*40 points"):
         Trace(model=model, data=np.zeros(39), sigma=SIGMA, name="short")
+
+
+# --- chi^2 maps and profiles take the same traced abscissa -------------------------------------------------------
+
+GRID_RATE = np.linspace(0.6, 0.8, 5)
+GRID_AMPLITUDE = np.linspace(1.9, 2.1, 4)
+
+
+def _unpadded(trace):
+    """The same trace with its abscissa closed over: a plain model, evaluated at exactly its own points."""
+    times = trace.model.abscissa
+    return Trace(model=lambda p: trace.model(p, times), data=trace.data, sigma=SIGMA)
+
+
+def _maps(trace, grid_amplitude=GRID_AMPLITUDE):
+    """The plain chi^2 map of (amplitude, rate) and the profile map with the offset re-fitted."""
+    pair = ["amplitude", "rate"]
+    plain = chi2_map(dict(TRUTH), trace, pair, grid_amplitude, GRID_RATE)
+    # Unconstrained re-fits: the offset (and in the profile the amplitude) enter linearly, so each re-fit ends at its
+    # exact conditional optimum and padded and unpadded runs can be compared to round-off.
+    refit = dict(refit=["offset"], positive=False, max_iterations=50)
+    refitted = chi2_map(dict(TRUTH), trace, pair, grid_amplitude, GRID_RATE, **refit)
+    return plain, refitted
+
+
+def _profile(trace, grid=GRID_RATE):
+    return profile(dict(TRUTH), trace, ["amplitude", "rate", "offset"], "rate", grid, positive=False, max_iterations=50)
+
+
+def test_chi2_maps_and_profiles_of_a_new_file_do_not_retrace():
+    """chi^2 maps (plain and re-fitted) and a profile of a 40-point file, then of a 40-point file on another time
+    grid and of a 45-point file (same 48-point bucket), with new grid values: the model is traced zero times more."""
+    before = CountingDecay.traces
+    _maps(_trace(40, 11))
+    _profile(_trace(40, 11))
+    count = CountingDecay.traces
+    assert count > before  # the abscissa reached the model as a tracer
+    for n, seed, start in ((40, 12, 0.05), (45, 13, 0.0)):
+        plain, refitted = _maps(_trace(n, seed, start), GRID_AMPLITUDE + 0.01)
+        prof = _profile(_trace(n, seed, start), GRID_RATE + 0.005)
+        assert plain.n_data == refitted.n_data == n and np.all(refitted.converged) and np.all(prof.converged)
+    assert CountingDecay.traces == count
+
+
+def test_padded_maps_and_profiles_equal_the_unpadded_ones():
+    """A 40-point file padded to 48 (traced abscissa) and unpadded (a plain closure): the chi^2 map, the re-fitted
+    map (chi^2, re-fitted offsets) and the profile (chi^2, re-fitted values, intervals) agree to 1e-10."""
+    trace = _trace(40, 14)
+    padded, unpadded = _maps(trace), _maps(_unpadded(trace))
+    for a, b in zip(padded, unpadded):
+        np.testing.assert_allclose(a.chi2, b.chi2, rtol=1e-10)
+        assert a.reference_chi2 == pytest.approx(b.reference_chi2, rel=1e-10) and a.n_data == b.n_data == 40
+    np.testing.assert_allclose(padded[1].refit_values["offset"], unpadded[1].refit_values["offset"], rtol=1e-10)
+    prof, plain_prof = _profile(trace), _profile(_unpadded(trace))
+    np.testing.assert_allclose(prof.chi2, plain_prof.chi2, rtol=1e-10)
+    for name in ("amplitude", "offset"):
+        np.testing.assert_allclose(prof.others[name], plain_prof.others[name], rtol=1e-10)
+    np.testing.assert_allclose(prof.interval68, plain_prof.interval68, rtol=1e-10)

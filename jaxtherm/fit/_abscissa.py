@@ -21,10 +21,11 @@ from __future__ import annotations
 import math
 from typing import Any, NamedTuple
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
-__all__ = ["bucket_size", "has_traced_abscissa", "ModelKey", "TraceArrays", "pad_to"]
+__all__ = ["bucket_size", "broadcast_arrays", "has_traced_abscissa", "ModelKey", "TraceArrays", "pad_to"]
 
 #: The smallest bucket: shorter traces are padded to this many points.
 MIN_BUCKET = 32
@@ -92,6 +93,11 @@ def pad_to(values, size: int) -> np.ndarray:
     values = np.asarray(values, dtype=float)
     n = values.shape[-1]
     return np.concatenate([values, np.repeat(values[..., -1:], size - n, axis=-1)], axis=-1)
+
+
+def broadcast_arrays(arrays: TraceArrays, batch: int) -> TraceArrays:
+    """`arrays` with a leading batch axis of `batch` copies on every leaf (for `vmap`ped fits or grids)."""
+    return jax.tree_util.tree_map(lambda a: jnp.broadcast_to(a, (batch,) + jnp.shape(a)), arrays)
 
 
 def residual_mask(models, sizes) -> np.ndarray:

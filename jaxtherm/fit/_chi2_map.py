@@ -25,9 +25,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ._abscissa import ModelKey, broadcast_arrays
 from ._batch import least_squares_batched
-from .paths import get_path, set_path
-from .problem import Trace
+from ._residuals import fixed_residual_builder, model_keys, trace_arrays, trace_mask
+from .paths import leaf_value, named_paths
+from .problem import check_traces
 
 __all__ = ["Chi2Map", "chi2_map", "plot_chi2_map", "delta_chi2_level"]
 
@@ -87,24 +89,11 @@ class Chi2Map:
 
 
 def _normalise_named(params, spec, label) -> dict:
-    if isinstance(spec, str):
-        spec = [spec]
-    if isinstance(spec, (list, tuple)):
-        spec = {p if isinstance(p, str) else str(p): p for p in spec}
-    if not isinstance(spec, dict):
-        raise TypeError(f"{label} must be a list of paths or a dict name -> path (or list of paths), got {spec!r}")
-    out = {}
-    for name, paths in spec.items():
-        paths = (paths,) if isinstance(paths, str) else tuple(paths)
-        if not paths:
-            raise ValueError(f"{label}: parameter {name!r} maps to no path")
+    """`spec` as dict name -> tuple of paths, each checked to hold a scalar of `params`."""
+    out = named_paths(spec, label)
+    for paths in out.values():
         for path in paths:
-            value = np.asarray(get_path(params, path), dtype=float)
-            if value.ndim != 0:
-                raise ValueError(
-                    f"{label}: path {path!r} points to an array of shape {value.shape}; give a scalar leaf"
-                )
-        out[str(name)] = paths
+            leaf_value(params, path)
     return out
 
 
@@ -127,44 +116,31 @@ def _check_grid(label, name, grid, current) -> np.ndarray:
     return grid
 
 
-def _insert(params, paths, value):
-    for path in paths:
-        params = set_path(params, path, value)
-    return params
-
-
-def _weighted_residuals(models, params, datas, sigmas, sqrt_weights):
-    return jnp.concatenate(
-        [sw * (d - jnp.ravel(model(params))) / s for model, d, s, sw in zip(models, datas, sigmas, sqrt_weights)]
-    )
-
-
 @functools.lru_cache(maxsize=32)
-def _grid_chi2_fn(models: tuple, paths_a: tuple, paths_b: tuple, chunk_size: int):
-    """One jitted function per (models, pair, chunk): new grids or data of the same shape reuse it."""
+def _point_residual_fn(keys: tuple, paths_a: tuple, paths_b: tuple, refit_spec: tuple):
+    """Residuals `fn(free, (point, TraceArrays))` of the re-fitted parameters with the pair at `point`.
 
-    def one(point, params, datas, sigmas, sqrt_weights):
-        p = _insert(_insert(params, paths_a, point[0]), paths_b, point[1])
-        return jnp.sum(_weighted_residuals(models, p, datas, sigmas, sqrt_weights) ** 2)
-
-    def grid(points, params, datas, sigmas, sqrt_weights):
-        return jax.lax.map(lambda pt: one(pt, params, datas, sigmas, sqrt_weights), points, batch_size=chunk_size)
-
-    return jax.jit(grid)
-
-
-@functools.lru_cache(maxsize=32)
-def _refit_residual_fn(models: tuple, paths_a: tuple, paths_b: tuple, refit_spec: tuple):
-    """Residuals of the re-fitted parameters at one grid point; stable identity for the solver cache."""
+    A stable identity per (models, pair, refit) lets the solver and the grid map reuse their compilation.
+    """
+    base = fixed_residual_builder(keys, refit_spec, paths_a + paths_b)
 
     def residual_fn(free, data):
-        point, params, datas, sigmas, sqrt_weights = data
-        p = _insert(_insert(params, paths_a, point[0]), paths_b, point[1])
-        for name, paths in refit_spec:
-            p = _insert(p, paths, free[name])
-        return _weighted_residuals(models, p, datas, sigmas, sqrt_weights)
+        point, arrays = data
+        fixed = {**{path: point[0] for path in paths_a}, **{path: point[1] for path in paths_b}}
+        return base(free, fixed, arrays)
 
     return residual_fn
+
+
+@functools.lru_cache(maxsize=32)
+def _grid_chi2_fn(keys: tuple, paths_a: tuple, paths_b: tuple, chunk_size: int):
+    """One jitted function per (models, pair, chunk): new grids, data or abscissas of the same bucket reuse it."""
+    residual_fn = _point_residual_fn(keys, paths_a, paths_b, ())
+
+    def grid(points, arrays):
+        return jax.lax.map(lambda pt: jnp.sum(residual_fn({}, (pt, arrays)) ** 2), points, batch_size=chunk_size)
+
+    return jax.jit(grid)
 
 
 def _pair_and_refit(params, free_pair, refit) -> tuple:
@@ -172,22 +148,15 @@ def _pair_and_refit(params, free_pair, refit) -> tuple:
     pair = _normalise_named(params, free_pair, "free_pair")
     if len(pair) != 2:
         raise ValueError(f"free_pair must name exactly two parameters, got {list(pair)}")
-    refit_map = {} if refit is None else _normalise_named(params, refit, "refit")
-    if refit is not None and not refit_map:
+    if refit is not None and isinstance(refit, (list, tuple, dict)) and not refit:
         raise ValueError("refit names no parameter; pass None for a plain chi^2 map")
+    refit_map = {} if refit is None else _normalise_named(params, refit, "refit")
     pair_paths = {p for paths in pair.values() for p in paths}
     for name, paths in refit_map.items():
         overlap = pair_paths.intersection(paths)
         if overlap:
             raise ValueError(f"refit parameter {name!r} sets {sorted(overlap)}, which free_pair maps")
     return pair, refit_map
-
-
-def _as_traces(traces) -> tuple:
-    traces = (traces,) if isinstance(traces, Trace) else tuple(traces)
-    if not traces or not all(isinstance(t, Trace) for t in traces):
-        raise TypeError("traces must be a Trace or a non-empty sequence of Trace objects")
-    return traces
 
 
 def _check_chunk_size(chunk_size):
@@ -199,7 +168,7 @@ def _check_hashable(traces):
     """The compiled map is cached on the models: each must be hashable."""
     for t in traces:
         try:
-            hash(t.model)
+            hash(ModelKey(t.model))
         except TypeError as exc:
             raise TypeError(
                 f"Trace {t.name!r}: its model must be hashable (a function, or an object with __hash__) so the compiled "
@@ -216,23 +185,13 @@ def _check_finite(chi2, name_a, grid_a, name_b, grid_b):
         )
 
 
-def _refit_all(models, paths_a, paths_b, refit_map, points, shared, chunk_size, **options):
+def _refit_all(keys, paths_a, paths_b, refit_map, points, params, arrays, chunk_size, mask, **options):
     """Batched re-fits of `refit_map` at every point (`options`: positive, lower, upper, max_iterations, tolerance)."""
-    params = shared[0]
-    n_points = points.shape[0]
     refit_spec = tuple(refit_map.items())
-    residual_fn = _refit_residual_fn(models, paths_a, paths_b, refit_spec)
-    initial = {name: float(np.asarray(get_path(params, paths[0]), dtype=float)) for name, paths in refit_spec}
-    batch = (points,) + jax.tree_util.tree_map(
-        lambda leaf: jnp.broadcast_to(leaf, (n_points,) + jnp.shape(leaf)), shared
-    )
-    return least_squares_batched(
-        residual_fn,
-        initial,
-        batch,
-        chunk_size=chunk_size,
-        **options,
-    )
+    residual_fn = _point_residual_fn(keys, paths_a, paths_b, refit_spec)
+    initial = {name: leaf_value(params, paths[0]) for name, paths in refit_spec}
+    batch = (points, broadcast_arrays(arrays, points.shape[0]))
+    return least_squares_batched(residual_fn, initial, batch, chunk_size=chunk_size, residual_mask=mask, **options)
 
 
 def chi2_map(
@@ -268,20 +227,18 @@ def chi2_map(
 
     **Returns:** a `Chi2Map`.
     """
-    traces = _as_traces(traces)
+    traces = check_traces(traces)
     pair, refit_map = _pair_and_refit(params, free_pair, refit)
     (name_a, paths_a), (name_b, paths_b) = pair.items()
-    current_a = float(np.asarray(get_path(params, paths_a[0]), dtype=float))
-    current_b = float(np.asarray(get_path(params, paths_b[0]), dtype=float))
+    current_a, current_b = leaf_value(params, paths_a[0]), leaf_value(params, paths_b[0])
     grid_a = _check_grid("grid_a", name_a, grid_a, current_a)
     grid_b = _check_grid("grid_b", name_b, grid_b, current_b)
     _check_chunk_size(chunk_size)
-    models = tuple(t.model for t in traces)
     _check_hashable(traces)
-    params = jax.tree_util.tree_map(lambda leaf: jnp.asarray(leaf, dtype=float), params)
-    datas = [jnp.asarray(t.data, dtype=float) for t in traces]
-    sigmas = [jnp.broadcast_to(jnp.asarray(t.sigma, dtype=float), np.shape(t.data)) for t in traces]
-    sqrt_weights = [jnp.asarray(math.sqrt(t.weight), dtype=float) for t in traces]
+    keys = model_keys(traces)
+    # Data, sigmas, weights and (padded) abscissas travel as arguments: a new file of the same
+    # bucket reuses the compiled map.
+    arrays = trace_arrays(params, traces)
     n_data = int(sum(np.size(t.data) for t in traces))
     aa, bb = np.meshgrid(grid_a, grid_b, indexing="ij")
     # The given point rides along as the last grid point: one compiled call serves both.
@@ -289,12 +246,12 @@ def chi2_map(
     n_points = points.shape[0]
     refit_values, converged = {}, None
     if not refit_map:
-        chi2_fn = _grid_chi2_fn(models, paths_a, paths_b, 0 if chunk_size is None else min(chunk_size, n_points))
-        values = np.asarray(chi2_fn(points, params, datas, sigmas, sqrt_weights))
+        chi2_fn = _grid_chi2_fn(keys, paths_a, paths_b, 0 if chunk_size is None else min(chunk_size, n_points))
+        values = np.asarray(chi2_fn(points, arrays))
     else:
         options = dict(positive=positive, lower=lower, upper=upper, max_iterations=max_iterations, tolerance=tolerance)
-        shared = (params, datas, sigmas, sqrt_weights)
-        fits = _refit_all(models, paths_a, paths_b, refit_map, points, shared, chunk_size, **options)
+        mask = trace_mask(traces)
+        fits = _refit_all(keys, paths_a, paths_b, refit_map, points, params, arrays, chunk_size, mask, **options)
         values = np.asarray(fits.chi2)
         refit_values = {name: np.asarray(fits.values[name])[:-1].reshape(aa.shape) for name in refit_map}
         converged = np.asarray(fits.converged)[:-1].reshape(aa.shape)

@@ -14,16 +14,14 @@ import dataclasses
 import functools
 from collections.abc import Sequence
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
-# Public names only (the package's __init__ defines them before importing this file), so
-# reorganising the private modules of the fitting layer does not reach here.
+from ._abscissa import broadcast_arrays
 from ._batch import least_squares_batched
-from ._sample import check_traces, leaf_value, normalise_free
-from .paths import set_path
-from .problem import Trace, TraceFitResult
+from ._residuals import fixed_residual_builder, model_keys, trace_arrays, trace_mask
+from .paths import leaf_value
+from .problem import Trace, TraceFitResult, check_traces, normalise_free
 
 __all__ = ["ProfileResult", "profile"]
 
@@ -98,17 +96,13 @@ def _pieces(grid, delta, level):
 
 
 @functools.lru_cache(maxsize=32)
-def _profile_residual(models: tuple, profiled_paths: tuple, other_spec: tuple):
+def _profile_residual(keys: tuple, profiled_paths: tuple, other_spec: tuple):
+    """Residuals `fn(free, (value, TraceArrays))` with the profiled paths at `value`; stable identity per spec."""
+    base = fixed_residual_builder(keys, other_spec, profiled_paths)
+
     def residual_fn(free, data):
-        value, params, datas, sigmas, sqrt_weights = data
-        for path in profiled_paths:
-            params = set_path(params, path, value)
-        for name, paths in other_spec:
-            for path in paths:
-                params = set_path(params, path, free[name])
-        return jnp.concatenate(
-            [sw * (d - jnp.ravel(model(params))) / s for model, d, s, sw in zip(models, datas, sigmas, sqrt_weights)]
-        )
+        value, arrays = data
+        return base(free, {path: value for path in profiled_paths}, arrays)
 
     return residual_fn
 
@@ -146,17 +140,9 @@ def _local_minima(grid, chi2_best, delta) -> list:
 
 
 def _batched_data(params, traces, grid, n_starts) -> tuple:
-    """`(profiled values, params, datas, sigmas, sqrt_weights)`, one row per (grid point, start)."""
-    n_grid = grid.size
-    batch = n_grid * n_starts
-    float_params = jax.tree_util.tree_map(lambda leaf: jnp.asarray(leaf, dtype=float), params)
-    datas = [jnp.asarray(t.data, dtype=float) for t in traces]
-    sigmas = [jnp.broadcast_to(jnp.asarray(t.sigma, dtype=float), np.shape(t.data)) for t in traces]
-    sqrt_weights = [jnp.asarray(np.sqrt(t.weight), dtype=float) for t in traces]
-    shared = (float_params, datas, sigmas, sqrt_weights)
-    shared_b = jax.tree_util.tree_map(lambda a: jnp.broadcast_to(a, (batch,) + jnp.shape(a)), shared)
-    values_b = jnp.asarray(np.repeat(grid, n_starts))
-    return (values_b,) + shared_b
+    """`(profiled values, TraceArrays)`, one row per (grid point, start); traced abscissas padded to their bucket."""
+    batch = grid.size * n_starts
+    return jnp.asarray(np.repeat(grid, n_starts)), broadcast_arrays(trace_arrays(params, traces), batch)
 
 
 def profile(
@@ -204,8 +190,7 @@ def profile(
 
     start_table, n_starts = _start_table(params, others, starts, fit)
 
-    models = tuple(t.model for t in traces)
-    residual_fn = _profile_residual(models, free_map[name], tuple(others.items()))
+    residual_fn = _profile_residual(model_keys(traces), free_map[name], tuple(others.items()))
     n_grid = grid.size
     initial = {k: np.tile(start_table[k], n_grid) for k in others}
     result = least_squares_batched(
@@ -217,6 +202,7 @@ def profile(
         upper=upper,
         max_iterations=max_iterations,
         absolute_sigma=True,
+        residual_mask=trace_mask(traces),
     )
     chi2 = np.asarray(result.chi2, dtype=float).reshape(n_grid, n_starts)
     chi2 = np.where(np.isfinite(chi2), chi2, np.inf)

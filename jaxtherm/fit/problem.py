@@ -24,11 +24,10 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._abscissa import ModelKey, TraceArrays, bucket_size, has_traced_abscissa, pad_to
+from ._abscissa import ModelKey, TraceArrays, broadcast_arrays, bucket_size, has_traced_abscissa, pad_to
 from ._batch import least_squares_batched
 from ._covariance import correlation_from_covariance
 from ._jacobian import as_float_tree
@@ -110,7 +109,8 @@ class Trace:
             raise ValueError(f"Trace {self.name!r}: weight must be finite and > 0, got {self.weight!r}")
 
 
-def _normalise_free(params, free) -> dict:
+def normalise_free(params, free) -> dict:
+    """`free` as dict name -> tuple of paths, every path checked to hold a scalar of `params`."""
     free_map = named_paths(free, "free")
     for paths in free_map.values():
         for path in paths:
@@ -138,7 +138,8 @@ def _dynamic(params, traces, datas=None) -> TraceArrays:
     return trace_arrays(params, traces, datas)
 
 
-def _check_traces(traces) -> tuple:
+def check_traces(traces) -> tuple:
+    """`traces` (one `Trace` or a sequence) as a non-empty tuple of `Trace`."""
     traces = tuple(traces) if not isinstance(traces, Trace) else (traces,)
     if not traces or not all(isinstance(t, Trace) for t in traces):
         raise TypeError("traces must be a Trace or a non-empty sequence of Trace objects")
@@ -156,7 +157,7 @@ def _predict_one(model, params):
 
 def predict(params, traces: Sequence[Trace]) -> list:
     """Model predictions of every trace for `params` (list of numpy arrays)."""
-    return [_predict_one(t.model, params) for t in _check_traces(traces)]
+    return [_predict_one(t.model, params) for t in check_traces(traces)]
 
 
 def _propagate(errors, params, traces, free_spec, fixed_sd, fit, best_params, exact_hessian) -> tuple:
@@ -222,8 +223,8 @@ def fit_traces(
 
     **Returns:** a `TraceFitResult`.
     """
-    traces = _check_traces(traces)
-    free_map = _normalise_free(params, free)
+    traces = check_traces(traces)
+    free_map = normalise_free(params, free)
     fixed_sd = _check_fixed_uncertainties(params, free_map, fixed_uncertainties)
     free_spec = tuple(free_map.items())
     fit = least_squares(
@@ -310,7 +311,7 @@ def fit_traces_batched(
 
     **Returns:** a `BatchFitResult` (statistical uncertainties; no warnings).
     """
-    traces = _check_traces(traces)
+    traces = check_traces(traces)
     if len(batch_data) != len(traces):
         raise ValueError(f"batch_data needs one array per trace ({len(traces)}), got {len(batch_data)}")
     arrays = [jnp.asarray(d, dtype=float) for d in batch_data]
@@ -320,13 +321,12 @@ def fit_traces_batched(
             raise ValueError(
                 f"batch data for trace {t.name!r} must have shape ({batch}, {np.size(t.data)}), got {d.shape}"
             )
-    free_map = _normalise_free(params, free)
+    free_map = normalise_free(params, free)
     free_spec = tuple(free_map.items())
     residual_fn = residual_builder(model_keys(traces), free_spec)
     single = trace_arrays(params, traces)
     batched = trace_arrays(params, traces, datas=arrays)
-    data = jax.tree_util.tree_map(lambda a: jnp.broadcast_to(a, (batch,) + a.shape), single)
-    data = data._replace(datas=batched.datas)
+    data = broadcast_arrays(single, batch)._replace(datas=batched.datas)
     start = _initial_values(params, free_map, initial)
     return least_squares_batched(
         residual_fn,
