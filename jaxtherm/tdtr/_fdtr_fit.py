@@ -5,7 +5,12 @@ phase (or ratio, V_in, V_out, amplitude) of `jaxtherm.tdtr.fdtr_signal` at each
 modulation frequency. The frequencies are its traced abscissa (`jaxtherm.fit`'s
 protocol): every file of the same structure and length bucket reuses one compiled
 fit. A lock-in phase offset phi (rad) read at `phase_offset_path` rotates the
-signal, Z -> Z exp(i phi), the usual FDTR phase-offset parameter.
+signal, Z -> Z exp(i phi), the usual FDTR phase-offset parameter. The beam radii,
+offset and optical depths may be read from a `Beams` at `beams_path` (fitted, swept or
+carried in `fixed_uncertainties`; the spot size is usually the largest input
+uncertainty of FDTR). A time-zero shift t0 (`time_shift_path`) applies to a pulsed
+measurement only, whose fixed pump-probe delay becomes delay + t0; a continuous-wave
+measurement has no pump-probe delay and refuses it.
 """
 
 from __future__ import annotations
@@ -35,6 +40,13 @@ class FdtrModel(LockinTraceModel):
       continuous-wave measurement (signal H(i 2 pi f)).
     - `stack_path`, `resistance_names`, `resistance_path`, `amplitude_path`: as in `TdtrModel`.
     - `phase_offset_path`: optional path of a scalar lock-in phase offset phi (rad).
+    - `time_shift_path`: optional path of a scalar time-zero shift t0 (s) of a pulsed
+      measurement: the model is evaluated at the delay `delay + t0`. Refused with
+      `delay=None` (a continuous-wave signal has no pump-probe delay; a constant detection
+      phase error is `phase_offset_path`).
+    - `beams_path`: optional path of a `jaxtherm.tdtr.Beams` in the parameter pytree (beam
+      radii, offset, optical depths in m: fittable, e.g. `"beams.probe_radius"`); `None` uses
+      the setup's.
 
     Compares and hashes by value; `structure` excludes the frequency values, which a fit
     passes as a traced argument, `model(params, frequencies)`.
@@ -52,6 +64,8 @@ class FdtrModel(LockinTraceModel):
         resistance_path: str = "itr",
         amplitude_path: str | None = None,
         phase_offset_path: str | None = None,
+        time_shift_path: str | None = None,
+        beams_path: str | None = None,
     ):
         check_choice("observable", observable, OBSERVABLES)
         frequencies = np.asarray(frequencies, dtype=float)
@@ -60,6 +74,12 @@ class FdtrModel(LockinTraceModel):
         check_positive("frequencies", frequencies, "Hz")
         if delay is not None and (np.ndim(delay) != 0 or not np.isfinite(delay) or abs(float(delay)) > 1.0):
             raise ValueError(f"delay must be one pump-probe delay in s (|delay| < 1 s) or None, got {delay!r}")
+        if time_shift_path is not None and delay is None:
+            raise ValueError(
+                "time_shift_path needs a pulsed measurement (delay in s): a continuous-wave FDTR signal "
+                "(delay=None) has no pump-probe delay to shift; fit a constant detection phase error with "
+                "phase_offset_path (rad) instead"
+            )
         self.setup = setup
         self.frequencies = frequencies
         self.observable = observable
@@ -69,6 +89,8 @@ class FdtrModel(LockinTraceModel):
         self.resistance_path = resistance_path
         self.amplitude_path = amplitude_path
         self.phase_offset_path = phase_offset_path
+        self.time_shift_path = time_shift_path
+        self.beams_path = beams_path
 
     def _key(self):
         return (
@@ -80,6 +102,8 @@ class FdtrModel(LockinTraceModel):
             self.resistance_path,
             self.amplitude_path,
             self.phase_offset_path,
+            self.time_shift_path,
+            self.beams_path,
         )
 
     @property
@@ -94,9 +118,17 @@ class FdtrModel(LockinTraceModel):
         )
 
     def signal(self, params, frequencies=None):
-        """Complex lock-in signal versus modulation frequency (phase offset applied), per W."""
+        """Complex lock-in signal versus modulation frequency, per W (per W/m^2 in 1-D).
+
+        **Arguments:** `params` (the parameter pytree, SI); `frequencies` (Hz, may be traced;
+        default: the model's own). The beams, time shift and phase offset, if any, are applied.
+        """
         frequencies = jnp.asarray(self.frequencies if frequencies is None else frequencies)
-        z = fdtr_signal(self.stack(params), self.setup, frequencies, self.delay)
+        delay = self.delay
+        if self.time_shift_path is not None:
+            delay = delay + get_path(params, self.time_shift_path)
+        beams = None if self.beams_path is None else get_path(params, self.beams_path)
+        z = fdtr_signal(self.stack(params), self.setup, frequencies, delay, beams=beams)
         if self.phase_offset_path is not None:
             z = z * jnp.exp(1j * get_path(params, self.phase_offset_path))
         return z
