@@ -4,10 +4,13 @@ import json
 import os
 import shutil
 
+import numpy as np
 import pytest
 
 from jaxtherm.app.cli import main
 from jaxtherm.app.config_file import ConfigError, load_config, run_config
+
+from helpers import w_quartz_phase, write_config
 
 EXAMPLES = os.path.join(os.path.dirname(__file__), "..", "examples")
 TRUTH = {
@@ -40,28 +43,15 @@ def test_example_config_recovers_synthetic_truth(tmp_path):
 def test_small_config_recovers_truth(tmp_path):
     """A two-layer W/quartz config with a synthetic trace file (ns delays, whitespace, no header, sigma column) goes
     through run_config and recovers the resistance it was synthesised with; fixed-thickness uncertainty widens sigma."""
-    import jax.numpy as jnp
-    import numpy as np
-
-    import jaxtherm.tdtr as tdtr
-
-    stack = tdtr.Stack(
-        layers=[tdtr.Layer(104e-9, 2.55e6, 158.1), tdtr.Layer(float("inf"), 1.66e6, 1.3736)], resistances=[3e-9]
-    )
-    setup = tdtr.Setup(
-        modulation_frequency=200e3, repetition_rate=20e6, heat_at="front", probe_at="front", one_dimensional=True
-    )
     delays = np.geomspace(20e-12, 40e-9, 150)
-    phase = np.asarray(tdtr.phase(tdtr.signal(stack, setup, jnp.asarray(delays))))
-    noisy = phase + 1e-4 * np.random.default_rng(3).standard_normal(delays.size)
+    noisy = w_quartz_phase(delays, seed=3)
     lines = [f"{d / 1e-9:.12g} {p:.12g} 1e-4" for d, p in zip(delays, noisy)]
     (tmp_path / "w.txt").write_text("\n".join(lines) + "\n")
     text = BASE.replace('file = "trace_fr.csv"', 'file = "w.txt"').replace('delay_unit = "ps"', 'delay_unit = "ns"')
     text = text.replace('signal_column = "phase_rad"', "signal_column = 1").replace("sigma = 1e-4", "sigma_column = 2")
     text = text.replace("heat_capacity = 1.66e6\nconductivity = 1.4", "heat_capacity = 1.66e6\nconductivity = 1.3736")
     text += '[fit.fixed_uncertainties]\n"W.thickness" = 2e-9\n'
-    path = tmp_path / "small.toml"
-    path.write_text(text)
+    path = write_config(tmp_path, text, "small.toml")
     result = run_config(path, out_dir=str(tmp_path / "out"), verbose=False)
     assert result["converged"]
     assert abs(result["values"]["W/quartz"] - 3e-9) < 3 * result["statistical_errors"]["W/quartz"]
@@ -71,9 +61,7 @@ def test_small_config_recovers_truth(tmp_path):
 
 def _config(tmp_path, text):
     shutil.copy(os.path.join(EXAMPLES, "trace_fr.csv"), tmp_path / "trace_fr.csv")
-    path = tmp_path / "c.toml"
-    path.write_text(text)
-    return path
+    return write_config(tmp_path, text)
 
 
 BASE = """

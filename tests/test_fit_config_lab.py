@@ -12,6 +12,8 @@ from jaxtherm import materials
 from jaxtherm.app.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_POOR_FIT, main
 from jaxtherm.app.config_file import ConfigError, load_config
 
+from helpers import write_config
+
 F_MOD, F_REP, R_TRUE = 1e6, 80e6, 3e-9
 CONFIG = """
 [setup]
@@ -63,15 +65,9 @@ def lab_file(tmp_path_factory):
     return folder
 
 
-def _write(folder, name, text):
-    path = folder / name
-    path.write_text(text)
-    return path
-
-
 def test_header_fills_setup_and_material_fills_layer(lab_file):
     """f_mod and f_rep come from the file's header; SiO2 heat capacity and conductivity from the table."""
-    params, traces, _, names = load_config(_write(lab_file, "a.toml", CONFIG))
+    params, traces, _, names = load_config(write_config(lab_file, CONFIG, "a.toml"))
     setup = traces[0].model.setup
     assert (setup.modulation_frequency, setup.repetition_rate, setup.delay_stage) == (F_MOD, F_REP, "pump")
     assert traces[0].model.delays[0] == pytest.approx(100e-12)  # t0 subtracted
@@ -93,11 +89,11 @@ def test_header_fills_setup_and_material_fills_layer(lab_file):
 )
 def test_config_errors(lab_file, change, message):
     with pytest.raises(ConfigError, match=message):
-        load_config(_write(lab_file, "b.toml", CONFIG.replace(*change)))
+        load_config(write_config(lab_file, CONFIG.replace(*change), "b.toml"))
 
 
 def test_cli_missing_delay_stage_exit_code(lab_file, capsys):
-    path = _write(lab_file, "c.toml", CONFIG.replace('delay_stage = "pump"\n', ""))
+    path = write_config(lab_file, CONFIG.replace('delay_stage = "pump"\n', ""), "c.toml")
     assert main(["fit", str(path), "--out", str(lab_file / "c-out")]) == EXIT_BAD_INPUT
     err = capsys.readouterr().err
     assert "delay_stage" in err and '"pump"' in err and '"probe"' in err and err.count("\n") == 1
@@ -106,7 +102,7 @@ def test_cli_missing_delay_stage_exit_code(lab_file, capsys):
 def test_delay_stage_check_flags_the_wrong_convention(lab_file, capsys):
     """Stated correctly (pump) the fit recovers R and the other convention is not preferred; stated wrongly
     (probe) the refit with pump explains the data > 2x better: warning in the report and the JSON, exit 3."""
-    good = _write(lab_file, "good.toml", CONFIG)
+    good = write_config(lab_file, CONFIG, "good.toml")
     assert main(["fit", str(good), "--out", str(lab_file / "good")]) == EXIT_OK
     result = json.loads((lab_file / "good" / "fit_results.json").read_text())
     sd = result["standard_errors"]["W/SiO2"]
@@ -114,7 +110,7 @@ def test_delay_stage_check_flags_the_wrong_convention(lab_file, capsys):
     check = result["delay_stage_check"]
     assert check["stated"] == "pump" and not check["prefers_other"] and check["chi2_other"] > 2 * check["chi2"]
     capsys.readouterr()
-    wrong = _write(lab_file, "wrong.toml", CONFIG.replace('delay_stage = "pump"', 'delay_stage = "probe"'))
+    wrong = write_config(lab_file, CONFIG.replace('delay_stage = "pump"', 'delay_stage = "probe"'), "wrong.toml")
     assert main(["fit", str(wrong), "--out", str(lab_file / "wrong")]) == EXIT_POOR_FIT
     out = capsys.readouterr()
     assert "WARNING: delay_stage = 'probe' (stated)" in out.out and "delay-stage convention" in out.err

@@ -4,13 +4,13 @@ fit (3), and every configuration error is one line naming the file and the key."
 
 import time
 
-import jax.numpy as jnp
 import numpy as np
 import pytest
 
-import jaxtherm.tdtr as tdtr
 from jaxtherm.app.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_POOR_FIT, main
 from jaxtherm.app.config_file import ConfigError, ConfigTypeError, load_config
+
+from helpers import w_quartz_phase, write_config
 
 BASE = """
 [setup]
@@ -44,21 +44,14 @@ check_delay_stage = false
 
 def _synthetic(tmp_path, quartz_conductivity=1.3736):
     """A W/quartz FR phase trace (R = 3 m^2K/GW, 1e-4 rad noise) written as w.csv."""
-    stack = tdtr.Stack(
-        layers=[tdtr.Layer(104e-9, 2.55e6, 158.1), tdtr.Layer(np.inf, 1.66e6, quartz_conductivity)], resistances=[3e-9]
-    )
-    setup = tdtr.Setup(modulation_frequency=200e3, repetition_rate=20e6, one_dimensional=True)
     delays = np.geomspace(20e-12, 40e-9, 120)
-    phase = np.asarray(tdtr.phase(tdtr.signal(stack, setup, jnp.asarray(delays))))
-    phase = phase + 1e-4 * np.random.default_rng(1).standard_normal(delays.size)
+    phase = w_quartz_phase(delays, seed=1, quartz_conductivity=quartz_conductivity)
     lines = ["delay_ns,phase"] + [f"{d / 1e-9:.12g},{p:.12g}" for d, p in zip(delays, phase)]
     (tmp_path / "w.csv").write_text("\n".join(lines) + "\n")
 
 
 def _config(tmp_path, text=BASE):
-    path = tmp_path / "c.toml"
-    path.write_text(text)
-    return path
+    return write_config(tmp_path, text)
 
 
 @pytest.mark.parametrize(

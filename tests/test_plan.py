@@ -11,6 +11,8 @@ from jaxtherm.app.config_file import ConfigError
 from jaxtherm.app.plan_file import load_plan, run_plan
 from jaxtherm.fit import Trace, fit_traces, set_path
 
+from helpers import write_config
+
 PLAN = """
 [[layers]]
 name = "W"
@@ -51,8 +53,7 @@ sigma = 2e-2
 @pytest.fixture(scope="module")
 def plan(tmp_path_factory):
     folder = tmp_path_factory.mktemp("plan")
-    path = folder / "plan.toml"
-    path.write_text(PLAN)
+    path = write_config(folder, PLAN, "plan.toml")
     return path, run_plan(path, out_dir=str(folder / "out"), verbose=False)
 
 
@@ -93,10 +94,9 @@ def test_predicted_sigma_matches_monte_carlo_scatter(plan):
 
 def test_plan_errors(tmp_path, capsys):
     """A missing delay stage or an unknown target is a one-line error naming the file (exit 2)."""
-    path = tmp_path / "bad.toml"
-    path.write_text(PLAN.replace('delay_stage = "pump"\n', ""))
+    path = write_config(tmp_path, PLAN.replace('delay_stage = "pump"\n', ""), "bad.toml")
     with pytest.raises(ConfigError, match="missing required key 'delay_stage'"):
         load_plan(path)
-    path.write_text(PLAN.replace('targets = ["W/quartz",', 'targets = ["W/quarts",'))
+    write_config(tmp_path, PLAN.replace('targets = ["W/quartz",', 'targets = ["W/quarts",'), "bad.toml")
     assert main(["plan", str(path), "--out", str(tmp_path / "out")]) == EXIT_BAD_INPUT
     assert "'W/quarts' is neither a resistance name" in capsys.readouterr().err
