@@ -19,10 +19,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._validation import check_choice, check_positive
-from ..fit import Trace, get_path
+from ..fit import Trace
 from ._fit import LockinTraceModel
 from ._lockin import fdtr_signal
-from ._observables import OBSERVABLES, observe
+from ._observables import OBSERVABLES
 
 __all__ = ["FdtrModel", "fdtr_trace"]
 
@@ -93,18 +93,8 @@ class FdtrModel(LockinTraceModel):
         self.beams_path = beams_path
 
     def _key(self):
-        return (
-            self.setup,
-            self.observable,
-            self.delay,
-            self.stack_path,
-            self.resistance_names,
-            self.resistance_path,
-            self.amplitude_path,
-            self.phase_offset_path,
-            self.time_shift_path,
-            self.beams_path,
-        )
+        """Everything but the frequency values (the static part of the model)."""
+        return self._paths_key() + (self.delay,)
 
     @property
     def abscissa(self) -> np.ndarray:
@@ -124,18 +114,9 @@ class FdtrModel(LockinTraceModel):
         default: the model's own). The beams, time shift and phase offset, if any, are applied.
         """
         frequencies = jnp.asarray(self.frequencies if frequencies is None else frequencies)
-        delay = self.delay
-        if self.time_shift_path is not None:
-            delay = delay + get_path(params, self.time_shift_path)
-        beams = None if self.beams_path is None else get_path(params, self.beams_path)
-        z = fdtr_signal(self.stack(params), self.setup, frequencies, delay, beams=beams)
-        if self.phase_offset_path is not None:
-            z = z * jnp.exp(1j * get_path(params, self.phase_offset_path))
-        return z
-
-    def __call__(self, params, frequencies=None):
-        """The observable at the model's frequencies, or at `frequencies` (Hz, may be traced)."""
-        return observe(self.signal(params, frequencies), self.observable, params, self.amplitude_path)
+        delay = None if self.delay is None else self._shifted(params, self.delay)
+        z = fdtr_signal(self.stack(params), self.setup, frequencies, delay, beams=self._beams(params))
+        return self._rotated(params, z)
 
 
 def fdtr_trace(

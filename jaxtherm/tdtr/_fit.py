@@ -62,13 +62,43 @@ class LockinTraceModel:
     """What `TdtrModel` and `FdtrModel` share: value semantics over (`_key()`, abscissa), the
     observable's unit and the stack with named resistances inserted.
 
-    A subclass defines `_key()` (everything but the abscissa values, hashable) and `abscissa`
-    (the points it predicts at by default); a fit compiles for `structure` and passes the
-    abscissa as a traced argument, `model(params, x)`.
+    A subclass defines `_key()` (everything but the abscissa values, hashable), `abscissa`
+    (the points it predicts at by default) and `signal(params, x)`; a fit compiles for
+    `structure` and passes the abscissa as a traced argument, `model(params, x)`.
     """
 
     def _key(self):
         raise NotImplementedError
+
+    def _paths_key(self) -> tuple:
+        """The setup, observable and parameter paths: the part of `_key()` both models share."""
+        return (
+            self.setup,
+            self.observable,
+            self.stack_path,
+            self.resistance_names,
+            self.resistance_path,
+            self.amplitude_path,
+            self.phase_offset_path,
+            self.time_shift_path,
+            self.beams_path,
+        )
+
+    def _beams(self, params):
+        """The `Beams` at `beams_path`, or None (the setup's)."""
+        return None if self.beams_path is None else get_path(params, self.beams_path)
+
+    def _shifted(self, params, t):
+        """`t` (s) plus the time-zero shift at `time_shift_path`, if any."""
+        return t if self.time_shift_path is None else t + get_path(params, self.time_shift_path)
+
+    def _rotated(self, params, z):
+        """`z` times exp(i phi) with the lock-in phase offset phi (rad) at `phase_offset_path`, if any."""
+        return z if self.phase_offset_path is None else z * jnp.exp(1j * get_path(params, self.phase_offset_path))
+
+    def __call__(self, params, x=None):
+        """The observable at the model's abscissa, or at `x` (delays in s, frequencies in Hz; may be traced)."""
+        return observe(self.signal(params, x), self.observable, params, self.amplitude_path)
 
     @property
     def abscissa(self) -> np.ndarray:
@@ -163,17 +193,7 @@ class TdtrModel(LockinTraceModel):
 
     def _key(self):
         """Everything but the delay values (the static part of the model)."""
-        return (
-            self.setup,
-            self.observable,
-            self.stack_path,
-            self.resistance_names,
-            self.resistance_path,
-            self.amplitude_path,
-            self.phase_offset_path,
-            self.time_shift_path,
-            self.beams_path,
-        )
+        return self._paths_key()
 
     @property
     def abscissa(self) -> np.ndarray:
@@ -192,18 +212,9 @@ class TdtrModel(LockinTraceModel):
         **Arguments:** `params` (the parameter pytree, SI); `delays` (s, may be traced;
         default: the model's own). The phase offset and time shift, if any, are applied.
         """
-        delays = jnp.asarray(self.delays if delays is None else delays)
-        if self.time_shift_path is not None:
-            delays = delays + get_path(params, self.time_shift_path)
-        beams = None if self.beams_path is None else get_path(params, self.beams_path)
-        z = lockin_signal(self.stack(params), self.setup, delays, beams=beams)
-        if self.phase_offset_path is not None:
-            z = z * jnp.exp(1j * get_path(params, self.phase_offset_path))
-        return z
-
-    def __call__(self, params, delays=None):
-        """The observable at the model's delays, or at `delays` (s, may be traced)."""
-        return observe(self.signal(params, delays), self.observable, params, self.amplitude_path)
+        delays = self._shifted(params, jnp.asarray(self.delays if delays is None else delays))
+        z = lockin_signal(self.stack(params), self.setup, delays, beams=self._beams(params))
+        return self._rotated(params, z)
 
 
 def tdtr_trace(
