@@ -1,5 +1,5 @@
 """Shared test fixtures: the ITR paper's W/Al2O3/Ni/quartz sample and its FR/RF setups, and the
-files of the configuration tests (`write_config`, `w_quartz_phase`).
+files of the configuration tests (`write_config`, `w_quartz_layers`, `w_quartz_phase`).
 
 Table 1 properties at 300 K (kappa = C alpha: W 2.55e6 x 6.2e-5, Al2O3 2.21e6 x 4.4e-6,
 Ni 3.98e6 x 2.1e-5), TEM thicknesses 104 / 9.66 / 82 nm, a quartz substrate with the
@@ -45,6 +45,26 @@ def write_config(folder, text: str, name: str = "c.toml") -> pathlib.Path:
     path = pathlib.Path(folder) / name
     path.write_text(text)
     return path
+
+
+def w_quartz_layers(quartz_conductivity: str = "1.3736", resistance: str = "5e-9") -> str:
+    """The TOML `[[layers]]` and `[resistances]` of 104 nm W on quartz (the sample of `w_quartz_phase`).
+
+    The values are given as TOML text (W/mK, m^2K/W), so that tests can edit the file text by replacement.
+    """
+    return f"""[[layers]]
+name = "W"
+thickness = 104e-9
+heat_capacity = 2.55e6
+conductivity = 158.1
+[[layers]]
+name = "quartz"
+thickness = inf
+heat_capacity = 1.66e6
+conductivity = {quartz_conductivity}
+[resistances]
+"W/quartz" = {resistance}
+"""
 
 
 def w_quartz_phase(delays, seed: int, quartz_conductivity: float = 1.3736, noise: float = 1e-4) -> np.ndarray:

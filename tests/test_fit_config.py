@@ -10,7 +10,7 @@ import pytest
 from jaxtherm.app.cli import main
 from jaxtherm.app.config_file import ConfigError, load_config, run_config
 
-from helpers import w_quartz_phase, write_config
+from helpers import w_quartz_layers, w_quartz_phase, write_config
 
 EXAMPLES = os.path.join(os.path.dirname(__file__), "..", "examples")
 TRUTH = {
@@ -64,25 +64,16 @@ def _config(tmp_path, text):
     return write_config(tmp_path, text)
 
 
-BASE = """
+BASE = (
+    """
 [setup]
 modulation_frequency = 200e3
 repetition_rate = 20e6
 one_dimensional = true
 delay_stage = "probe"
-[[layers]]
-name = "W"
-thickness = 104e-9
-heat_capacity = 2.55e6
-conductivity = 158.1
-[[layers]]
-name = "quartz"
-thickness = inf
-heat_capacity = 1.66e6
-conductivity = 1.4
-[resistances]
-"W/quartz" = 5e-9
-[[traces]]
+"""
+    + w_quartz_layers("1.4")
+    + """[[traces]]
 file = "trace_fr.csv"
 delay_unit = "ps"
 signal_column = "phase_rad"
@@ -91,6 +82,7 @@ interfaces = ["W/quartz"]
 [fit]
 free = ["W/quartz"]
 """
+)
 
 
 @pytest.mark.parametrize(

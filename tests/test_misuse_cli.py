@@ -10,27 +10,18 @@ import pytest
 from jaxtherm.app.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_POOR_FIT, main
 from jaxtherm.app.config_file import ConfigError, ConfigTypeError, load_config
 
-from helpers import w_quartz_phase, write_config
+from helpers import w_quartz_layers, w_quartz_phase, write_config
 
-BASE = """
+BASE = (
+    """
 [setup]
 modulation_frequency = 200e3
 repetition_rate = 20e6
 one_dimensional = true
 delay_stage = "probe"
-[[layers]]
-name = "W"
-thickness = 104e-9
-heat_capacity = 2.55e6
-conductivity = 158.1
-[[layers]]
-name = "quartz"
-thickness = inf
-heat_capacity = 1.66e6
-conductivity = 1.3736
-[resistances]
-"W/quartz" = 5e-9
-[[traces]]
+"""
+    + w_quartz_layers()
+    + """[[traces]]
 file = "w.csv"
 delay_unit = "ns"
 signal_column = "phase"
@@ -40,6 +31,7 @@ interfaces = ["W/quartz"]
 free = ["W/quartz"]
 check_delay_stage = false
 """
+)
 
 
 def _synthetic(tmp_path, quartz_conductivity=1.3736):

@@ -11,22 +11,11 @@ from jaxtherm.app.config_file import ConfigError
 from jaxtherm.app.plan_file import load_plan, run_plan
 from jaxtherm.fit import Trace, fit_traces, set_path
 
-from helpers import write_config
+from helpers import w_quartz_layers, write_config
 
-PLAN = """
-[[layers]]
-name = "W"
-thickness = 104e-9
-heat_capacity = 2.55e6
-conductivity = 158.1
-[[layers]]
-name = "quartz"
-thickness = inf
-heat_capacity = 1.66e6
-conductivity = 1.3736
-[resistances]
-"W/quartz" = 3e-9
-[setup]
+PLAN = (
+    w_quartz_layers(resistance="3e-9")
+    + """[setup]
 repetition_rate = 80e6
 delay_stage = "pump"
 one_dimensional = true
@@ -48,6 +37,7 @@ modulation_frequency = 1e6
 observable = "phase"
 sigma = 2e-2
 """
+)
 
 
 @pytest.fixture(scope="module")
