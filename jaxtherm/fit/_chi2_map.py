@@ -7,7 +7,9 @@
 on the outer grid of `grid_a` x `grid_b` in one jitted, vmapped call. With
 `refit=[paths]` the other named parameters are re-fitted at each grid point (a batch of
 Levenberg-Marquardt fits under `vmap`), which gives the *profile* chi^2 whose contours
-include their correlations.
+include their correlations. As in `fit_traces`, a model that declares its abscissa gets it as a
+traced input padded to its length bucket (masked rows add nothing), so the map of a new
+measurement file of the same bucket reuses the compiled one.
 
 For Gaussian noise with correct sigmas, the region Delta chi^2 = chi^2 - chi^2_min <= 2.30
 is the joint 68.3 % confidence region of the two parameters (6.18: 95.4 %, 11.8: 99.73 %);

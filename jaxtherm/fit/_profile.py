@@ -5,7 +5,8 @@ re-fits the remaining free parameters (all grid points and starts at once, under
 `vmap`). The likelihood intervals `{x : chi2_p(x) - min chi2 <= 1}` (68.3 %) and
 `<= 3.84` (95 %) need no Gaussian assumption: a curved valley or a second basin
 shows up as an asymmetric interval or as two separate pieces, and every local
-minimum of the profile is reported.
+minimum of the profile is reported. Traced-abscissa models are padded to their length
+bucket as in `fit_traces`: a new file of the same bucket reuses the compiled re-fits.
 """
 
 from __future__ import annotations
