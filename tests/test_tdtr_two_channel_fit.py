@@ -3,7 +3,7 @@
 A 104 nm W film (two-channel layer, Table 5 of the ITR paper: Ce, Cp, kappa_e, kappa_p, G = 2e17 W m^-3 K^-1) on
 quartz, with the W/quartz interface of the ITR paper's circuit (phonon conductance h_pp = 1/R_pp and the direct
 electron channel R_ei); heated at the front, probed at the rear (the W/quartz plane, through the substrate), 1-D,
-200 kHz / 20 MHz, lock-in phase at 30 delays from 1 ps to 200 ps with 1 mrad Gaussian noise. In FR the electrons
+200 kHz / 20 MHz, lock-in phase at 32 delays from 1 ps to 200 ps with 1 mrad Gaussian noise. In FR the electrons
 carry the heat across the film before they give it to the lattice, so the phase at 2-50 ps moves by ~50 mrad per
 unit of ln G: sigma_G / G ~ 0.7 % at 1 mrad. G and h_pp are fitted together (correlation ~ -0.46).
 
@@ -12,6 +12,9 @@ of the exact (forward-mode) Jacobian at the truth, which central differences of 
 fit then runs on 100 noise realisations (new data of the same shape never recompile), started a factor 2 off in G.
 """
 
+import dataclasses
+
+import jax
 import numpy as np
 import pytest
 
@@ -24,7 +27,7 @@ QUARTZ = jt.tdtr.Layer(float("inf"), 1.66e6, 1510.0**2 / 1.66e6)
 COUPLING = 2e17  # W m^-3 K^-1
 PHONON_CONDUCTANCE = 1.0 / 6.27e-9  # W m^-2 K^-1
 SIGMA_PHASE = 1e-3  # rad
-DELAYS = np.geomspace(1e-12, 200e-12, 30)
+DELAYS = np.geomspace(1e-12, 200e-12, 32)  # a full length bucket: the fit predicts at the same 32 delays
 SETUP = jt.tdtr.Setup(200e3, 20e6, one_dimensional=True, heat_at="front", probe_at="rear", min_delay=5e-13)
 FREE = {"G": "stack.layers[0].coupling_constant", "h_pp": "stack.resistances[0].phonon_conductance"}
 N_REALISATIONS = 100
@@ -33,9 +36,14 @@ N_REALISATIONS = 100
 def _params(coupling=COUPLING, phonon_conductance=PHONON_CONDUCTANCE):
     film = jt.tdtr.TwoChannelLayer(104e-9, coupling_constant=coupling, **W_FIELDS)
     interface = jt.tdtr.ChannelInterface(
-        phonon_conductance=phonon_conductance, electron_phonon_conductance=1.0 / 11.55e-9
+        phonon_conductance=phonon_conductance, electron_phonon_conductance=1 / 11.55e-9
     )
-    return {"stack": jt.tdtr.Stack([film, QUARTZ], [interface])}
+    stack = jax.tree_util.tree_map(np.float64, jt.tdtr.Stack([film, QUARTZ], [interface]))
+    # Leaf types as in the pytree `fit_traces` predicts from after the fit (float64 leaves, the fitted ones inserted
+    # as Python floats): every model evaluation here then reuses that compiled signal (one compile fewer).
+    stack = stack.replace_layer(0, coupling_constant=float(coupling))
+    interface = dataclasses.replace(stack.resistances[0], phonon_conductance=float(phonon_conductance))
+    return {"stack": stack.replace_resistance(0, interface)}
 
 
 MODEL = jt.tdtr.TdtrModel(SETUP, DELAYS, "phase")
@@ -77,8 +85,7 @@ def test_noise_free_fit_is_the_truth_and_its_sigma_is_the_jacobian_one(at_truth)
         up, down = truth.copy(), truth.copy()
         up[i] += step
         down[i] -= step
-        # python floats, as in _params(): a leaf of another dtype would retrace the signal
-        values = [np.asarray(MODEL(_params(*map(float, x)))) for x in (up, down)]
+        values = [np.asarray(MODEL(_params(*x))) for x in (up, down)]
         columns.append((values[0] - values[1]) / (2 * step))
     jacobian = np.stack(columns, axis=1) / SIGMA_PHASE
     covariance = np.linalg.inv(jacobian.T @ jacobian)
@@ -88,39 +95,45 @@ def test_noise_free_fit_is_the_truth_and_its_sigma_is_the_jacobian_one(at_truth)
 
 
 def test_fitted_coupling_is_within_three_sigma_and_sigma_is_honest(at_truth, realisations):
-    """On every one of 100 noisy traces the fit converges from a factor 2 off, G lies within 4 stated sigma of the
-    truth (the largest of 100 normal deviates exceeds 4 with probability 0.6 %) and the first within 3; the stated
-    sigma of G equals the exact-Jacobian sigma at the truth within 10 % on each (measured <= 3.3 %). Over the
-    realisations, the scatter of the fitted G equals that sigma within 3 standard errors of a 100-sample standard
-    deviation (21 %; measured 1.08), the mean is unbiased within 3 sigma / 10, and |G - G_true| < sigma on
-    68 % +- 3 x 4.7 % of them (binomial). The same statistics hold for h_pp, whose sigma (6.5 %) is large enough for
-    the non-linearity to show: its stated sigma varies by up to 20 % with the fitted value, but the phase is nearly
-    linear in ln G and ln h_pp over these ranges, so the stated *relative* sigma of both equals the one at the truth
-    within 5 % (measured <= 1 % for G, 2 % for h_pp)."""
+    """On every one of 100 noisy traces the fit converges from a factor 2 off, the first fit's G lies within 3 stated
+    sigma of the truth and every one within 4 (the largest of 100 normal deviates exceeds 4 with probability 0.6 %);
+    the stated sigma of G equals the exact-Jacobian sigma at the truth within 10 % on each (measured <= 3 %). Over
+    the realisations, the scatter of the fitted G equals that sigma within 3 standard errors of a 100-sample standard
+    deviation (21 %; measured 1.13), the mean is unbiased within 3 sigma / 10, and |G - G_true| < sigma on
+    68 % +- 3 x 4.7 % of them (binomial).
+
+    h_pp (sigma 6.5 %) is non-linear enough to show it: its stated sigma varies by up to 20 % with the fitted value.
+    Measured: the stated *relative* sigma of both parameters is the one at the truth within 2 %, i.e. the phase is
+    close to linear in ln G and ln h_pp; so h_pp gets the same statistical checks in ln h_pp (sigma_ln = sigma / h_pp;
+    measured: scatter 1.005 sigma, mean +0.21 sigma, i.e. 2.1 standard errors high), and both the 5 % bound on the
+    relative sigma."""
     _, fit_truth = at_truth
     fits = realisations
     assert all(fit.converged for fit in fits)
-    for name, truth in (("G", COUPLING), ("h_pp", PHONON_CONDUCTANCE)):
-        sigma = fit_truth.standard_errors[name]
+    first = fits[0]
+    assert abs(first.values["G"] - COUPLING) < 3.0 * first.standard_errors["G"]
+    for name, truth, logarithmic in (("G", COUPLING, False), ("h_pp", PHONON_CONDUCTANCE, True)):
         values = np.array([fit.values[name] for fit in fits])
         stated = np.array([fit.standard_errors[name] for fit in fits])
+        sigma = fit_truth.standard_errors[name]
+        relative = np.abs(stated / values / (sigma / truth) - 1.0)
+        print(
+            f"{name}: max |stated / sigma_truth - 1| = {np.max(np.abs(stated / sigma - 1.0)):.3f}, "
+            f"of the relative sigmas {relative.max():.3f}"
+        )
+        assert np.all(relative < 0.05)
+        if logarithmic:
+            values, stated, sigma, truth = np.log(values), stated / values, sigma / truth, np.log(truth)
+        else:
+            assert np.all(np.abs(stated / sigma - 1.0) < 0.10)
         z = (values - truth) / stated
         scatter = np.std(values, ddof=1)
         print(
-            f"{name}: sigma at truth {sigma:.4g}, stated {stated.min():.4g}..{stated.max():.4g}, scatter {scatter:.4g}"
-            f" ({scatter / sigma:.3f} sigma), mean offset {(values.mean() - truth) / sigma:+.3f} sigma, "
-            f"|z| < 1: {np.mean(np.abs(z) < 1):.2f}, max |z| {np.max(np.abs(z)):.2f}"
+            f"{'ln ' if logarithmic else ''}{name}: scatter / sigma_truth {scatter / sigma:.3f}, mean offset "
+            f"{(values.mean() - truth) / sigma:+.3f} sigma, |z| < 1: {np.mean(np.abs(z) < 1):.2f}, "
+            f"max |z| {np.max(np.abs(z)):.2f}"
         )
-        relative = np.abs(stated / values / (sigma / truth) - 1.0)
-        print(
-            f"{name}: max |stated / sigma - 1| = {np.max(np.abs(stated / sigma - 1.0)):.3f}, relative {relative.max():.3f}"
-        )
-        assert np.all(relative < 0.05)
         assert np.all(np.abs(z) < 4.0)
         assert abs(scatter / sigma - 1.0) < 3.0 / np.sqrt(2 * (N_REALISATIONS - 1))
         assert abs(values.mean() - truth) < 3.0 * sigma / np.sqrt(N_REALISATIONS)
         assert abs(np.mean(np.abs(z) < 1.0) - 0.6827) < 3.0 * np.sqrt(0.6827 * 0.3173 / N_REALISATIONS)
-        if name == "G":
-            assert np.all(np.abs(stated / sigma - 1.0) < 0.10)
-    first = fits[0]
-    assert abs(first.values["G"] - COUPLING) < 3.0 * first.standard_errors["G"]
