@@ -105,8 +105,8 @@ def test_fitted_coupling_is_within_three_sigma_and_sigma_is_honest(at_truth, rea
     h_pp (sigma 6.5 %) is non-linear enough to show it: its stated sigma varies by up to 20 % with the fitted value.
     Measured: the stated *relative* sigma of both parameters is the one at the truth within 2 %, i.e. the phase is
     close to linear in ln G and ln h_pp; so h_pp gets the same statistical checks in ln h_pp (sigma_ln = sigma / h_pp;
-    measured: scatter 1.005 sigma, mean +0.21 sigma, i.e. 2.1 standard errors high), and both the 5 % bound on the
-    relative sigma."""
+    measured: scatter 1.005 sigma, mean +0.21 sigma, 2.1 standard errors high by chance: noise seeds 1-3 give -0.01 to
+    +0.08), and both the 5 % bound on the relative sigma."""
     _, fit_truth = at_truth
     fits = realisations
     assert all(fit.converged for fit in fits)

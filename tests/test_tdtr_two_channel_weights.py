@@ -26,6 +26,7 @@ QUARTZ = jt.tdtr.Layer(float("inf"), 1.66e6, 1510.0**2 / 1.66e6)
 DELAYS = np.array([2e-12, 10e-12, 50e-12, 500e-12])
 SETUP = jt.tdtr.Setup(200e3, 20e6, one_dimensional=True, heat_at="front", probe_at="front")
 POINT = np.array([0.7, 0.6, 0.4])  # (f, a, b): a generic point, not a special case
+OTHER_POINT = np.array([0.15, -0.3, 1.8])
 
 
 def _stack(parameters):
@@ -53,21 +54,28 @@ def _phase_sum(parameters):
 
 
 _signal_jit = jax.jit(_signal)
-_phase_sum_jit = jax.jit(_phase_sum)
+
+
+def _phase_sum_from_signal(parameters):
+    """The summed phase from the compiled signal (no second compile)."""
+    value = np.asarray(_signal_jit(jnp.asarray(parameters)))
+    n = DELAYS.size
+    return float(np.sum(np.arctan2(value[n:], value[:n])))
+
+
+# (signal, jacfwd, grad of the summed phase), compiled once for all points
+_value_and_derivatives = jax.jit(lambda p: (_signal(p), jax.jacfwd(_signal)(p), jax.grad(_phase_sum)(p)))
 
 
 @pytest.fixture(scope="module")
 def derivatives():
-    """(signal, jacfwd, grad of the summed phase) at POINT, compiled once."""
-    value, jacobian, gradient = jax.jit(lambda p: (_signal(p), jax.jacfwd(_signal)(p), jax.grad(_phase_sum)(p)))(
-        jnp.asarray(POINT)
-    )
-    return np.asarray(value), np.asarray(jacobian), np.asarray(gradient)
+    """(signal, jacfwd, grad of the summed phase) at POINT."""
+    return tuple(np.asarray(x) for x in _value_and_derivatives(jnp.asarray(POINT)))
 
 
-def _at(**changes):
+def _at(point=POINT, **changes):
     names = {"f": 0, "a": 1, "b": 2}
-    parameters = POINT.copy()
+    parameters = np.array(point, dtype=float)
     for name, value in changes.items():
         parameters[names[name]] = value
     return np.asarray(_signal_jit(jnp.asarray(parameters)))
@@ -94,30 +102,32 @@ def test_jacfwd_and_grad_match_central_differences(derivatives):
         up, down = POINT.copy(), POINT.copy()
         up[i] += 1e-5
         down[i] -= 1e-5
-        phase_central = (float(_phase_sum_jit(jnp.asarray(up))) - float(_phase_sum_jit(jnp.asarray(down)))) / 2e-5
+        phase_central = (_phase_sum_from_signal(up) - _phase_sum_from_signal(down)) / 2e-5
         assert gradient[i] == pytest.approx(phase_central, rel=1e-8, abs=1e-12)
         assert gradient[i] == pytest.approx(chain[i], rel=1e-9, abs=1e-12)
 
 
-def test_signal_is_linear_in_the_probe_weights(derivatives):
+@pytest.mark.parametrize("point", [POINT, OTHER_POINT], ids=["f0.7_a0.6_b0.4", "f0.15_a-0.3_b1.8"])
+def test_signal_is_linear_in_the_probe_weights(point):
     """dZ/da at (f, a, b) is the pure electron reading Z(f, 1, 0), dZ/db the pure lattice reading Z(f, 0, 1), and
-    Z(f, a, b) = a Z(f, 1, 0) + b Z(f, 0, 1), each to 1e-12 of |Z|."""
-    value, jacobian, _ = derivatives
-    electron, lattice = _at(a=1.0, b=0.0), _at(a=0.0, b=1.0)
+    Z(f, a, b) = a Z(f, 1, 0) + b Z(f, 0, 1), each to 1e-12 of |Z|, at two unrelated points (one with a < 0)."""
+    value, jacobian, _ = (np.asarray(x) for x in _value_and_derivatives(jnp.asarray(point)))
+    electron, lattice = _at(point, a=1.0, b=0.0), _at(point, a=0.0, b=1.0)
     scale = np.max(np.abs(value))
     assert np.max(np.abs(jacobian[:, 1] - electron)) < 1e-12 * scale
     assert np.max(np.abs(jacobian[:, 2] - lattice)) < 1e-12 * scale
-    assert np.max(np.abs(value - (POINT[1] * electron + POINT[2] * lattice))) < 1e-12 * scale
+    assert np.max(np.abs(value - (point[1] * electron + point[2] * lattice))) < 1e-12 * scale
 
 
-def test_signal_is_linear_in_the_heating_fraction(derivatives):
-    """Z(f) = f Z(1) + (1 - f) Z(0) and dZ/df = Z(1) - Z(0) at f = 0.7 to 1e-12 of |Z|: the pump's electron share
+@pytest.mark.parametrize("point", [POINT, OTHER_POINT], ids=["f0.7_a0.6_b0.4", "f0.15_a-0.3_b1.8"])
+def test_signal_is_linear_in_the_heating_fraction(point):
+    """Z(f) = f Z(1) + (1 - f) Z(0) and dZ/df = Z(1) - Z(0) to 1e-12 of |Z| at two points: the pump's electron share
     only splits a linear source."""
-    value, jacobian, _ = derivatives
-    electrons_heated, lattice_heated = _at(f=1.0), _at(f=0.0)
+    value, jacobian, _ = (np.asarray(x) for x in _value_and_derivatives(jnp.asarray(point)))
+    electrons_heated, lattice_heated = _at(point, f=1.0), _at(point, f=0.0)
     scale = np.max(np.abs(value))
     assert np.max(np.abs(jacobian[:, 0] - (electrons_heated - lattice_heated))) < 1e-12 * scale
-    assert np.max(np.abs(value - (POINT[0] * electrons_heated + (1 - POINT[0]) * lattice_heated))) < 1e-12 * scale
+    assert np.max(np.abs(value - (point[0] * electrons_heated + (1 - point[0]) * lattice_heated))) < 1e-12 * scale
 
 
 def test_which_channel_is_hot_when(derivatives):
