@@ -45,61 +45,18 @@ import jax.numpy as jnp
 import numpy as np
 from scipy import special
 
-from ._chains import ADAPTATIONS, run_chains
+from ._chains import run_chains
 from ._coordinates import choose_coordinates, laplace_whitening
 from ._diagnostics import ess_bulk, ess_tail, split_rhat
 from ._modes import mode_boundaries, mode_masses, mode_records, pooled_statistics, select_modes
 from ._nuts import Dynamic, Static, physical_batch
 from ._priors import NOISE_SCALE_RANGE, Prior, resolve_priors
+from ._sample_inputs import as_float_tree, check_settings, check_traces, leaf_value
+from ._sample_inputs import normalise_free as normalise_free
 from ._sample_result import Mode, SampleResult, plot_corner
-from .paths import get_path
 from .problem import Trace, TraceFitResult, fit_traces
 
 __all__ = ["Prior", "Mode", "SampleResult", "sample", "plot_corner"]
-
-
-def leaf_value(params, path: str) -> float:
-    """The scalar at `path` as a Python float (clear error when it is not a scalar)."""
-    value = np.asarray(get_path(params, path), dtype=float)
-    if value.size != 1:
-        raise ValueError(f"parameter path {path!r} holds an array of shape {value.shape}, not a scalar")
-    return float(value.reshape(()))
-
-
-def check_traces(traces) -> tuple:
-    traces = (traces,) if isinstance(traces, Trace) else tuple(traces)
-    if not traces or not all(isinstance(t, Trace) for t in traces):
-        raise TypeError("traces must be a Trace or a non-empty sequence of Trace objects")
-    return traces
-
-
-def normalise_free(params, free) -> dict:
-    """`free` as dict name -> tuple of paths (validated against `params`)."""
-    if isinstance(free, str):
-        free = [free]
-    if isinstance(free, (list, tuple)):
-        free = {path: path for path in free}
-    if not isinstance(free, dict) or not free:
-        raise TypeError("free must be a non-empty dict name -> path (or list of paths), or a list of paths")
-    out = {}
-    for name, paths in free.items():
-        paths = (paths,) if isinstance(paths, str) else tuple(paths)
-        if not paths:
-            raise ValueError(f"free parameter {name!r} maps to no path")
-        for path in paths:
-            leaf_value(params, path)
-        out[str(name)] = paths
-    return out
-
-
-def _check_positive_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _as_float_tree(params):
-    return jax.tree_util.tree_map(lambda leaf: jnp.asarray(leaf, dtype=float), params)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -128,20 +85,6 @@ class _Problem:
 
     def to_v(self, x_row):
         return free_coordinates(self.prior_of, self.names, x_row, self.linear, self.dyn)
-
-
-def _check_settings(noise, n_chains, n_warmup, n_draws, max_tree_depth, target_acceptance, adaptation) -> tuple:
-    if adaptation not in ADAPTATIONS:
-        raise ValueError(f"adaptation must be one of {ADAPTATIONS}, got {adaptation!r}")
-    if noise not in ("known", "fitted"):
-        raise ValueError(f"noise must be 'known' (absolute sigmas) or 'fitted' (a scale per trace), got {noise!r}")
-    n_chains = _check_positive_int("n_chains", n_chains, 1)
-    n_warmup = _check_positive_int("n_warmup", n_warmup, 10)
-    n_draws = _check_positive_int("n_draws", n_draws, 4)
-    max_tree_depth = _check_positive_int("max_tree_depth", max_tree_depth, 1)
-    if not 0 < target_acceptance < 1:
-        raise ValueError(f"target_acceptance must lie in (0, 1), got {target_acceptance!r}")
-    return n_chains, n_warmup, n_draws, max_tree_depth
 
 
 def _start_fit(params, traces, free, fit, noise, **options) -> TraceFitResult:
@@ -216,7 +159,7 @@ def free_coordinates(prior_of, names, x_row, linear, dyn) -> np.ndarray:
 def _dynamic(params, traces, names, prior_of, nuisance_center, nuisance_sd, v0, x_best) -> Dynamic:
     """Arrays of the problem, unwhitened (identity) around `v0`, every parameter in the logit map."""
     return Dynamic(
-        params=_as_float_tree(params),
+        params=as_float_tree(params),
         datas=[jnp.asarray(t.data, dtype=float) for t in traces],
         sigmas=[jnp.broadcast_to(jnp.asarray(t.sigma, dtype=float), np.shape(t.data)) for t in traces],
         sqrt_weights=[jnp.asarray(np.sqrt(t.weight), dtype=float) for t in traces],
@@ -407,7 +350,7 @@ def sample(
     **Returns:** a `SampleResult`.
     """
     traces = check_traces(traces)
-    n_chains, n_warmup, n_draws, max_tree_depth = _check_settings(
+    n_chains, n_warmup, n_draws, max_tree_depth = check_settings(
         noise, n_chains, n_warmup, n_draws, max_tree_depth, target_acceptance, adaptation
     )
     options = dict(initial=initial, positive=positive, lower=lower, upper=upper, starts=starts)
