@@ -148,7 +148,8 @@ def choose_coordinates(static, dyn, prior_of, names, optima, v_logit, noise_star
     scale = np.where(eligible, sd, 1.0)
     n_free = len(names)
     scaled = dyn._replace(scale=jnp.asarray(scale, dtype=float))
-    inside = [row for row in optima if all(prior_of[n].contains(row[i]) for i, n in enumerate(names))]
+    # The best optimum always (it may sit on a bound); the others when strictly inside the prior.
+    inside = [x_best] + [row for row in optima[1:] if all(prior_of[n].contains(row[i]) for i, n in enumerate(names))]
     logit_rows = [
         np.array([float(prior_of[n].to_unconstrained(row[i])) for i, n in enumerate(names)]) for row in inside
     ]

@@ -14,6 +14,7 @@ import jax
 import jax.numpy as jnp
 from jax.scipy.linalg import block_diag
 
+from ._abscissa import masked
 from ._priors import NOISE_SCALE_RANGE
 from .paths import set_path
 
@@ -21,21 +22,23 @@ from .paths import set_path
 class Static(NamedTuple):
     """Hashable structure of a sampling problem (compilation key)."""
 
-    models: tuple
+    models: tuple  # ModelKey per trace: by structure for traced-abscissa models (a new file does not recompile)
     free_spec: tuple  # ((name, (paths...)), ...)
     prior_kinds: tuple
     nuisance_paths: tuple
     noise_fitted: bool
-    sizes: tuple  # data points per trace
 
 
 class Dynamic(NamedTuple):
     """Arrays of a sampling problem (new values never recompile)."""
 
     params: Any
-    datas: list
+    datas: list  # padded to the length bucket for traced-abscissa models
     sigmas: list
     sqrt_weights: list
+    abscissas: list  # padded abscissa per trace (None: plain model)
+    masks: list  # 0/1 of the real rows per trace (None: plain model)
+    n_points: jax.Array  # real data points per trace
     prior_a: jax.Array
     prior_b: jax.Array
     nuisance_center: jax.Array
@@ -107,10 +110,8 @@ def _weighted_residuals(static: Static, free_values, nuisance, dyn: Dynamic) -> 
     for i, (_, paths) in enumerate(static.free_spec):
         for path in paths:
             params = set_path(params, path, free_values[i])
-    return [
-        sw * (d - jnp.ravel(model(params))) / s
-        for model, d, s, sw in zip(static.models, dyn.datas, dyn.sigmas, dyn.sqrt_weights)
-    ]
+    parts = zip(static.models, dyn.datas, dyn.sigmas, dyn.sqrt_weights, dyn.abscissas, dyn.masks)
+    return [masked(sw * (d - jnp.ravel(key(params, x))) / s, m) for key, d, s, sw, x, m in parts]
 
 
 def _log_density_v(static: Static, v, dyn: Dynamic):
@@ -118,7 +119,7 @@ def _log_density_v(static: Static, v, dyn: Dynamic):
     residuals = _weighted_residuals(static, free_values, nuisance, dyn)
     log_like = 0.0
     for k, r in enumerate(residuals):
-        log_like = log_like - 0.5 * jnp.sum(r**2) / noise[k] ** 2 - static.sizes[k] * jnp.log(noise[k])
+        log_like = log_like - 0.5 * jnp.sum(r**2) / noise[k] ** 2 - dyn.n_points[k] * jnp.log(noise[k])
     total = log_like + log_prior
     # A model that fails (NaN) outside its valid range is a point of zero density.
     return jnp.where(jnp.isfinite(total), total, -jnp.inf)
@@ -149,7 +150,7 @@ def gauss_newton(static: Static, v, noise_start, dyn: Dynamic):
         lo, hi = math.log(NOISE_SCALE_RANGE[0]), math.log(NOISE_SCALE_RANGE[1])
         t = jax.nn.sigmoid(v[n_fn:])
         dlogs_dv = (hi - lo) * t * (1 - t)
-        h_noise = 2.0 * jnp.asarray(static.sizes, dtype=v.dtype) * dlogs_dv**2 + 2 * t * (1 - t)
+        h_noise = 2.0 * dyn.n_points * dlogs_dv**2 + 2 * t * (1 - t)
         size = h.shape[0] + h_noise.shape[0]
         full = jnp.zeros((size, size), dtype=v.dtype)
         full = full.at[:n_fn, :n_fn].set(h).at[n_fn:, n_fn:].set(jnp.diag(h_noise))

@@ -51,7 +51,8 @@ from ._diagnostics import ess_bulk, ess_tail, split_rhat
 from ._modes import mode_boundaries, mode_masses, mode_records, pooled_statistics, select_modes
 from ._nuts import Dynamic, Static, physical_batch
 from ._priors import NOISE_SCALE_RANGE, Prior, resolve_priors
-from ._sample_inputs import as_float_tree, check_settings, check_traces, leaf_value
+from ._residuals import model_keys, trace_arrays
+from ._sample_inputs import check_settings, check_traces, leaf_value
 from ._sample_inputs import normalise_free as normalise_free
 from ._sample_result import Mode, SampleResult, plot_corner
 from .problem import Trace, TraceFitResult, fit_traces
@@ -158,11 +159,15 @@ def free_coordinates(prior_of, names, x_row, linear, dyn) -> np.ndarray:
 
 def _dynamic(params, traces, names, prior_of, nuisance_center, nuisance_sd, v0, x_best) -> Dynamic:
     """Arrays of the problem, unwhitened (identity) around `v0`, every parameter in the logit map."""
+    arrays = trace_arrays(params, traces)
     return Dynamic(
-        params=as_float_tree(params),
-        datas=[jnp.asarray(t.data, dtype=float) for t in traces],
-        sigmas=[jnp.broadcast_to(jnp.asarray(t.sigma, dtype=float), np.shape(t.data)) for t in traces],
-        sqrt_weights=[jnp.asarray(np.sqrt(t.weight), dtype=float) for t in traces],
+        params=arrays.params,
+        datas=arrays.datas,
+        sigmas=arrays.sigmas,
+        sqrt_weights=arrays.sqrt_weights,
+        abscissas=arrays.abscissas,
+        masks=arrays.masks,
+        n_points=jnp.asarray([np.size(t.data) for t in traces], dtype=float),
         prior_a=jnp.asarray([prior_of[n].a for n in names], dtype=float),
         prior_b=jnp.asarray([prior_of[n].b for n in names], dtype=float),
         nuisance_center=jnp.asarray(nuisance_center),
@@ -185,12 +190,11 @@ def _setup(params, traces, fit, initial, priors, positive, lower, upper, fixed_u
     prior_of = resolve_priors(names, start_values, priors, positive, lower, upper)
     nuisance_paths, nuisance_center, nuisance_sd = _nuisances(params, free_map, fixed_uncertainties)
     static = Static(
-        models=tuple(t.model for t in traces),
+        models=model_keys(traces),
         free_spec=tuple(free_map.items()),
         prior_kinds=tuple(prior_of[n].kind for n in names),
         nuisance_paths=nuisance_paths,
         noise_fitted=noise == "fitted",
-        sizes=tuple(int(np.size(t.data)) for t in traces),
     )
     noise_start, v_noise = _noise_start(fit, traces, noise)
     x_best = np.asarray(optima[0], dtype=float)
