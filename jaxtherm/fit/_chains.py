@@ -8,7 +8,7 @@ adaptation schemes:
   dual-averaged over the whole warm-up; the draws of its middle 40 % (within-chain
   scatter, pooled over all chains) give a covariance, shrunk toward the identity (the Laplace
   covariance) by the number of draws, which becomes the dense inverse mass matrix for the
-  last 40 %. One scan, one NUTS kernel: warm-up and draws compile once.
+  last 40 % of the warm-up and the draws. One scan, one NUTS kernel: warm-up and draws compile once.
 * `"laplace"`: the identity mass matrix throughout; only the step size is adapted.
 * `"window"`: blackjax's window adaptation of a dense mass matrix on top of the
   whitening (Stan's schedule; needs a few hundred warm-up steps).
@@ -66,8 +66,8 @@ def _laplace_chain(logdensity, key, w0, whitening, settings, dense_window):
 
     Steps [0, n_warmup) adapt the step size; [n0, n1) also accumulate the draws' mean and
     scatter (Welford); at n1 the metric becomes the shrunk covariance pooled over all
-    chains (`whitening`: this chain's L); the draws use the averaged step size. Without `dense_window` the
-    metric stays the identity.
+    chains (`whitening`: this chain's L); the draws use the averaged step size. Without
+    `dense_window` the metric stays the identity.
     """
     n_warmup, n_draws, target_acceptance, max_doublings = settings
     dim = w0.shape[0]
