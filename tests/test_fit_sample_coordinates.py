@@ -89,4 +89,6 @@ def test_posterior_at_a_uniform_bound_keeps_the_logit_map_and_its_truncated_marg
     truncated = stats.truncnorm((0.0 - 0.05) / 0.1, (1.0 - 0.05) / 0.1, loc=0.05, scale=0.1)
     grid = np.linspace(1e-6, 1.0, 4001)
     _check_marginal(result.draws["c"].ravel(), result.ess_bulk["c"], grid, truncated.pdf(grid))
-    assert result.median["c"] == pytest.approx(truncated.median(), abs=4 * truncated.std() / np.sqrt(result.ess_bulk["c"]))
+    assert result.median["c"] == pytest.approx(
+        truncated.median(), abs=4 * truncated.std() / np.sqrt(result.ess_bulk["c"])
+    )
