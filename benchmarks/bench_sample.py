@@ -3,19 +3,22 @@
 Both samplers draw from the same jitted log-posterior: the FR phase trace of the ITR
 paper's W/Al2O3/Ni/quartz sample (1-D, 20 MHz / 200 kHz, 500 delays 10 ps - 49 ns,
 1e-4 rad noise), default priors (log-uniform over two decades), in the same
-unconstrained coordinates `jaxtherm.fit.sample` uses. emcee gets the vectorised,
-jitted log density (one call per ensemble half-step) and 2 n_dim + 2 walkers, its
-usual setting; NUTS gets 4 chains in the Laplace-whitened coordinate with a dual-averaged
-step size (`adaptation="laplace"`, opt-in for near-Gaussian posteriors); `--dense` adds
-`sample`'s default, the window-adapted dense mass matrix, with twice the warm-up. Wall time includes warm-up / burn-in for both and excludes
-compilation (each sampler runs once before timing; compile time is reported apart).
+unconstrained coordinates `jaxtherm.fit.sample` chooses (logit map or linear per
+parameter). emcee gets the vectorised, jitted log density (one call per ensemble
+half-step) and 2 n_dim + 2 walkers, its usual setting; NUTS gets 4 chains with `sample`'s
+DEFAULT settings (adaptation "dense": Laplace-whitened frame, dual-averaged step size, a
+shrunk dense metric from the warm-up; target acceptance 0.9); `--laplace` (or `--dense`,
+kept for old command lines) adds the opt-in `adaptation="laplace"` row with the same
+warm-up. Wall time includes warm-up / burn-in and the setup of `sample` (coordinate
+choice, mode selection) and excludes compilation (each sampler runs once before timing;
+compile time is reported apart).
 
 ESS, measured the same way for both: the smallest bulk ESS over parameters (rank-
 normalised split chains, `jaxtherm.fit._diagnostics.ess_bulk`), emcee's walkers taken as
 chains after burn-in. emcee's own estimate, n_walkers * n_kept / tau_max with tau from
 `emcee.autocorr.integrated_time`, is reported beside it.
 
-Run: `python -m benchmarks.bench_sample [--quick] [--dense] [--problems=2,5-constrained]`; writes
+Run: `python -m benchmarks.bench_sample [--quick] [--laplace] [--problems=2,5-constrained]`; writes
 `benchmarks/results/sample_<machine>.json`.
 """
 
@@ -64,43 +67,27 @@ def _problem(n_delays):
 
 
 def _emcee_log_density(result, truth, trace, free):
-    """The jitted, vectorised log density of `sample` in its coordinates v (as NUTS sees it, unwhitened)."""
-    from jaxtherm.fit import _nuts, _priors
+    """The jitted, vectorised log density of `sample` in its own coordinates v (as NUTS sees it,
+    unwhitened): the same map per parameter (logit or linear) that `sample` chose."""
+    from jaxtherm.fit import _nuts
     from jaxtherm.fit import _sample as s
 
-    names = tuple(free)
-    priors = _priors.resolve_priors(names, {k: s.leaf_value(truth, p) for k, p in free.items()}, None, True, None, None)
-    static = _nuts.Static(
-        models=(trace.model,),
-        free_spec=tuple((k, (p,)) for k, p in free.items()),
-        prior_kinds=tuple(priors[n].kind for n in names),
-        nuisance_paths=(),
-        noise_fitted=False,
-        sizes=(trace.data.size,),
-    )
-    dyn = _nuts.Dynamic(
-        params=s._as_float_tree(truth),
-        datas=[jnp.asarray(trace.data)],
-        sigmas=[jnp.broadcast_to(jnp.asarray(trace.sigma, dtype=float), trace.data.shape)],
-        sqrt_weights=[jnp.asarray(1.0)],
-        prior_a=jnp.asarray([priors[n].a for n in names]),
-        prior_b=jnp.asarray([priors[n].b for n in names]),
-        nuisance_center=jnp.zeros(0),
-        nuisance_sd=jnp.zeros(0),
-        v0=jnp.zeros(len(names)),
-        whitening=jnp.eye(len(names)),
-    )
-    batch = jax.jit(jax.vmap(lambda v: _nuts._log_density_v(static, v, dyn)))
-    v_best = np.array([priors[n].to_unconstrained(result.fit.values[n]) for n in names])
-    # Laplace spread in v from the NUTS draws, to start the walkers in a small ball as users do.
-    v_draws = np.stack([priors[n].to_unconstrained(result.draws[n].ravel()) for n in names], axis=1)
-    return (lambda v: np.asarray(batch(jnp.asarray(v)))), v_best, np.std(v_draws, axis=0)
+    optima, _ = s._optima(result.fit, tuple(free))
+    problem = s._setup(truth, (trace,), result.fit, None, None, True, None, None, None, "known", optima)
+    assert tuple(n for n, lin in zip(problem.names, problem.linear) if lin) == result.linear_names
+    batch = jax.jit(jax.vmap(lambda v: _nuts._log_density_v(problem.static, v, problem.dyn)))
+    # Laplace spread in v, to start the walkers in a small ball as users do.
+    v_sd = np.sqrt(np.sum(problem.whitening**2, axis=1))
+    return (lambda v: np.asarray(batch(jnp.asarray(v)))), problem.v_best, v_sd
 
 
-def _nuts_row(truth, trace, free, fit, n_warmup, n_draws, adaptation):
+def _nuts_row(truth, trace, free, fit, n_warmup, n_draws, adaptation=None):
+    """`sample` with its default settings (`adaptation=None`) or the named adaptation."""
     from jaxtherm.fit import sample
 
-    settings = dict(fit=fit, n_chains=4, n_warmup=n_warmup, n_draws=n_draws, adaptation=adaptation)
+    settings = dict(fit=fit, n_chains=4, n_warmup=n_warmup, n_draws=n_draws)
+    if adaptation is not None:
+        settings["adaptation"] = adaptation
     t0 = time.perf_counter()
     sample(truth, trace, free, seed=0, **settings)
     first = time.perf_counter() - t0
@@ -109,7 +96,8 @@ def _nuts_row(truth, trace, free, fit, n_warmup, n_draws, adaptation):
     wall = time.perf_counter() - t0
     ess = min(result.ess_bulk.values())
     row = {
-        "adaptation": adaptation,
+        "adaptation": adaptation or "default (dense)",
+        "linear_coordinates": list(result.linear_names),
         "chains": 4,
         "warmup": n_warmup,
         "draws": n_draws,
@@ -119,6 +107,7 @@ def _nuts_row(truth, trace, free, fit, n_warmup, n_draws, adaptation):
         "ess_per_s": ess / wall,
         "max_rhat": max(result.rhat.values()),
         "divergent": result.n_divergent,
+        "gradients_draws": result.n_gradients,
         "step_size": [float(x) for x in result.step_size],
     }
     return row, result
@@ -160,7 +149,7 @@ def _emcee_row(result, truth, trace, free, emcee_steps):
     }
 
 
-def run(quick=False, dense=False, problems=None):
+def run(quick=False, laplace=False, problems=None):
     from jaxtherm.fit import fit_traces
 
     n_delays = 500
@@ -172,27 +161,32 @@ def run(quick=False, dense=False, problems=None):
         free = PROBLEMS[label]
         n_dim = len(free)
         fit = fit_traces(truth, trace, free, absolute_sigma=True, warn_degenerate=False, warn=False)
-        nuts, result = _nuts_row(truth, trace, free, fit, n_warmup, n_draws, "laplace")
+        nuts, result = _nuts_row(truth, trace, free, fit, n_warmup, n_draws)
         row = {"problem": label, "n_parameters": n_dim, "free": list(free), "n_delays": n_delays, "nuts": nuts}
-        if dense:
-            row["nuts_dense"] = _nuts_row(truth, trace, free, fit, 2 * n_warmup, n_draws, "dense")[0]
+        if laplace:
+            row["nuts_laplace"] = _nuts_row(truth, trace, free, fit, n_warmup, n_draws, "laplace")[0]
         row["emcee"] = _emcee_row(result, truth, trace, free, emcee_steps)
         row["ratio_nuts_over_emcee_ess_per_s"] = nuts["ess_per_s"] / row["emcee"]["ess_per_s"]
+        if laplace:
+            row["ratio_laplace_over_emcee_ess_per_s"] = row["nuts_laplace"]["ess_per_s"] / row["emcee"]["ess_per_s"]
         rows.append(row)
         print(f"{label} parameters ({', '.join(free)}), {n_delays} delays:")
-        for key in ("nuts", "nuts_dense")[: 1 + dense]:
+        for key in ("nuts", "nuts_laplace")[: 1 + laplace]:
             r = row[key]
             print(
                 f"  NUTS ({r['adaptation']}) 4 chains x ({r['warmup']} + {r['draws']}): {r['wall_s']:7.1f} s, "
                 f"min bulk ESS {r['min_ess_bulk']:7.0f}, {r['ess_per_s']:8.2f} ESS/s, max R-hat "
-                f"{r['max_rhat']:.3f}, {r['divergent']} divergent (compile {r['compile_s']:.1f} s)"
+                f"{r['max_rhat']:.3f}, {r['divergent']} divergent (compile {r['compile_s']:.1f} s; "
+                f"linear: {r['linear_coordinates']})"
             )
         e = row["emcee"]
         print(
             f"  emcee {e['walkers']} walkers x {emcee_steps} steps: {e['wall_s']:7.1f} s, min bulk ESS "
             f"{e['min_ess_bulk']:7.0f}, {e['ess_per_s']:8.2f} ESS/s (tau_max {e['tau_max']:.1f}: ESS {e['ess_tau']:.0f})"
         )
-        print(f"  ratio NUTS / emcee ESS per second: {row['ratio_nuts_over_emcee_ess_per_s']:.1f}x", flush=True)
+        print(
+            f"  ratio NUTS (default) / emcee ESS per second: {row['ratio_nuts_over_emcee_ess_per_s']:.1f}x", flush=True
+        )
     info = {"machine": machine_info(), "quick": quick, "command": " ".join(sys.argv), "rows": rows}
     path = write_json(f"sample_{machine_name()}", info)
     print(f"wrote {path}")
@@ -201,4 +195,6 @@ def run(quick=False, dense=False, problems=None):
 
 if __name__ == "__main__":
     chosen = [a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--problems=")]
-    run(quick="--quick" in sys.argv, dense="--dense" in sys.argv, problems=chosen[0] if chosen else None)
+    # `--dense` (the default adaptation) is always run; `--laplace` or `--dense` adds the opt-in laplace row.
+    both = "--laplace" in sys.argv or "--dense" in sys.argv
+    run(quick="--quick" in sys.argv, laplace=both, problems=chosen[0] if chosen else None)

@@ -12,7 +12,7 @@ from ._diagnostics import split_rhat
 from ._nuts import log_density_batch
 from ._sample_result import Mode
 
-__all__ = ["select_modes", "mode_masses", "pooled_statistics", "mode_records"]
+__all__ = ["select_modes", "mode_boundaries", "mode_masses", "pooled_statistics", "mode_records"]
 
 
 def _weighted_quantiles(x, w, qs):
@@ -29,15 +29,52 @@ def _log_mean_exp(a):
     return float(m + np.log(np.mean(np.exp(a - m))))
 
 
+_PATH = np.linspace(0, 1, 25)
+
+
+def _line_logp(static, start, end, dyn) -> np.ndarray:
+    line = start[None, :] + _PATH[:, None] * (end - start)[None, :]
+    return np.asarray(log_density_batch(static, jnp.asarray(line), dyn))
+
+
 def _separated(static, w, mode_w, dyn) -> bool:
     """True when the log density dips between `w` and every mode already found."""
-    path = np.linspace(0, 1, 25)[:, None]
     for other in mode_w:
-        line = other[None, :] + path * (w - other)[None, :]
-        logp = np.asarray(log_density_batch(static, jnp.asarray(line), dyn))
+        logp = _line_logp(static, other, w, dyn)
         if logp.min() > min(logp[0], logp[-1]) - 0.5:
             return False
     return True
+
+
+def mode_boundaries(problem, mode_w) -> np.ndarray:
+    """`(modes, modes)`: fraction of the way from mode k to mode j where the log density between them is lowest.
+
+    Draws are assigned to modes by these dips, not by the midpoint: modes of different widths
+    meet at the barrier between them, wherever it lies along the line.
+    """
+    n = len(mode_w)
+    dips = np.full((n, n), 0.5)
+    for k in range(n):
+        for j in range(k + 1, n):
+            logp = _line_logp(problem.static, mode_w[k], mode_w[j], problem.dyn)
+            dips[k, j] = float(_PATH[1:-1][np.argmin(logp[1:-1])])
+            dips[j, k] = 1.0 - dips[k, j]
+    return dips
+
+
+def _assign(flat_w, centres, dips) -> np.ndarray:
+    """Mode of every draw: on mode k's side of the dip toward every other mode (the least-violated one)."""
+    n_modes = len(centres)
+    if n_modes == 1:
+        return np.zeros(len(flat_w), dtype=int)
+    excess = np.full((len(flat_w), n_modes), -np.inf)
+    for k in range(n_modes):
+        for j in range(n_modes):
+            if j != k:
+                axis = centres[j] - centres[k]
+                t = (flat_w - centres[k]) @ axis / (axis @ axis)
+                excess[:, k] = np.maximum(excess[:, k], t - dips[k, j])
+    return np.argmin(excess, axis=1)
 
 
 def select_modes(problem, optima, optima_chi2, mode_chi2_window) -> tuple:
@@ -88,11 +125,11 @@ def _reciprocal_importance_masses(flat_w, mode_index, flat_logp, n_modes):
     return masses / masses.sum()
 
 
-def mode_masses(positions, mode_w, logdens) -> tuple:
-    """Assign draws to the nearest mode and estimate the masses.
+def mode_masses(positions, mode_w, logdens, dips=None) -> tuple:
+    """Assign draws to modes (split at the dips between them) and estimate the masses.
 
     `positions`: (chains, draws, dim) whitened draws; `mode_w`: whitened mode centres;
-    `logdens`: (chains, draws) log density. Returns `(mode_index (chains, draws),
+    `logdens`: (chains, draws) log density; `dips`: from `mode_boundaries` (None: midpoints). Returns `(mode_index (chains, draws),
     fractions, masses, mass_method, weights (chains, draws))`.
     """
     n_chains, n_draws, n_dim = positions.shape
@@ -100,12 +137,17 @@ def mode_masses(positions, mode_w, logdens) -> tuple:
     shape = (n_chains, n_draws)
     flat_w = positions.reshape(-1, n_dim)
     centres = np.stack(mode_w)
-    mode_index = np.argmin(np.linalg.norm(flat_w[:, None, :] - centres[None, :, :], axis=-1), axis=1)
+    mode_index = _assign(flat_w, centres, np.full((n_modes, n_modes), 0.5) if dips is None else dips)
     counts = np.bincount(mode_index, minlength=n_modes)
     fractions = counts / counts.sum()
     per_chain = mode_index.reshape(shape)
-    chains_visit_all = all(
-        np.all(np.bincount(per_chain[c], minlength=n_modes) >= 0.05 * n_draws) for c in range(n_chains)
+    # Draw fractions estimate the masses only when every chain spends about the same share of
+    # its draws in every mode (it crossed back and forth); a chain that crossed once or twice
+    # gives fractions that still depend on where it started.
+    chain_fractions = np.stack([np.bincount(per_chain[c], minlength=n_modes) / n_draws for c in range(n_chains)])
+    spread = np.sqrt(np.maximum(fractions * (1 - fractions), 1e-12) * 10 / n_draws)
+    chains_visit_all = bool(
+        np.all(chain_fractions >= 0.05) and np.all(np.abs(chain_fractions - fractions) < 3 * spread)
     )
     if n_modes == 1:
         masses, mass_method = np.ones(1), "single mode"

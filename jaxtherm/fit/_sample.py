@@ -16,14 +16,12 @@ noise, sampled with a log-uniform prior for fitted noise), `x_i` the free
 parameters and `q_j` the nuisance parameters (fixed properties with a Gaussian
 uncertainty, marginalised instead of propagated linearly).
 
-Coordinates. Each free parameter is sampled in an unconstrained coordinate `v`:
-a log-uniform or uniform prior over (lower, upper) maps through a sigmoid, so its
-density in `v` is `t (1 - t)`, `t = sigmoid(v)`; a normal prior is `x = mean + sd v`.
-NUTS then runs in `w` with `v = v0 + L w`, `L L^T` the Gauss-Newton (Laplace)
-covariance at the mode's optimum: in `w` a near-Gaussian mode is isotropic, so an
-identity mass matrix and a dual-averaged step size suffice (`adaptation="laplace"`),
-and the -0.998 correlation of two series interface resistances is harmless; the
-default `adaptation="dense"` adds a window-adapted dense mass matrix for the rest.
+Coordinates. Each free parameter is sampled in an unconstrained coordinate `v`: a
+(log-)uniform prior over (lower, upper) through a sigmoid (density `t (1 - t)` in `v`)
+or, where the posterior is more Gaussian in x itself and far from the bounds, linearly
+(see `_coordinates`); a normal prior is `x = mean + sd v`. The prior in x is the same
+either way. NUTS runs in `w` with `v = v0 + L w`, `L L^T` the Gauss-Newton (Laplace)
+covariance at the mode's optimum, which is the starting metric of the adaptation.
 
 Separated modes. Chains start from the distinct optima of the multi-start least-
 squares fit (round-robin). NUTS chains rarely cross a chi2 barrier, so the fraction
@@ -47,59 +45,19 @@ import jax.numpy as jnp
 import numpy as np
 from scipy import special
 
+from ._chains import run_chains
+from ._coordinates import choose_coordinates, laplace_whitening
 from ._diagnostics import ess_bulk, ess_tail, split_rhat
-from ._modes import mode_masses, mode_records, pooled_statistics, select_modes
-from ._nuts import ADAPTATIONS, Dynamic, Static, gauss_newton, physical_batch, run_chains
+from ._modes import mode_boundaries, mode_masses, mode_records, pooled_statistics, select_modes
+from ._nuts import Dynamic, Static, physical_batch
 from ._priors import NOISE_SCALE_RANGE, Prior, resolve_priors
+from ._residuals import model_keys, trace_arrays
+from ._sample_inputs import check_settings, check_traces, leaf_value
+from ._sample_inputs import normalise_free as normalise_free
 from ._sample_result import Mode, SampleResult, plot_corner
-from .paths import get_path
 from .problem import Trace, TraceFitResult, fit_traces
 
 __all__ = ["Prior", "Mode", "SampleResult", "sample", "plot_corner"]
-
-
-def leaf_value(params, path: str) -> float:
-    """The scalar at `path` as a Python float (clear error when it is not a scalar)."""
-    value = np.asarray(get_path(params, path), dtype=float)
-    if value.size != 1:
-        raise ValueError(f"parameter path {path!r} holds an array of shape {value.shape}, not a scalar")
-    return float(value.reshape(()))
-
-
-def check_traces(traces) -> tuple:
-    traces = (traces,) if isinstance(traces, Trace) else tuple(traces)
-    if not traces or not all(isinstance(t, Trace) for t in traces):
-        raise TypeError("traces must be a Trace or a non-empty sequence of Trace objects")
-    return traces
-
-
-def normalise_free(params, free) -> dict:
-    """`free` as dict name -> tuple of paths (validated against `params`)."""
-    if isinstance(free, str):
-        free = [free]
-    if isinstance(free, (list, tuple)):
-        free = {path: path for path in free}
-    if not isinstance(free, dict) or not free:
-        raise TypeError("free must be a non-empty dict name -> path (or list of paths), or a list of paths")
-    out = {}
-    for name, paths in free.items():
-        paths = (paths,) if isinstance(paths, str) else tuple(paths)
-        if not paths:
-            raise ValueError(f"free parameter {name!r} maps to no path")
-        for path in paths:
-            leaf_value(params, path)
-        out[str(name)] = paths
-    return out
-
-
-def _check_positive_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _as_float_tree(params):
-    return jax.tree_util.tree_map(lambda leaf: jnp.asarray(leaf, dtype=float), params)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,6 +74,7 @@ class _Problem:
     v_best: np.ndarray
     whitening: np.ndarray
     unwhitening: np.ndarray
+    linear: np.ndarray  # per free parameter: 1 sampled linearly in x, 0 through the logit map
 
     @property
     def n_nuis(self) -> int:
@@ -126,21 +85,7 @@ class _Problem:
         return len(self.v_best)
 
     def to_v(self, x_row):
-        return np.array([float(self.prior_of[n].to_unconstrained(x_row[i])) for i, n in enumerate(self.names)])
-
-
-def _check_settings(noise, n_chains, n_warmup, n_draws, max_tree_depth, target_acceptance, adaptation) -> tuple:
-    if adaptation not in ADAPTATIONS:
-        raise ValueError(f"adaptation must be one of {ADAPTATIONS}, got {adaptation!r}")
-    if noise not in ("known", "fitted"):
-        raise ValueError(f"noise must be 'known' (absolute sigmas) or 'fitted' (a scale per trace), got {noise!r}")
-    n_chains = _check_positive_int("n_chains", n_chains, 1)
-    n_warmup = _check_positive_int("n_warmup", n_warmup, 10)
-    n_draws = _check_positive_int("n_draws", n_draws, 4)
-    max_tree_depth = _check_positive_int("max_tree_depth", max_tree_depth, 1)
-    if not 0 < target_acceptance < 1:
-        raise ValueError(f"target_acceptance must lie in (0, 1), got {target_acceptance!r}")
-    return n_chains, n_warmup, n_draws, max_tree_depth
+        return free_coordinates(self.prior_of, self.names, x_row, self.linear, self.dyn)
 
 
 def _start_fit(params, traces, free, fit, noise, **options) -> TraceFitResult:
@@ -181,6 +126,15 @@ def _optima(fit, names) -> tuple:
     return optima[order], optima_chi2[order]
 
 
+def _distinct(optima) -> np.ndarray:
+    """Finite optima that differ by more than 0.1 % in some parameter, best first."""
+    kept = []
+    for row in optima:
+        if np.all(np.isfinite(row)) and all(np.any(np.abs(row - k) > 1e-3 * np.abs(k)) for k in kept):
+            kept.append(row)
+    return np.array(kept) if kept else optima[:1]
+
+
 def _noise_start(fit, traces, noise) -> tuple:
     """Starting noise scales of the traces and their unconstrained coordinates."""
     noise_start = np.ones(len(traces))
@@ -192,28 +146,38 @@ def _noise_start(fit, traces, noise) -> tuple:
     return noise_start, special.logit((np.log(noise_start) - lo_n) / (hi_n - lo_n))
 
 
-def _dynamic(params, traces, names, prior_of, nuisance_center, nuisance_sd, v0) -> Dynamic:
-    """Arrays of the problem, unwhitened (identity) around `v0`."""
+def free_coordinates(prior_of, names, x_row, linear, dyn) -> np.ndarray:
+    """Sampling coordinates v of the free values `x_row` (SI): linear (x - centre) / scale, or the logit map."""
+    centre, scale = np.asarray(dyn.centre), np.asarray(dyn.scale)
+    return np.array(
+        [
+            (x_row[i] - centre[i]) / scale[i] if linear[i] else float(prior_of[n].to_unconstrained(x_row[i]))
+            for i, n in enumerate(names)
+        ]
+    )
+
+
+def _dynamic(params, traces, names, prior_of, nuisance_center, nuisance_sd, v0, x_best) -> Dynamic:
+    """Arrays of the problem, unwhitened (identity) around `v0`, every parameter in the logit map."""
+    arrays = trace_arrays(params, traces)
     return Dynamic(
-        params=_as_float_tree(params),
-        datas=[jnp.asarray(t.data, dtype=float) for t in traces],
-        sigmas=[jnp.broadcast_to(jnp.asarray(t.sigma, dtype=float), np.shape(t.data)) for t in traces],
-        sqrt_weights=[jnp.asarray(np.sqrt(t.weight), dtype=float) for t in traces],
+        params=arrays.params,
+        datas=arrays.datas,
+        sigmas=arrays.sigmas,
+        sqrt_weights=arrays.sqrt_weights,
+        abscissas=arrays.abscissas,
+        masks=arrays.masks,
+        n_points=jnp.asarray([np.size(t.data) for t in traces], dtype=float),
         prior_a=jnp.asarray([prior_of[n].a for n in names], dtype=float),
         prior_b=jnp.asarray([prior_of[n].b for n in names], dtype=float),
         nuisance_center=jnp.asarray(nuisance_center),
         nuisance_sd=jnp.asarray(nuisance_sd),
         v0=jnp.asarray(v0, dtype=float),
         whitening=jnp.asarray(np.eye(len(v0)), dtype=float),
+        linear=jnp.zeros(len(names)),
+        centre=jnp.asarray(x_best, dtype=float),
+        scale=jnp.ones(len(names)),
     )
-
-
-def _laplace_whitening(static, v, noise_start, dyn) -> tuple:
-    """(L, L^-1) with L L^T the Gauss-Newton covariance of v at v."""
-    precision = np.asarray(gauss_newton(static, jnp.asarray(v), jnp.asarray(noise_start), dyn))
-    eigval, eigvec = np.linalg.eigh(0.5 * (precision + precision.T))
-    eigval = np.maximum(eigval, 1e-12 * max(eigval.max(), 1e-300))
-    return eigvec / np.sqrt(eigval)[None, :], (eigvec * np.sqrt(eigval)[None, :]).T
 
 
 def _setup(params, traces, fit, initial, priors, positive, lower, upper, fixed_uncertainties, noise, optima):
@@ -226,22 +190,25 @@ def _setup(params, traces, fit, initial, priors, positive, lower, upper, fixed_u
     prior_of = resolve_priors(names, start_values, priors, positive, lower, upper)
     nuisance_paths, nuisance_center, nuisance_sd = _nuisances(params, free_map, fixed_uncertainties)
     static = Static(
-        models=tuple(t.model for t in traces),
+        models=model_keys(traces),
         free_spec=tuple(free_map.items()),
         prior_kinds=tuple(prior_of[n].kind for n in names),
         nuisance_paths=nuisance_paths,
         noise_fitted=noise == "fitted",
-        sizes=tuple(int(np.size(t.data)) for t in traces),
     )
     noise_start, v_noise = _noise_start(fit, traces, noise)
-    v_best = np.concatenate(
-        [np.array([float(prior_of[n].to_unconstrained(optima[0][i])) for i, n in enumerate(names)])]
-        + [np.zeros(len(nuisance_paths)), v_noise]
+    x_best = np.asarray(optima[0], dtype=float)
+    logit_v = np.array([float(prior_of[n].to_unconstrained(x_best[i])) for i, n in enumerate(names)])
+    v_logit = np.concatenate([logit_v, np.zeros(len(nuisance_paths)), v_noise])
+    dyn = _dynamic(params, traces, names, prior_of, nuisance_center, nuisance_sd, v_logit, x_best)
+    linear, scale = choose_coordinates(static, dyn, prior_of, names, optima, v_logit, noise_start)
+    dyn = dyn._replace(linear=jnp.asarray(linear, dtype=float), scale=jnp.asarray(scale, dtype=float))
+    v_best = np.concatenate([np.where(linear > 0, 0.0, logit_v), np.zeros(len(nuisance_paths)), v_noise])
+    whitening, unwhitening = laplace_whitening(static, v_best, noise_start, dyn)
+    dyn = dyn._replace(v0=jnp.asarray(v_best), whitening=jnp.asarray(whitening, dtype=float))
+    return _Problem(
+        names, prior_of, nuisance_paths, static, dyn, noise_start, v_noise, v_best, whitening, unwhitening, linear
     )
-    dyn = _dynamic(params, traces, names, prior_of, nuisance_center, nuisance_sd, v_best)
-    whitening, unwhitening = _laplace_whitening(static, v_best, noise_start, dyn)
-    dyn = dyn._replace(whitening=jnp.asarray(whitening, dtype=float))
-    return _Problem(names, prior_of, nuisance_paths, static, dyn, noise_start, v_noise, v_best, whitening, unwhitening)
 
 
 def _sample_chains(problem, mode_w, n_chains, n_warmup, n_draws, seed, nuts_settings):
@@ -249,13 +216,13 @@ def _sample_chains(problem, mode_w, n_chains, n_warmup, n_draws, seed, nuts_sett
 
     Each chain is whitened at its own mode's optimum: separated modes of a curved valley
     have differently oriented covariances, and vmapped chains wait for the slowest tree.
-    Returns `(positions (chains, draws, dim), log densities, divergent, step sizes, chain_mode)`.
+    Returns `(positions (chains, draws, dim), log densities, divergent, step sizes, chain_mode, gradients)`.
     """
     v_best, whitening = problem.v_best, problem.whitening
     mode_frames = [(v_best, whitening)] + [
         (
             v_best + whitening @ w,
-            _laplace_whitening(problem.static, v_best + whitening @ w, problem.noise_start, problem.dyn)[0],
+            laplace_whitening(problem.static, v_best + whitening @ w, problem.noise_start, problem.dyn)[0],
         )
         for w in mode_w[1:]
     ]
@@ -265,7 +232,7 @@ def _sample_chains(problem, mode_w, n_chains, n_warmup, n_draws, seed, nuts_sett
     whitenings = np.stack([mode_frames[m][1] for m in chain_mode])
     w_init = 0.3 * rng.standard_normal((n_chains, problem.n_dim))
     keys = jax.random.split(jax.random.PRNGKey(seed), n_chains)
-    positions, logdens, divergent, _, step_size = run_chains(
+    positions, logdens, divergent, n_steps, step_size = run_chains(
         problem.static,
         keys,
         jnp.asarray(w_init),
@@ -279,7 +246,7 @@ def _sample_chains(problem, mode_w, n_chains, n_warmup, n_draws, seed, nuts_sett
     # Back to the common frame of the best mode (v = v_best + L_best w).
     v_draws = centres[:, None, :] + np.einsum("cij,cdj->cdi", whitenings, np.asarray(positions))
     positions = np.einsum("ij,cdj->cdi", problem.unwhitening, v_draws - v_best)  # (chains, draws, dim)
-    return positions, np.asarray(logdens), divergent, step_size, chain_mode
+    return positions, np.asarray(logdens), divergent, step_size, chain_mode, int(np.sum(n_steps))
 
 
 def _physical_draws(problem, positions, traces) -> tuple:
@@ -296,9 +263,10 @@ def _physical_draws(problem, positions, traces) -> tuple:
 
 def _result(problem, fit, chains, draws, noise_names, mode_w, mode_rows, best_chi2, thresholds) -> SampleResult:
     """Assign draws to modes, weight them by the mode masses, and collect the statistics."""
-    positions, logdens, divergent, step_size, chain_mode = chains
+    positions, logdens, divergent, step_size, chain_mode, n_gradients = chains
     names = problem.names
-    mode_index, fractions, masses, mass_method, weights = mode_masses(positions, mode_w, logdens)
+    dips = mode_boundaries(problem, mode_w)
+    mode_index, fractions, masses, mass_method, weights = mode_masses(positions, mode_w, logdens, dips)
     all_names = names + problem.nuisance_paths + noise_names
     median, i68, i95, mean, sd, correlation = pooled_statistics(draws, weights, all_names, names)
     modes = mode_records(mode_rows, best_chi2, mode_index, masses, fractions, chain_mode, draws, names, all_names)
@@ -326,6 +294,8 @@ def _result(problem, fit, chains, draws, noise_names, mode_w, mode_rows, best_ch
         fit=fit,
         rhat_threshold=float(thresholds[0]),
         min_ess=float(thresholds[1]),
+        n_gradients=n_gradients,
+        linear_names=tuple(n for n, lin in zip(names, problem.linear) if lin),
     )
 
 
@@ -347,7 +317,7 @@ def sample(
     n_warmup: int = 500,
     n_draws: int = 500,
     seed: int = 0,
-    target_acceptance: float = 0.8,
+    target_acceptance: float = 0.9,
     max_tree_depth: int = 8,
     adaptation: str = "dense",
     mode_chi2_window: float = 25.0,
@@ -372,12 +342,11 @@ def sample(
     - `n_chains`, `n_warmup`, `n_draws`, `seed`: chains, window-adaptation steps, draws per
       chain and the random seed.
     - `target_acceptance`, `max_tree_depth`: NUTS settings.
-    - `adaptation`: `"dense"` (default) runs blackjax's window adaptation of a dense mass
-      matrix on top of the whitening by the Gauss-Newton covariance at each mode's optimum
-      (robust when a mode is far from Gaussian: a prior-dominated parameter, curved valleys);
-      `"laplace"` keeps the identity mass matrix in the whitened coordinate and tunes only
-      the step size (about 2x the ESS per second, half the compile time, and a short warm-up
-      suffices - but only when each mode is near-Gaussian in the fitted coordinates).
+    - `adaptation`: `"dense"` (default): step size by dual averaging in the Laplace-whitened
+      frame, then a dense mass matrix from the middle of the warm-up shrunk toward the
+      Laplace covariance, then the step size again; `"laplace"`: the Laplace metric only
+      (a little faster on near-Gaussian modes); `"window"`: blackjax's window adaptation
+      (needs a few hundred warm-up steps).
     - `mode_chi2_window`: optima whose chi^2 exceeds the best by more than this are not
       treated as modes (their mass is below exp(-window/2)).
     - `rhat_threshold`, `min_ess`: limits for the plain-language warnings.
@@ -385,13 +354,16 @@ def sample(
     **Returns:** a `SampleResult`.
     """
     traces = check_traces(traces)
-    n_chains, n_warmup, n_draws, max_tree_depth = _check_settings(
+    n_chains, n_warmup, n_draws, max_tree_depth = check_settings(
         noise, n_chains, n_warmup, n_draws, max_tree_depth, target_acceptance, adaptation
     )
     options = dict(initial=initial, positive=positive, lower=lower, upper=upper, starts=starts)
     fit = _start_fit(params, traces, free, fit, noise, **options)
     optima, optima_chi2 = _optima(fit, tuple(fit.free))
-    problem = _setup(params, traces, fit, initial, priors, positive, lower, upper, fixed_uncertainties, noise, optima)
+    candidates = _distinct(optima[optima_chi2 - optima_chi2[0] <= mode_chi2_window])
+    problem = _setup(
+        params, traces, fit, initial, priors, positive, lower, upper, fixed_uncertainties, noise, candidates
+    )
     mode_w, mode_rows = select_modes(problem, optima, optima_chi2, mode_chi2_window)
     nuts_settings = (float(target_acceptance), max_tree_depth, adaptation)
     chains = _sample_chains(problem, mode_w, n_chains, n_warmup, n_draws, seed, nuts_settings)

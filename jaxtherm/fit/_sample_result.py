@@ -59,6 +59,9 @@ class SampleResult:
     - `correlation`: (n, n) posterior correlation of `names` (weighted, pooled).
     - `modes`: tuple of `Mode`; `mass_method`: how the masses were estimated.
     - `n_divergent`: divergent transitions after warm-up; `step_size`: per chain.
+    - `n_gradients`: gradient evaluations (leapfrog steps) of the draws after warm-up, all chains.
+    - `linear_names`: free parameters sampled in a linear coordinate (the others through the
+      logit map of their bounds; the prior is the same either way).
     - `fit`: the `TraceFitResult` the chains started from.
     - `rhat_threshold`, `min_ess`: thresholds used by `summary` and `warnings`.
     """
@@ -86,6 +89,8 @@ class SampleResult:
     fit: Any
     rhat_threshold: float = 1.01
     min_ess: float = 400.0
+    n_gradients: int = 0
+    linear_names: tuple = ()
 
     @property
     def n_chains(self) -> int:
@@ -107,7 +112,12 @@ class SampleResult:
         modes_mix = len(self.modes) > 1 and not out and all(m.rhat for m in self.modes)
         for name in self.all_names:
             if not self.rhat[name] <= self.rhat_threshold and not modes_mix:
-                if len(self.modes) > 1:
+                if len(self.modes) > 1 and self.mass_method.startswith("draw fractions"):
+                    why = (
+                        f"the chains cross between {len(self.modes)} modes but not yet often enough for the "
+                        "pooled numbers to settle: run longer (more warm-up and draws) before quoting numbers"
+                    )
+                elif len(self.modes) > 1:
                     why = (
                         f"the chains sit in {len(self.modes)} separated modes; the pooled numbers weight the "
                         f"modes by their estimated masses ({self.mass_method}), not by chain count"
