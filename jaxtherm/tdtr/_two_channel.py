@@ -370,12 +370,13 @@ def two_channel_plane_response(arrays: TwoChannelArrays, k2, s, heat_plane: int,
     y_down, layer_down, interface_down = _downward_sweep(arrays, layers, None, top_plane)
     y_up, layer_up, interface_up = _upward_sweep(arrays, layers, None, bottom_plane)
     heat_layer, probe_layer = _plane_layer(heat_plane), _plane_layer(probe_plane)
+    up, down = (y_up[heat_plane] if heat_plane > 0 else None), y_down[heat_plane]  # None: adiabatic
     total = (
-        y_down[heat_plane]
-        if heat_plane == 0
-        else _Symmetric(*(up + down for up, down in zip(y_up[heat_plane], y_down[heat_plane])))
+        (up if down is None else down)
+        if up is None or down is None
+        else _Symmetric(*(a + b for a, b in zip(up, down)))
         if two[heat_layer]
-        else y_up[heat_plane] + y_down[heat_plane]
+        else up + down
     )
     if two[heat_layer]:
         fraction = arrays.electron_heating_fraction[..., heat_layer]

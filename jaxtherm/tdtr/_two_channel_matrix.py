@@ -132,7 +132,8 @@ def _one_channel_layer(arrays, i: int, k2, s, semi_infinite: bool = False) -> _O
     `semi_infinite=True` (static) gives tanh = 1, sech = 0 as Python numbers, without exponential."""
     conductivity = arrays.phonon_conductivity[..., i]
     q = _complex.principal_sqrt(
-        (arrays.phonon_conductivity_inplane[..., i] * k2 + s * arrays.phonon_heat_capacity[..., i]) / conductivity
+        (arrays.phonon_conductivity_inplane[..., i] * k2 + s * arrays.phonon_heat_capacity[..., i])
+        * (1.0 / conductivity)
     )
     gamma = conductivity * q
     if semi_infinite:
