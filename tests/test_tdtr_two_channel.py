@@ -358,3 +358,21 @@ def test_steady_interface_resistance_from_the_model_and_the_circuit(metal, coupl
         )
     )
     assert limit == pytest.approx(paper, rel=1e-5)
+
+
+def test_reciprocity_through_an_adiabatic_rear_face():
+    """A finite last layer has an adiabatic back face, which may itself be heated or probed: front
+    and rear are exchanged without changing the signal (a = 1, b = 0, electron heating), with a
+    two-channel or a one-temperature last layer."""
+    electrons = dict(electron_probe_weight=1.0, phonon_probe_weight=0.0)
+    w = TwoChannelLayer(104e-9, coupling_constant=2e17, **W_FIELDS, **electrons)
+    ni = TwoChannelLayer(82e-9, coupling_constant=8.46e17, **NI_FIELDS, **electrons)
+    interface = ChannelInterface.from_resistances(6.27e-9, 11.55e-9, metal_above=True)
+    s = _s([1e5, 1e9, 1e12])
+    for layers, interfaces in (([w, ALUMINA], [interface]), ([w, ALUMINA, ni], [interface, 6.9e-9])):
+        arrays = two_channel_arrays(layers, interfaces)
+        rear = len(layers)
+        front_rear = two_channel_plane_response(arrays, K2, s, 0, rear)
+        rear_front = two_channel_plane_response(arrays, K2, s, rear, 0)
+        assert bool(jnp.all(jnp.isfinite(front_rear)))
+        assert _max_relative(front_rear, rear_front) < 1e-10  # round-off: measured 1.5e-12
