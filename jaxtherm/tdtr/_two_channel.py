@@ -266,7 +266,7 @@ def _plane_layer(plane: int) -> int:
     return 0 if plane == 0 else plane - 1
 
 
-def _downward_sweep(arrays: TwoChannelArrays, layers, y_bottom, top_plane: int):
+def _downward_sweep(arrays: TwoChannelArrays, layers, y_bottom, top_plane: int, one):
     """Downward sweep: y_down[j] at plane j looking down (through interface j - 1 into layer j),
     with the transfers needed to carry a temperature from plane j to plane j + 1.
 
@@ -274,7 +274,6 @@ def _downward_sweep(arrays: TwoChannelArrays, layers, y_bottom, top_plane: int):
     is the admittance below the last layer (`None`: adiabatic)."""
     n = arrays.n_layers
     two = arrays.has_electrons
-    one = _runtime_one(arrays)
     y_down = [None] * (n + 1)
     y_top = [None] * n
     layer_down = [None] * n
@@ -293,14 +292,13 @@ def _downward_sweep(arrays: TwoChannelArrays, layers, y_bottom, top_plane: int):
     return y_down, layer_down, interface_down
 
 
-def _upward_sweep(arrays: TwoChannelArrays, layers, y_above_top, bottom_plane: int):
+def _upward_sweep(arrays: TwoChannelArrays, layers, y_above_top, bottom_plane: int, one):
     """Upward sweep: y_up[j] at plane j looking up (into layer j - 1 through its bottom face).
 
     Returns (y_up, layer_up, interface_up), filled for planes <= `bottom_plane`; `y_above_top`
     is the admittance above the top face (`None`: adiabatic)."""
     n = arrays.n_layers
     two = arrays.has_electrons
-    one = _runtime_one(arrays)
     y_up = [None] * (n + 1)
     y_up_top = [None] * n
     interface_up = [None] * n
@@ -360,15 +358,16 @@ def two_channel_plane_response(arrays: TwoChannelArrays, k2, s, heat_plane: int,
     s = jnp.asarray(s)
     shape = jnp.broadcast_shapes(jnp.shape(k2), jnp.shape(s))
     dtype = jnp.result_type(s, arrays.thickness, complex)
+    one = _runtime_one(arrays, s, k2)
     layers = [
-        two_channel_layer(arrays, i, k2, s)
+        two_channel_layer(arrays, i, k2, s, one)
         if two[i]
         else _one_channel_layer(arrays, i, k2, s, semi_infinite=arrays.semi_infinite_last and i == n - 1)
         for i in range(n)
     ]
     top_plane, bottom_plane = min(heat_plane, probe_plane), max(heat_plane, probe_plane)
-    y_down, layer_down, interface_down = _downward_sweep(arrays, layers, None, top_plane)
-    y_up, layer_up, interface_up = _upward_sweep(arrays, layers, None, bottom_plane)
+    y_down, layer_down, interface_down = _downward_sweep(arrays, layers, None, top_plane, one)
+    y_up, layer_up, interface_up = _upward_sweep(arrays, layers, None, bottom_plane, one)
     heat_layer, probe_layer = _plane_layer(heat_plane), _plane_layer(probe_plane)
     up, down = (y_up[heat_plane] if heat_plane > 0 else None), y_down[heat_plane]  # None: adiabatic
     total = (
@@ -386,7 +385,7 @@ def two_channel_plane_response(arrays: TwoChannelArrays, k2, s, heat_plane: int,
         temperature = _Vector(pp * electrons - ep * phonons, ee * phonons - ep * electrons)
     else:
         temperature = _complex.reciprocal(jnp.broadcast_to(total, shape).astype(dtype))
-    temperature = _stored(temperature, _runtime_one(arrays))
+    temperature = _stored(temperature, one)
     if probe_plane > heat_plane:
         temperature = _carry_down(temperature, heat_plane, probe_plane, layer_down, interface_down)
     elif probe_plane < heat_plane:

@@ -43,7 +43,7 @@ import jax.numpy as jnp
 
 from .. import _complex
 from ._fastexp import decay_exp
-from ._two_channel_matrix import _Matrix, _runtime_one, _stored, _Symmetric, _Vector
+from ._two_channel_matrix import _Matrix, _stored, _Symmetric, _Vector
 
 __all__ = [
     "LayerStep",
@@ -132,8 +132,9 @@ def _exp_divided_difference(e1, e2, q1, q2, thickness):
     return jnp.where(small, series, direct)
 
 
-def two_channel_layer(arrays, i: int, k2, s) -> TwoChannelLayerFunctions:
-    """A, B, C of two-channel layer `i` of `arrays` (a `TwoChannelArrays`) at every (k2, s)."""
+def two_channel_layer(arrays, i: int, k2, s, one=1.0) -> TwoChannelLayerFunctions:
+    """A, B, C of two-channel layer `i` of `arrays` (a `TwoChannelArrays`) at every (k2, s); `one`
+    from `_runtime_one`."""
     (shift_ee, shift_ep, shift_pp), q1, q2, root_scale = _eigen(arrays, i, k2, s)
     if root_scale is not None:
         q1, q2 = root_scale * q1, root_scale * q2
@@ -144,7 +145,6 @@ def two_channel_layer(arrays, i: int, k2, s) -> TwoChannelLayerFunctions:
     finite = jnp.where(semi_infinite, 1.0, thickness)
     e1 = jnp.where(semi_infinite, 0.0, decay_exp(-q1 * finite))
     e2 = jnp.where(semi_infinite, 0.0, decay_exp(-q2 * finite))
-    one = _runtime_one(arrays)
     shift_ee, shift_ep, shift_pp, q1, q2 = _stored((shift_ee, shift_ep, shift_pp, q1, q2), one)
     e1, e2 = _stored((e1, e2), one)
     e1_squared, e2_squared = e1 * e1, e2 * e2

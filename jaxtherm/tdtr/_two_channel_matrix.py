@@ -18,9 +18,12 @@ from .. import _complex
 from ._fastexp import decay_exp
 
 
-def _runtime_one(arrays):
-    """1.0 computed at run time from the stack, so that XLA cannot fold a division by it (see `_stored`)."""
-    return jax.lax.stop_gradient(1.0 + 0.0 * arrays.phonon_conductivity[..., 0])
+def _runtime_one(*inputs):
+    """1.0 computed at run time from the inputs (`TwoChannelArrays`, s, k2), so that XLA cannot fold a
+    division by it (see `_stored`) unless every input is a compile-time constant."""
+    leaves = [leaf for leaf in jax.tree_util.tree_leaves(inputs) if jnp.size(leaf) > 0]
+    signs = sum(jnp.sign(jnp.real(jnp.ravel(leaf)[0])) for leaf in leaves)  # finite even for inf leaves
+    return jax.lax.stop_gradient(1.0 + 0.0 * signs)
 
 
 def _stored(tree, one):
