@@ -85,6 +85,8 @@ def main(quick: bool = False) -> dict:
                 jax.jacfwd(lambda p, build=build, setup=setup: jt.tdtr.phase(jt.tdtr.signal(build(p), setup, DELAYS)))
             )
             first, best = time_call(curve, parameters, repeats=repeats)
+            cost = curve.lower(parameters).compile().cost_analysis()
+            cost = cost[0] if isinstance(cost, list) else cost
             jac_first, jac_best = time_call(jacobian, parameters, repeats=max(2, repeats // 2))
             calls[(geometry, name)] = (
                 lambda curve=curve, parameters=parameters: curve(parameters),
@@ -95,6 +97,9 @@ def main(quick: bool = False) -> dict:
                 curve_s=best,
                 jacobian_3_compile_s=jac_first - jac_best,
                 jacobian_3_s=jac_best,
+                # XLA's cost model of the compiled curve (a complex multiply counts as one flop)
+                curve_flops=float(cost.get("flops", 0.0)),
+                curve_bytes_accessed=float(cost.get("bytes accessed", 0.0)),
             )
     ratios = {}
     for geometry in setups:
@@ -121,6 +126,12 @@ def main(quick: bool = False) -> dict:
         print(
             f"{key:24s} {1e3 * row['curve_s']:11.2f} {row['curve_compile_s']:12.2f} {1e3 * row['jacobian_3_s']:10.2f} "
             f"{row['jacobian_3_compile_s']:12.2f}"
+        )
+    for geometry in setups:
+        one, two = rows[f"{geometry}/one_channel"], rows[f"{geometry}/two_channel"]
+        print(
+            f"XLA cost model ({geometry}): flops two/one {two['curve_flops'] / one['curve_flops']:.2f}x, "
+            f"bytes accessed two/one {two['curve_bytes_accessed'] / one['curve_bytes_accessed']:.2f}x"
         )
     for geometry, ratio in ratios.items():
         print(

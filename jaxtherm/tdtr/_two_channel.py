@@ -17,26 +17,23 @@ symmetric). The two decay constants q1, q2 are the principal roots of the eigenv
 (the larger eigenvalue from the quadratic formula without cancellation, the smaller as
 det S / lambda_1 with det S = (beta_e beta_p + G (beta_e + beta_p)) / (kappa_e kappa_p)
 written cancellation-free, which keeps the slow, one-temperature mode accurate when
-G is huge). The matrix root and exponential of a 2x2 matrix follow from Sylvester's
-formula with divided differences:
+G is huge). Functions of S follow from Sylvester's formula with divided differences, and a
+layer is described by the three bounded, symmetric functions
 
-    Q = sqrt(S) = (S + q1 q2 I) / (q1 + q2),
-    E = exp(-Q d) = a0 I + a1 Q,  a1 = (e1 - e2) / (q1 - q2),  a0 = (e1 + e2) / 2 - (q1 + q2) a1 / 2,
+    A = Q tanh(Q d),   B = Q^{-1} tanh(Q d),   C = sech(Q d),      Q = sqrt(S),
 
-e_i = exp(-q_i d) with Re q_i >= 0 (|e_i| <= 1), a Taylor series of sinh(x)/x when
-q1 ~ q2. No growing exponential is ever formed.
+written through e_i = exp(-q_i d) with Re q_i >= 0 (|e_i| <= 1; a series of tanh(x)/x when
+q1 ~ q2). No growing exponential is ever formed.
 
-**Block-admittance (matrix Riccati) propagation.** With the scaled flux phi = -u'
-(physical flux F = K^{1/2} phi), u = e^{-Qz} alpha + e^{-Q(d-z)} beta. A layer whose far face
-sees the admittance y_far (phi = y_far u) has beta = rho E alpha with the reflection matrix
-rho = (Q + y_far)^{-1} (Q - y_far), and shows at its near face
+**Block-admittance propagation.** With the scaled flux phi = -u' (physical flux
+F = K^{1/2} phi), a layer whose far face sees the admittance y (phi = y u) shows at its near face
 
-    y_near = Q (I - M) (I + M)^{-1},     M = E rho E,
-    u_far  = (I + rho) E (I + M)^{-1} u_near,
+    y_near = A + C Z C,    u_far = (C - B Z C) u_near,    Z = y (I + B y)^{-1},
 
-exact, bounded and the matrix generalisation of `Gamma (Y + Gamma tanh) / (Gamma + Y tanh)`
-(a semi-infinite layer has E = 0 and y_near = Q). Physical admittances are
-Y = K^{1/2} y K^{1/2}.
+exact, bounded and the matrix generalisation of `(Y + Gamma tanh) / (1 + Y tanh / Gamma)`
+(a semi-infinite layer has C = 0 and y_near = Q; an adiabatic far face gives y_near = A).
+Physical admittances are Y = K^{1/2} y K^{1/2}. The derivation and the cancellation-free
+divided differences are in `jaxtherm.tdtr._two_channel_layer`.
 
 **Interfaces.** Between an upper side 1 and a lower side 2, heat crosses by four
 conductances (W m^-2 K^-1): h_ee (electrons - electrons), h_pp (phonons - phonons),
@@ -70,6 +67,13 @@ import jax.numpy as jnp
 
 from .. import _complex
 from .._pytree import pytree_dataclass, static_field
+from ._two_channel_layer import (
+    LayerStep,
+    TwoChannelLayerFunctions,
+    carry_through_layer,
+    two_channel_layer,
+    two_channel_through_layer,
+)
 from ._two_channel_matrix import (
     _add,
     _apply,
@@ -78,11 +82,13 @@ from ._two_channel_matrix import (
     _matmul,
     _Matrix,
     _one_channel_layer,
+    _runtime_one,
     _scale_rows_columns,
     _solve,
+    _stored,
     _subtract,
+    _Symmetric,
     _through_layer,
-    _two_channel_layer,
     _Vector,
 )
 
@@ -204,8 +210,7 @@ def _across_interface(h: _Conductances, y_beyond, two_channel_near: bool, two_ch
         passing, scale = _row_factors(h.pp)
         inverse = _complex.reciprocal(passing + scale * (y_beyond + h.e1_p2))
         theta = _Row(scale * h.e1_p2 * inverse, passing * inverse)
-        cross = -h.e1_p2 * theta.p
-        return _Matrix(h.e1_p2 * (1.0 - theta.e), cross, cross, (y_beyond + h.e1_p2) * theta.p), theta
+        return _Symmetric(h.e1_p2 * (1.0 - theta.e), -h.e1_p2 * theta.p, (y_beyond + h.e1_p2) * theta.p), theta
     if not two_channel_near and two_channel_beyond:
         # the single temperature feeds the electrons (h_pe) and phonons (h_pp) beyond:
         # (Y2 + diag(h_pe, h_pp)) T2 = (h_pe, h_pp) T1, and all of it enters side 2
@@ -233,11 +238,13 @@ def _across_interface(h: _Conductances, y_beyond, two_channel_near: bool, two_ch
     y_side_1 = _add(
         _matmul(_subtract(_add(y_beyond, d), cross_transposed), transfer), _subtract(_diagonal(h.e1_p2, h.p1_e2), cross)
     )
-    return y_side_1, transfer
+    return _Symmetric(y_side_1.ee, y_side_1.ep, y_side_1.pp), transfer
 
 
 def _carry(transfer, temperature):
-    """Apply a transfer (scalar, `_Row`, `_Vector` column or `_Matrix`) to a temperature."""
+    """Apply a transfer (scalar, `_Row`, `_Vector` column, `_Matrix`, `LayerStep`) to a temperature."""
+    if isinstance(transfer, LayerStep):
+        return carry_through_layer(transfer, temperature)
     if isinstance(transfer, _Matrix):
         return _apply(transfer, temperature)
     if isinstance(transfer, _Row):
@@ -247,17 +254,24 @@ def _carry(transfer, temperature):
     return transfer * temperature
 
 
+def _through(layer, far):
+    """(admittance at the near face, transfer) of a one- or two-channel layer; `far = None`: adiabatic."""
+    if isinstance(layer, TwoChannelLayerFunctions):
+        return two_channel_through_layer(layer, far)
+    return _through_layer(layer, far)
+
+
 def _plane_layer(plane: int) -> int:
     """Layer a plane belongs to: layer 0 for the top face, else the layer above the plane."""
     return 0 if plane == 0 else plane - 1
 
 
-def _downward_sweep(arrays: TwoChannelArrays, layers, y_bottom, top_plane: int):
+def _downward_sweep(arrays: TwoChannelArrays, layers, y_bottom, top_plane: int, one):
     """Downward sweep: y_down[j] at plane j looking down (through interface j - 1 into layer j),
     with the transfers needed to carry a temperature from plane j to plane j + 1.
 
     Returns (y_down, layer_down, interface_down), filled for planes >= `top_plane`; `y_bottom`
-    is the (adiabatic) admittance below the last layer."""
+    is the admittance below the last layer (`None`: adiabatic)."""
     n = arrays.n_layers
     two = arrays.has_electrons
     y_down = [None] * (n + 1)
@@ -266,21 +280,23 @@ def _downward_sweep(arrays: TwoChannelArrays, layers, y_bottom, top_plane: int):
     interface_down = [None] * n
     y_down[n] = y_bottom
     for i in range(n - 1, top_plane - 1, -1):
-        y_top[i], layer_down[i] = _through_layer(layers[i], y_down[i + 1])
+        y_top[i], layer_down[i] = _through(layers[i], y_down[i + 1])
+        if not two[i]:
+            y_top[i], layer_down[i] = _stored((y_top[i], layer_down[i]), one)
         if i == 0:
             y_down[0] = y_top[0]
         else:
-            y_down[i], interface_down[i] = _across_interface(
-                _interface(arrays, i - 1, True), y_top[i], two[i - 1], two[i]
+            y_down[i], interface_down[i] = _stored(
+                _across_interface(_interface(arrays, i - 1, True), y_top[i], two[i - 1], two[i]), one
             )
     return y_down, layer_down, interface_down
 
 
-def _upward_sweep(arrays: TwoChannelArrays, layers, y_above_top, bottom_plane: int):
+def _upward_sweep(arrays: TwoChannelArrays, layers, y_above_top, bottom_plane: int, one):
     """Upward sweep: y_up[j] at plane j looking up (into layer j - 1 through its bottom face).
 
     Returns (y_up, layer_up, interface_up), filled for planes <= `bottom_plane`; `y_above_top`
-    is the (adiabatic) admittance above the top face."""
+    is the admittance above the top face (`None`: adiabatic)."""
     n = arrays.n_layers
     two = arrays.has_electrons
     y_up = [None] * (n + 1)
@@ -292,10 +308,12 @@ def _upward_sweep(arrays: TwoChannelArrays, layers, y_above_top, bottom_plane: i
         if i == 0:
             y_up_top[0] = y_above_top
         else:
-            y_up_top[i], interface_up[i] = _across_interface(
-                _interface(arrays, i - 1, False), y_up[i], two[i], two[i - 1]
+            y_up_top[i], interface_up[i] = _stored(
+                _across_interface(_interface(arrays, i - 1, False), y_up[i], two[i], two[i - 1]), one
             )
-        y_up[j], layer_up[i] = _through_layer(layers[i], y_up_top[i])
+        y_up[j], layer_up[i] = _through(layers[i], y_up_top[i])
+        if not two[i]:
+            y_up[j], layer_up[i] = _stored((y_up[j], layer_up[i]), one)
     return y_up, layer_up, interface_up
 
 
@@ -340,37 +358,34 @@ def two_channel_plane_response(arrays: TwoChannelArrays, k2, s, heat_plane: int,
     s = jnp.asarray(s)
     shape = jnp.broadcast_shapes(jnp.shape(k2), jnp.shape(s))
     dtype = jnp.result_type(s, arrays.thickness, complex)
+    one = _runtime_one(arrays, s, k2)
     layers = [
-        _two_channel_layer(arrays, i, k2, s)
+        two_channel_layer(arrays, i, k2, s, one)
         if two[i]
         else _one_channel_layer(arrays, i, k2, s, semi_infinite=arrays.semi_infinite_last and i == n - 1)
         for i in range(n)
     ]
-    zero = jnp.zeros(shape, dtype=dtype)
-
-    def adiabatic(i):
-        return _Matrix(zero, zero, zero, zero) if two[i] else zero
-
     top_plane, bottom_plane = min(heat_plane, probe_plane), max(heat_plane, probe_plane)
-
-    y_down, layer_down, interface_down = _downward_sweep(arrays, layers, adiabatic(n - 1), top_plane)
-    y_up, layer_up, interface_up = _upward_sweep(arrays, layers, adiabatic(0), bottom_plane)
-
+    y_down, layer_down, interface_down = _downward_sweep(arrays, layers, None, top_plane, one)
+    y_up, layer_up, interface_up = _upward_sweep(arrays, layers, None, bottom_plane, one)
     heat_layer, probe_layer = _plane_layer(heat_plane), _plane_layer(probe_plane)
+    up, down = (y_up[heat_plane] if heat_plane > 0 else None), y_down[heat_plane]  # None: adiabatic
     total = (
-        y_down[heat_plane]
-        if heat_plane == 0
-        else _add(y_up[heat_plane], y_down[heat_plane])
+        (up if down is None else down)
+        if up is None or down is None
+        else _Symmetric(*(a + b for a, b in zip(up, down)))
         if two[heat_layer]
-        else y_up[heat_plane] + y_down[heat_plane]
+        else up + down
     )
     if two[heat_layer]:
         fraction = arrays.electron_heating_fraction[..., heat_layer]
-        total = _Matrix(*(jnp.broadcast_to(x, shape) for x in total))
-        temperature = _apply(_inverse(total), _Vector(fraction, 1.0 - fraction))
+        ee, ep, pp = (jnp.broadcast_to(x, shape).astype(dtype) for x in total)
+        inverse_determinant = _complex.reciprocal(ee * pp - ep * ep)
+        electrons, phonons = fraction * inverse_determinant, (1.0 - fraction) * inverse_determinant
+        temperature = _Vector(pp * electrons - ep * phonons, ee * phonons - ep * electrons)
     else:
-        temperature = _complex.reciprocal(total)
-
+        temperature = _complex.reciprocal(jnp.broadcast_to(total, shape).astype(dtype))
+    temperature = _stored(temperature, one)
     if probe_plane > heat_plane:
         temperature = _carry_down(temperature, heat_plane, probe_plane, layer_down, interface_down)
     elif probe_plane < heat_plane:
