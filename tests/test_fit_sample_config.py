@@ -13,24 +13,17 @@ from jaxtherm.app.cli import main
 from jaxtherm.app.config_file import ConfigError
 from jaxtherm.fit import Prior, Trace, fit_traces
 
-CONFIG = """
+from helpers import w_quartz_layers
+
+CONFIG = (
+    """
 [setup]
 modulation_frequency = 200e3
 repetition_rate = 20e6
 one_dimensional = true
-[[layers]]
-name = "W"
-thickness = 104e-9
-heat_capacity = 2.55e6
-conductivity = 158.1
-[[layers]]
-name = "quartz"
-thickness = inf
-heat_capacity = 1.66e6
-conductivity = 1.3736
-[resistances]
-"W/quartz" = 5e-9
-[[traces]]
+"""
+    + w_quartz_layers()
+    + """[[traces]]
 file = "w.txt"
 delay_unit = "ns"
 signal_column = 1
@@ -46,6 +39,7 @@ seed = 1
 [sample.priors]
 "W/quartz" = {kind = "log_uniform", lower = 1e-10, upper = 1e-7}
 """
+)
 
 
 def _write(tmp_path, text):
