@@ -33,6 +33,7 @@ SUITES = (
     "files",
     "lm",
     "sample",
+    "sample_demo",
     "io",
     "ttm",
     "ttm_memory",
