@@ -30,8 +30,8 @@ import numpy as np
 from ._abscissa import ModelKey, broadcast_arrays
 from ._batch import least_squares_batched
 from ._residuals import fixed_residual_builder, model_keys, trace_arrays, trace_mask
-from .paths import leaf_value, named_paths
-from .problem import check_traces
+from .paths import leaf_value
+from .problem import check_traces, normalise_free
 
 __all__ = ["Chi2Map", "chi2_map", "plot_chi2_map", "delta_chi2_level"]
 
@@ -90,15 +90,6 @@ class Chi2Map:
         return {self.names[0]: float(self.a_values[i]), self.names[1]: float(self.b_values[j])}
 
 
-def _normalise_named(params, spec, label) -> dict:
-    """`spec` as dict name -> tuple of paths, each checked to hold a scalar of `params`."""
-    out = named_paths(spec, label)
-    for paths in out.values():
-        for path in paths:
-            leaf_value(params, path)
-    return out
-
-
 def _check_grid(label, name, grid, current) -> np.ndarray:
     grid = np.asarray(grid, dtype=float)
     if grid.ndim != 1 or grid.size < 2:
@@ -147,12 +138,12 @@ def _grid_chi2_fn(keys: tuple, paths_a: tuple, paths_b: tuple, chunk_size: int):
 
 def _pair_and_refit(params, free_pair, refit) -> tuple:
     """`(pair, refit_map)`: the two mapped parameters and the re-fitted ones, name -> paths."""
-    pair = _normalise_named(params, free_pair, "free_pair")
+    pair = normalise_free(params, free_pair, "free_pair")
     if len(pair) != 2:
         raise ValueError(f"free_pair must name exactly two parameters, got {list(pair)}")
     if refit is not None and isinstance(refit, (list, tuple, dict)) and not refit:
         raise ValueError("refit names no parameter; pass None for a plain chi^2 map")
-    refit_map = {} if refit is None else _normalise_named(params, refit, "refit")
+    refit_map = {} if refit is None else normalise_free(params, refit, "refit")
     pair_paths = {p for paths in pair.values() for p in paths}
     for name, paths in refit_map.items():
         overlap = pair_paths.intersection(paths)

@@ -14,8 +14,8 @@ import jax
 import jax.numpy as jnp
 from jax.scipy.linalg import block_diag
 
-from ._abscissa import masked
 from ._priors import NOISE_SCALE_RANGE
+from ._residuals import insert, residual_parts
 from .paths import set_path
 
 
@@ -107,11 +107,8 @@ def _weighted_residuals(static: Static, free_values, nuisance, dyn: Dynamic) -> 
     params = dyn.params
     for j, path in enumerate(static.nuisance_paths):
         params = set_path(params, path, nuisance[j])
-    for i, (_, paths) in enumerate(static.free_spec):
-        for path in paths:
-            params = set_path(params, path, free_values[i])
-    parts = zip(static.models, dyn.datas, dyn.sigmas, dyn.sqrt_weights, dyn.abscissas, dyn.masks)
-    return [masked(sw * (d - jnp.ravel(key(params, x))) / s, m) for key, d, s, sw, x, m in parts]
+    params = insert(params, static.free_spec, {name: free_values[i] for i, (name, _) in enumerate(static.free_spec)})
+    return residual_parts(static.models, params, dyn)
 
 
 def _log_density_v(static: Static, v, dyn: Dynamic):

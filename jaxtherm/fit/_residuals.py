@@ -18,7 +18,15 @@ from ._abscissa import ModelKey, TraceArrays, bucket_size, masked, pad_to, resid
 from ._jacobian import as_float_tree
 from .paths import set_path
 
-__all__ = ["insert", "model_keys", "residual_builder", "fixed_residual_builder", "trace_arrays", "trace_mask"]
+__all__ = [
+    "insert",
+    "model_keys",
+    "residual_parts",
+    "residual_builder",
+    "fixed_residual_builder",
+    "trace_arrays",
+    "trace_mask",
+]
 
 
 def insert(params, free_spec, values):
@@ -34,13 +42,20 @@ def model_keys(traces) -> tuple:
     return tuple(ModelKey(t.model) for t in traces)
 
 
-def weighted_residuals(keys, params, data: TraceArrays):
-    """Concatenated `sqrt(weight) (data - model) / sigma`, zero on padded rows."""
-    parts = [
+def residual_parts(keys, params, data) -> list:
+    """`sqrt(weight) (data - model) / sigma` per trace, zero on padded rows.
+
+    `data` is a `TraceArrays` or anything with its `datas`, `sigmas`, `sqrt_weights`, `abscissas`
+    and `masks` (the sampler's arrays)."""
+    return [
         masked(sw * (d - jnp.ravel(key(params, x))) / s, mask)
         for key, d, s, sw, x, mask in zip(keys, data.datas, data.sigmas, data.sqrt_weights, data.abscissas, data.masks)
     ]
-    return jnp.concatenate(parts)
+
+
+def weighted_residuals(keys, params, data: TraceArrays):
+    """Concatenated `sqrt(weight) (data - model) / sigma`, zero on padded rows."""
+    return jnp.concatenate(residual_parts(keys, params, data))
 
 
 @functools.lru_cache(maxsize=64)

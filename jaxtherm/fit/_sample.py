@@ -52,10 +52,10 @@ from ._modes import mode_boundaries, mode_masses, mode_records, pooled_statistic
 from ._nuts import Dynamic, Static, physical_batch
 from ._priors import NOISE_SCALE_RANGE, Prior, resolve_priors
 from ._residuals import model_keys, trace_arrays
-from ._sample_inputs import check_settings, check_traces, leaf_value
-from ._sample_inputs import normalise_free as normalise_free
+from ._sample_inputs import check_settings
 from ._sample_result import Mode, SampleResult, plot_corner
-from .problem import Trace, TraceFitResult, fit_traces
+from .paths import leaf_value
+from .problem import Trace, TraceFitResult, check_traces, fit_traces
 
 __all__ = ["Prior", "Mode", "SampleResult", "sample", "plot_corner"]
 

@@ -1,14 +1,12 @@
-"""Argument checks of `sample` and `profile`: traces, free-parameter names and paths, settings."""
+"""Checks of `sample`'s sampler settings (noise model, chains, warm-up, draws, tree depth, acceptance, adaptation)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ._chains import ADAPTATIONS
-from .paths import leaf_value
-from .problem import check_traces, normalise_free
 
-__all__ = ["leaf_value", "check_traces", "normalise_free", "check_settings"]
+__all__ = ["check_settings"]
 
 
 def _check_positive_int(name, value, minimum):

@@ -109,9 +109,10 @@ class Trace:
             raise ValueError(f"Trace {self.name!r}: weight must be finite and > 0, got {self.weight!r}")
 
 
-def normalise_free(params, free) -> dict:
-    """`free` as dict name -> tuple of paths, every path checked to hold a scalar of `params`."""
-    free_map = named_paths(free, "free")
+def normalise_free(params, free, argument: str = "free") -> dict:
+    """`free` as dict name -> tuple of paths, every path checked to hold a scalar of `params`
+    (`argument` names the caller's argument in error messages)."""
+    free_map = named_paths(free, argument)
     for paths in free_map.values():
         for path in paths:
             leaf_value(params, path)  # raises a clear KeyError/ValueError if missing or not scalar
