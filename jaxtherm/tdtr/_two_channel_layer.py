@@ -42,8 +42,9 @@ import jax
 import jax.numpy as jnp
 
 from .. import _complex
+from ._contour import _single_precision
 from ._fastexp import decay_exp
-from ._two_channel_matrix import _Matrix, _stored, _Symmetric, _Vector
+from ._two_channel_matrix import _apply, _Matrix, _stored, _Symmetric, _Vector
 
 __all__ = [
     "LayerStep",
@@ -66,10 +67,6 @@ class TwoChannelLayerFunctions(typing.NamedTuple):
     c: _Matrix
     det_b: typing.Any
     one: typing.Any = 1.0
-
-
-def _single_precision(x) -> bool:
-    return jnp.finfo(jnp.result_type(x)).bits <= 32
 
 
 def _l1(z):
@@ -228,9 +225,8 @@ def two_channel_through_layer(layer: TwoChannelLayerFunctions, far):
 def carry_through_layer(step: LayerStep, temperature: _Vector) -> _Vector:
     """T_far = (C - B Z C) T_near across a two-channel layer."""
     c, b = step.layer.c, step.layer.b
-    v = _Vector(c.ee * temperature.e + c.ep * temperature.p, c.pe * temperature.e + c.pp * temperature.p)
+    v = _apply(c, temperature)
     if step.z is None:
         return v
-    z = step.z
-    w = _Vector(z.ee * v.e + z.ep * v.p, z.ep * v.e + z.pp * v.p)
-    return _stored(_Vector(v.e - (b.ee * w.e + b.ep * w.p), v.p - (b.ep * w.e + b.pp * w.p)), step.layer.one)
+    bzv = _apply(b, _apply(step.z, v))
+    return _stored(_Vector(v.e - bzv.e, v.p - bzv.p), step.layer.one)

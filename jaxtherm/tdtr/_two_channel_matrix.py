@@ -15,7 +15,7 @@ import jax
 import jax.numpy as jnp
 
 from .. import _complex
-from ._fastexp import decay_exp
+from ._layer_factors import layer_factors
 
 
 def _runtime_one(*inputs):
@@ -131,23 +131,20 @@ class _OneChannelLayer(typing.NamedTuple):
 
 
 def _one_channel_layer(arrays, i: int, k2, s, semi_infinite: bool = False) -> _OneChannelLayer:
-    """Gamma, tanh and sech of one-temperature layer `i` of `arrays` (a `TwoChannelArrays`);
-    `semi_infinite=True` (static) gives tanh = 1, sech = 0 as Python numbers, without exponential."""
-    conductivity = arrays.phonon_conductivity[..., i]
-    q = _complex.principal_sqrt(
-        (arrays.phonon_conductivity_inplane[..., i] * k2 + s * arrays.phonon_heat_capacity[..., i])
-        * (1.0 / conductivity)
+    """Gamma, tanh and sech of one-temperature layer `i` of `arrays` (a `TwoChannelArrays`, phonon slot),
+    as the one-channel response computes them; `semi_infinite=True` (static) gives tanh = 1, sech = 0
+    as Python numbers, without exponential."""
+    return _OneChannelLayer(
+        *layer_factors(
+            arrays.thickness[..., i],
+            arrays.phonon_heat_capacity[..., i],
+            arrays.phonon_conductivity[..., i],
+            arrays.phonon_conductivity_inplane[..., i],
+            k2,
+            s,
+            semi_infinite=semi_infinite,
+        )
     )
-    gamma = conductivity * q
-    if semi_infinite:
-        return _OneChannelLayer(gamma, 1.0, 0.0)
-    thickness = arrays.thickness[..., i]
-    semi_infinite = jnp.isinf(thickness)
-    finite = jnp.where(semi_infinite, 1.0, thickness)
-    decay = jnp.where(semi_infinite, 0.0, decay_exp(-q * finite))
-    decay2 = decay * decay
-    inverse = _complex.reciprocal(1.0 + decay2)
-    return _OneChannelLayer(gamma, (1.0 - decay2) * inverse, 2.0 * decay * inverse)
 
 
 def _through_layer(layer: _OneChannelLayer, far):
