@@ -65,8 +65,8 @@ import typing
 import jax
 import jax.numpy as jnp
 
-from .. import _complex
 from .._pytree import pytree_dataclass, static_field
+from . import _fusible
 from ._two_channel_layer import (
     LayerStep,
     TwoChannelLayerFunctions,
@@ -202,13 +202,13 @@ def _across_interface(h: _Conductances, y_beyond, two_channel_near: bool, two_ch
     carry scalars; the four combinations are written out so that no absent channel costs work."""
     if not two_channel_near and not two_channel_beyond:
         passing, scale = _row_factors(h.pp)
-        theta = passing * _complex.reciprocal(passing + scale * y_beyond)
+        theta = passing * _fusible.reciprocal(passing + scale * y_beyond)
         return y_beyond * theta, theta
     if two_channel_near and not two_channel_beyond:
         # metal electrons (h_ep) and phonons (h_pp) both feed the single temperature beyond:
         # T2 = (h_ep Te1 + h_pp Tp1) / (y2 + h_ep + h_pp)
         passing, scale = _row_factors(h.pp)
-        inverse = _complex.reciprocal(passing + scale * (y_beyond + h.e1_p2))
+        inverse = _fusible.reciprocal(passing + scale * (y_beyond + h.e1_p2))
         theta = _Row(scale * h.e1_p2 * inverse, passing * inverse)
         return _Symmetric(h.e1_p2 * (1.0 - theta.e), -h.e1_p2 * theta.p, (y_beyond + h.e1_p2) * theta.p), theta
     if not two_channel_near and two_channel_beyond:
@@ -380,11 +380,11 @@ def two_channel_plane_response(arrays: TwoChannelArrays, k2, s, heat_plane: int,
     if two[heat_layer]:
         fraction = arrays.electron_heating_fraction[..., heat_layer]
         ee, ep, pp = (jnp.broadcast_to(x, shape).astype(dtype) for x in total)
-        inverse_determinant = _complex.reciprocal(ee * pp - ep * ep)
+        inverse_determinant = _fusible.reciprocal(ee * pp - ep * ep)
         electrons, phonons = fraction * inverse_determinant, (1.0 - fraction) * inverse_determinant
         temperature = _Vector(pp * electrons - ep * phonons, ee * phonons - ep * electrons)
     else:
-        temperature = _complex.reciprocal(jnp.broadcast_to(total, shape).astype(dtype))
+        temperature = _fusible.reciprocal(jnp.broadcast_to(total, shape).astype(dtype))
     temperature = _stored(temperature, one)
     if probe_plane > heat_plane:
         temperature = _carry_down(temperature, heat_plane, probe_plane, layer_down, interface_down)

@@ -41,9 +41,8 @@ import typing
 import jax
 import jax.numpy as jnp
 
-from .. import _complex
+from . import _fusible
 from ._contour import _single_precision
-from ._fastexp import decay_exp
 from ._two_channel_matrix import _apply, _Matrix, _stored, _Symmetric, _Vector
 
 __all__ = [
@@ -105,12 +104,12 @@ def _eigen(arrays, i: int, k2, s):
     determinant = electron_rate * s_pp + coupling_e * phonon_rate
     mean = 0.5 * (s_ee + s_pp)
     half_difference = 0.5 * (s_ee - s_pp)
-    discriminant = _complex.principal_sqrt(half_difference * half_difference + s_ep * s_ep)
+    discriminant = _fusible.principal_sqrt(half_difference * half_difference + s_ep * s_ep)
     # The sign that adds magnitudes gives the larger eigenvalue without cancellation.
     same_direction = jnp.real(mean) * jnp.real(discriminant) + jnp.imag(mean) * jnp.imag(discriminant) >= 0
     lambda_1 = jnp.where(same_direction, mean + discriminant, mean - discriminant)
-    lambda_2 = determinant * _complex.reciprocal(lambda_1)
-    q1, q2 = _complex.principal_sqrt(lambda_1), _complex.principal_sqrt(lambda_2)
+    lambda_2 = determinant * _fusible.reciprocal(lambda_1)
+    q1, q2 = _fusible.principal_sqrt(lambda_1), _fusible.principal_sqrt(lambda_2)
     shifted = (s_ee - lambda_2, s_ep, s_pp - lambda_2)
     return shifted, q1, q2, root_scale
 
@@ -125,7 +124,7 @@ def _exp_divided_difference(e1, e2, q1, q2, thickness):
     x2 = jnp.where(small, x, 0.0) ** 2
     tanhc = 1.0 + x2 * (-1.0 / 3.0 + x2 * (2.0 / 15.0 + x2 * (-17.0 / 315.0)))
     series = -0.5 * thickness * (e1 + e2) * tanhc
-    direct = (e1 - e2) * _complex.reciprocal(jnp.where(small, 1.0, difference))
+    direct = (e1 - e2) * _fusible.reciprocal(jnp.where(small, 1.0, difference))
     return jnp.where(small, series, direct)
 
 
@@ -140,23 +139,23 @@ def two_channel_layer(arrays, i: int, k2, s, one=1.0) -> TwoChannelLayerFunction
     # Double `where` keeps gradients finite for an infinite thickness leaf; e_i = 0 there gives
     # tanh = 1, sech = 0: A = Q, B = Q^-1, C = 0.
     finite = jnp.where(semi_infinite, 1.0, thickness)
-    e1 = jnp.where(semi_infinite, 0.0, decay_exp(-q1 * finite))
-    e2 = jnp.where(semi_infinite, 0.0, decay_exp(-q2 * finite))
+    e1 = jnp.where(semi_infinite, 0.0, _fusible.exp(-q1 * finite))
+    e2 = jnp.where(semi_infinite, 0.0, _fusible.exp(-q2 * finite))
     shift_ee, shift_ep, shift_pp, q1, q2 = _stored((shift_ee, shift_ep, shift_pp, q1, q2), one)
     e1, e2 = _stored((e1, e2), one)
     e1_squared, e2_squared = e1 * e1, e2 * e2
-    r1 = _complex.reciprocal(1.0 + e1_squared)
-    r2 = _complex.reciprocal(1.0 + e2_squared)
+    r1 = _fusible.reciprocal(1.0 + e1_squared)
+    r2 = _fusible.reciprocal(1.0 + e2_squared)
     t1, t2 = (1.0 - e1_squared) * r1, (1.0 - e2_squared) * r2
     exp_difference = _exp_divided_difference(e1, e2, q1, q2, finite) * (r1 * r2)
     # divided differences over q of tanh(q d) and sech(q d)
     tanh_difference = -2.0 * (e1 + e2) * exp_difference
     sech_difference = 2.0 * (1.0 - e1 * e2) * exp_difference
     sum_q, mean_t = q1 + q2, 0.5 * (t1 + t2)
-    inverse_sum = _complex.reciprocal(sum_q)
+    inverse_sum = _fusible.reciprocal(sum_q)
     if root_scale is not None:  # f[lambda] sigma: the shifts S - lambda_2 I are divided by sigma
-        inverse_sum = root_scale * _complex.reciprocal(sum_q / root_scale)
-    inverse_product = _complex.reciprocal(q1 * q2)
+        inverse_sum = root_scale * _fusible.reciprocal(sum_q / root_scale)
+    inverse_product = _fusible.reciprocal(q1 * q2)
     t1, t2, r2, tanh_difference, sech_difference, inverse_sum, inverse_product = _stored(
         (t1, t2, r2, tanh_difference, sech_difference, inverse_sum, inverse_product), one
     )
@@ -207,7 +206,7 @@ def two_channel_through_layer(layer: TwoChannelLayerFunctions, far):
         return a, LayerStep(layer, None)
     det_y = far.ee * far.pp - far.ep * far.ep
     trace = b.ee * far.ee + b.pp * far.pp + 2.0 * (b.ep * far.ep)
-    denominator = _complex.reciprocal(1.0 + trace + det_y * det_b)
+    denominator = _fusible.reciprocal(1.0 + trace + det_y * det_b)
     z = _Symmetric(
         (far.ee + det_y * b.pp) * denominator,
         (far.ep - det_y * b.ep) * denominator,

@@ -14,7 +14,7 @@ import typing
 import jax
 import jax.numpy as jnp
 
-from .. import _complex
+from . import _fusible
 from ._layer_factors import layer_factors
 
 
@@ -26,27 +26,69 @@ def _runtime_one(*inputs):
     return jax.lax.stop_gradient(1.0 + 0.0 * signs)
 
 
-def _stored(tree, one):
-    """`tree` with every complex array leaf divided by `one` (== 1.0): computed once and stored.
+def _divided_by_one(z, one):
+    """z / one with the real and imaginary parts divided by the real `one` (== 1.0): exact."""
+    divisor = one.astype(jnp.real(z).dtype)
+    return jax.lax.complex(jnp.real(z) / divisor, jnp.imag(z) / divisor)
 
-    XLA's CPU fusion copies cheap elementwise producers (multiplications, additions, selects) into
-    every consumer, and starts a new fused loop at every division or root. A value of the 2x2 algebra
-    that feeds several others (a layer function, an admittance, a temperature) is therefore recomputed,
-    with all the cheap work above it back to the last stored value, once per consumer: along the
-    sweep this compounds (the benchmark stack's spot curve: 2.7x the XLA flops without the stores).
-    A division is 'expensive' to XLA, which computes it once and stores the result. Dividing by
-    exactly 1.0 changes no bit and no derivative. The real and imaginary parts are divided by a real
-    `one`: a complex division would cost ~4x the work, on every forward-mode tangent too (measured on
-    the spot curve: 6.7-7.9 ms with a complex divisor, 4.4 ms with the real one; its 3-parameter
-    Jacobian 47 ms -> 32 ms)."""
+
+@jax.custom_jvp
+def _stored_when_differentiated(z, one):
+    return z
+
+
+@_stored_when_differentiated.defjvp
+def _stored_when_differentiated_jvp(primals, tangents):
+    z, one = primals
+    # a complex division by exactly 1 + 0i returns z bit for bit (denormals aside, which XLA:CPU
+    # flushes anyway); one loop per stored value, where dividing the parts separately makes two
+    return z / jax.lax.complex(one, 0.0 * one).astype(z.dtype), tangents[0]
+
+
+def _stored(tree, one):
+    """`tree` with its complex array leaves marked as values to compute once and store.
+
+    XLA's CPU fusion treats divisions, roots and exponentials as expensive: it starts a new loop
+    at each of them and copies the cheap producers above into every consumer, so a value of the
+    2x2 algebra that feeds several others would be recomputed, with all the cheap work back to the
+    last stored value, once per consumer. Dividing by a 1.0 computed at run time (`one`, exact: no
+    bit and no derivative changes) makes XLA compute a value once and store it.
+
+    * complex64 (float32 runs, whose roots and reciprocals are XLA's own, `jaxtherm._complex`):
+      every leaf is divided (real and imaginary parts by a real `one`: a complex division costs
+      ~4x the work).
+    * complex128: the response is built from `_fusible` operations only, which XLA fuses into one
+      loop with every intermediate in registers, so the plain evaluation stores nothing. Under
+      forward-mode differentiation the tangents need the primal intermediates; left alone XLA
+      would materialise each of them in a loop that recomputes its whole ancestry (the spot
+      curve's 3-parameter Jacobian: 39 ms, against 22 ms with these stores). There the primal
+      values (only) are stored at these points, the tangents pass unchanged.
+    """
 
     def leaf(z):
         if not isinstance(z, jax.Array) or not jnp.iscomplexobj(z):
             return z
-        divisor = one.astype(jnp.real(z).dtype)
-        return jax.lax.complex(jnp.real(z) / divisor, jnp.imag(z) / divisor)
+        if jnp.finfo(z.dtype).bits <= 32:
+            return _divided_by_one(z, one)
+        return _stored_when_differentiated(z, one)
 
     return jax.tree_util.tree_map(leaf, tree)
+
+
+def weighted_point_sum(g, weights, one):
+    """sum(g * weights) over the last axis (the radial quadrature), with g computed in a loop of its own.
+
+    The two-channel response of float64 runs is one fused elementwise loop (see `_stored`). Left to
+    itself XLA would fuse that whole loop into the reduction over the quadrature nodes, which it
+    does not vectorise (measured: the spot curve 2.5x slower). Dividing g by a complex 1.0 computed
+    at run time (an 'expensive' operation, exact) that feeds two partial sums makes XLA compute g
+    once, in its own vectorised loop, and store it."""
+    n = g.shape[-1]
+    if n < 2:
+        return jnp.sum(g * weights, axis=-1)
+    g = g / jax.lax.complex(one, 0.0 * one).astype(g.dtype)
+    half = n // 2
+    return jnp.sum(g[..., :half] * weights[..., :half], axis=-1) + jnp.sum(g[..., half:] * weights[..., half:], axis=-1)
 
 
 class _Matrix(typing.NamedTuple):
@@ -103,7 +145,7 @@ def _apply(a: _Matrix, v: _Vector) -> _Vector:
 
 
 def _inverse(a: _Matrix) -> _Matrix:
-    inverse_determinant = _complex.reciprocal(a.ee * a.pp - a.ep * a.pe)
+    inverse_determinant = _fusible.reciprocal(a.ee * a.pp - a.ep * a.pe)
     return _Matrix(
         a.pp * inverse_determinant, -a.ep * inverse_determinant, -a.pe * inverse_determinant, a.ee * inverse_determinant
     )
@@ -143,6 +185,7 @@ def _one_channel_layer(arrays, i: int, k2, s, semi_infinite: bool = False) -> _O
             k2,
             s,
             semi_infinite=semi_infinite,
+            fusible=True,
         )
     )
 
@@ -155,5 +198,5 @@ def _through_layer(layer: _OneChannelLayer, far):
         return layer.gamma, 0.0
     if far is None:
         return layer.gamma * layer.tanh, layer.sech
-    denominator = _complex.reciprocal(layer.gamma + far * layer.tanh)
+    denominator = _fusible.reciprocal(layer.gamma + far * layer.tanh)
     return layer.gamma * (far + layer.gamma * layer.tanh) * denominator, layer.sech * layer.gamma * denominator
