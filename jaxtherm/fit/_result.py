@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import warnings
 
-import jax.numpy as jnp
+import jax
 import jax.scipy.special
 import numpy as np
 
@@ -85,13 +85,33 @@ def warn_if_degenerate(names, correlation, context: str = "") -> tuple:
     return pairs
 
 
+@jax.jit
+def _upper_gamma_ratio(a, x):
+    return jax.scipy.special.gammaincc(a, x)
+
+
+_P_VALUE_CHUNK = 256
+
+
 def chi2_p_value(chi2, degrees_of_freedom):
-    """Probability that chi^2 with `degrees_of_freedom` is at least `chi2` (NaN if dof <= 0)."""
+    """Probability that chi^2 with `degrees_of_freedom` is at least `chi2` (NaN if dof <= 0).
+
+    Evaluated by one jitted function on fixed chunks of 256 values, with the degrees of freedom as
+    an argument: one compilation per session serves every fit, batch size and dof (op-by-op
+    `gammaincc` compiled once per shape, 0.4-0.9 s each)."""
     chi2 = np.asarray(chi2, dtype=float)
     if degrees_of_freedom <= 0:
         return np.full(chi2.shape, np.nan)[()]
-    p = jax.scipy.special.gammaincc(degrees_of_freedom / 2.0, jnp.asarray(chi2 / 2.0))
-    return np.where(np.isfinite(chi2), np.asarray(p, dtype=float), np.nan)[()]
+    flat = chi2.reshape(-1)
+    n_chunks = max(1, -(-flat.size // _P_VALUE_CHUNK))
+    padded = np.ones(n_chunks * _P_VALUE_CHUNK)
+    padded[: flat.size] = np.where(np.isfinite(flat), flat, 1.0) / 2.0
+    a = np.float64(degrees_of_freedom / 2.0)
+    p = np.concatenate(
+        [np.asarray(_upper_gamma_ratio(a, chunk), dtype=float) for chunk in padded.reshape(n_chunks, -1)]
+    )
+    p = p[: flat.size].reshape(chi2.shape)
+    return np.where(np.isfinite(chi2), p, np.nan)[()]
 
 
 def is_poor_fit(reduced_chi2, p_value):
