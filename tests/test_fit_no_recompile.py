@@ -187,3 +187,23 @@ def test_padded_maps_and_profiles_equal_the_unpadded_ones():
     for name in ("amplitude", "offset"):
         np.testing.assert_allclose(prof.others[name], plain_prof.others[name], rtol=1e-10)
     np.testing.assert_allclose(prof.interval68, plain_prof.interval68, rtol=1e-10)
+
+
+def test_result_params_keep_the_users_leaf_types_and_reuse_the_users_compilation():
+    """Fitted values come back as the type of the leaf they replace (Python float, numpy float32,
+    numpy float64), so a jitted model evaluated first at the user's parameters and then at the
+    result compiles once."""
+    import jax
+
+    params = {"amplitude": 1.5, "rate": np.float32(0.5), "offset": np.float64(0.0), "scale": jnp.asarray(1.0)}
+    free = {"amplitude": "amplitude", "rate": "rate", "offset": "offset"}
+    fit = fit_traces(params, [_trace(40, 3)], free, positive=False, warn=False)
+    assert type(fit.params["amplitude"]) is float
+    assert fit.params["rate"].dtype == np.float32 and fit.params["offset"].dtype == np.float64
+    assert not isinstance(fit.params["offset"], jax.Array) and fit.params["scale"] is params["scale"]
+    assert fit.params["amplitude"] == pytest.approx(TRUTH["amplitude"], rel=0.05)
+    curve = jax.jit(lambda p: p["scale"] * p["amplitude"] * jnp.exp(-p["rate"]) + p["offset"])
+    curve(params)
+    compiled = curve._cache_size()
+    curve(fit.params)
+    assert curve._cache_size() == compiled

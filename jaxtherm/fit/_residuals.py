@@ -11,15 +11,17 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
 from ._abscissa import ModelKey, TraceArrays, bucket_size, masked, pad_to, residual_mask
 from ._jacobian import as_float_tree
-from .paths import set_path
+from .paths import get_path, set_path
 
 __all__ = [
     "insert",
+    "insert_like",
     "model_keys",
     "residual_parts",
     "residual_builder",
@@ -34,6 +36,29 @@ def insert(params, free_spec, values):
     for name, paths in free_spec:
         for path in paths:
             params = set_path(params, path, values[name])
+    return params
+
+
+def _like(original, value):
+    """The fitted float `value` in the type of the leaf it replaces (Python float, numpy or JAX
+    array of the same float dtype): a jitted function called with the result then sees the same
+    abstract values as with the user's own parameters, and does not compile a second time."""
+    if isinstance(original, (int, float)) and not isinstance(original, (bool, np.generic)):
+        return float(value)
+    dtype = getattr(original, "dtype", None)
+    if dtype is None or not np.issubdtype(dtype, np.floating):
+        return jnp.asarray(value, dtype=float)
+    if isinstance(original, jax.Array):
+        return jnp.asarray(value, dtype=dtype)
+    return np.asarray(value, dtype=dtype)
+
+
+def insert_like(params, free_spec, values):
+    """`params` with every path of each free parameter set to its (concrete) value, typed like the
+    leaf it replaces (see `_like`); for the fitted parameters handed back to the user."""
+    for name, paths in free_spec:
+        for path in paths:
+            params = set_path(params, path, _like(get_path(params, path), float(values[name])))
     return params
 
 

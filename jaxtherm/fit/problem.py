@@ -35,6 +35,7 @@ from ._least_squares import least_squares
 from ._residuals import (
     fixed_residual_builder,
     insert,
+    insert_like,
     model_keys,
     residual_builder,
     trace_arrays,
@@ -244,13 +245,16 @@ def fit_traces(
         residual_mask=trace_mask(traces),
     )
     best_params = insert(as_float_tree(params), free_spec, {k: jnp.asarray(v) for k, v in fit.values.items()})
+    # handed back (and predicted) with the user's own leaf types: no second compilation when the
+    # user evaluates a jitted model at the result
+    result_params = insert_like(params, free_spec, fit.values)
     errors = []
     fixed_jacobian, extra = _propagate(errors, params, traces, free_spec, fixed_sd, fit, best_params, exact_hessian)
     covariance = fit.covariance + extra
     correlation = correlation_from_covariance(covariance)
     pairs = warn_if_degenerate(fit.names, correlation) if warn_degenerate else degenerate_pairs(fit.names, correlation)
     models_at_best = guarded(
-        errors, "predicting the traces at the best values", [None] * len(traces), predict, best_params, traces
+        errors, "predicting the traces at the best values", [None] * len(traces), predict, result_params, traces
     )
     post_fit_error = "; ".join(errors) or None
     if post_fit_error is not None:
@@ -258,7 +262,7 @@ def fit_traces(
             f"the fit finished but {post_fit_error}; the optimiser's result is returned", PostFitWarning, stacklevel=2
         )
     fixed = (fixed_jacobian, fixed_sd)
-    args = (fit, best_params, free_map, fixed, covariance, correlation, pairs, traces, models_at_best, post_fit_error)
+    args = (fit, result_params, free_map, fixed, covariance, correlation, pairs, traces, models_at_best, post_fit_error)
     return trace_fit_result(*args)
 
 
