@@ -108,3 +108,34 @@ def test_a_chain_of_them_compiles_to_one_loop():
 
     assert loops(chain) == 1
     assert loops(reference) > 1
+
+
+def test_the_two_channel_response_is_one_loop():
+    # W / Al2O3 / Ni / quartz with channel-resolved interfaces, front heated, rear probed: every
+    # per-point operation of the float64 response is fusible, so XLA:CPU emits a single loop.
+    import jaxtherm as jt
+    from jaxtherm.tdtr._two_channel import two_channel_plane_response
+
+    if jax.default_backend() != "cpu":
+        pytest.skip("fusion count checked on XLA:CPU")
+    metal = dict(electron_heat_capacity=1.1e5, phonon_heat_capacity=2.6e6, electron_conductivity=130.0)
+    stack = jt.tdtr.Stack(
+        [
+            jt.tdtr.TwoChannelLayer(100e-9, coupling_constant=2e17, phonon_conductivity=46.0, **metal),
+            jt.tdtr.Layer(10e-9, 2.2e6, 9.7),
+            jt.tdtr.TwoChannelLayer(80e-9, coupling_constant=8e17, phonon_conductivity=23.0, **metal),
+            jt.tdtr.Layer(float("inf"), 1.66e6, 1.37),
+        ],
+        [
+            jt.tdtr.ChannelInterface(phonon_conductance=1.6e8, electron_phonon_conductance=8.7e7),
+            jt.tdtr.ChannelInterface(phonon_conductance=1.5e8, phonon_electron_conductance=1.2e8),
+            1e-9,
+        ],
+    )
+    arrays = stack.arrays()
+    k2 = jnp.asarray(np.geomspace(1e6, 1e13, 64))
+    s = jnp.asarray(1j * np.geomspace(1e5, 1e12, 64) + 1e6)
+    text = jax.jit(lambda a, k2, s: two_channel_plane_response(a, k2, s, 0, 3)).lower(arrays, k2, s).compile().as_text()
+    entry = text[text.index("ENTRY") :]
+    per_point = re.findall(r"= c128\[64\]\S* fusion\(|= f64\[64\]\S* fusion\(", entry)
+    assert len(per_point) == 1
