@@ -34,6 +34,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _complex
+from ._contour import _single_precision
 from ._fastexp import _cos_sin, decay_exp
 from ._fastexp import _exp as _fastexp_exp
 
@@ -50,10 +51,6 @@ _LN2_LOW = 1.90821492927058770002e-10
 _INVERSE_LN2 = 1.44269504088896338700e00
 _EXP_MIN, _EXP_MAX = -708.0, 709.0
 _EXP_TAYLOR = tuple(1.0 / math.factorial(k) for k in range(14))
-
-
-def _single_precision(z) -> bool:
-    return jnp.finfo(jnp.asarray(z).dtype).bits <= 32
 
 
 def _bits(x):
@@ -98,11 +95,6 @@ def real_exp(x):
         series = series * r + coefficient
     power_of_two = _from_bits(jax.lax.shift_left(n.astype(jnp.int64) + np.int64(1023), np.int64(52)))
     return jnp.where(x < _EXP_MIN, 0.0, series * power_of_two)
-
-
-def _as_complex128(z):
-    z = jnp.asarray(z)
-    return z if jnp.iscomplexobj(z) else z.astype(jnp.complex128)
 
 
 def _reciprocal(z):
@@ -174,14 +166,14 @@ def reciprocal(z):
     """1 / z for complex `z` (1e-150 < |z| < 1e150); complex64 goes to `jaxtherm._complex`."""
     if _single_precision(z):
         return _complex.reciprocal(z)
-    return _reciprocal128(_as_complex128(z))
+    return _reciprocal128(_complex._as_complex(z))
 
 
 def principal_sqrt(z):
     """Principal square root of complex `z` (|z| < 1e150); complex64 goes to `jaxtherm._complex`."""
     if _single_precision(z):
         return _complex.principal_sqrt(z)
-    return _sqrt128(_as_complex128(z))
+    return _sqrt128(_complex._as_complex(z))
 
 
 def exp(z):
@@ -189,4 +181,4 @@ def exp(z):
     factors exp(-q d)); complex64 goes to `jaxtherm.tdtr._fastexp.decay_exp`."""
     if _single_precision(z):
         return decay_exp(z)
-    return _exp128(_as_complex128(z))
+    return _exp128(_complex._as_complex(z))

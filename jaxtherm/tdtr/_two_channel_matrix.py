@@ -15,6 +15,7 @@ import jax
 import jax.numpy as jnp
 
 from . import _fusible
+from ._contour import _single_precision
 from ._layer_factors import layer_factors
 
 
@@ -32,6 +33,13 @@ def _divided_by_one(z, one):
     return jax.lax.complex(jnp.real(z) / divisor, jnp.imag(z) / divisor)
 
 
+def _complex_one(one, dtype):
+    """The run-time `one` as a complex 1 + 0i of `dtype`: a complex division by it returns its
+    numerator bit for bit (denormals aside, which XLA:CPU flushes anyway), yet XLA treats it as an
+    expensive operation whose result it computes once and stores."""
+    return jax.lax.complex(one, 0.0 * one).astype(dtype)
+
+
 @jax.custom_jvp
 def _stored_when_differentiated(z, one):
     return z
@@ -40,10 +48,9 @@ def _stored_when_differentiated(z, one):
 @_stored_when_differentiated.defjvp
 def _stored_when_differentiated_jvp(primals, tangents):
     z, one = primals
-    # A complex division by exactly 1 + 0i returns z bit for bit (denormals aside, which XLA:CPU
-    # flushes anyway): one loop per stored value, where dividing the parts separately makes two.
-    # The tangent is stored too; in reverse mode its transpose stores the cotangents.
-    unit = jax.lax.complex(one, 0.0 * one).astype(z.dtype)
+    # One loop per stored value (dividing the parts separately makes two). The tangent is stored
+    # too; in reverse mode its transpose stores the cotangents.
+    unit = _complex_one(one, z.dtype)
     return z / unit, tangents[0] / unit
 
 
@@ -70,7 +77,7 @@ def _stored(tree, one):
     def leaf(z):
         if not isinstance(z, jax.Array) or not jnp.iscomplexobj(z):
             return z
-        if jnp.finfo(z.dtype).bits <= 32:
+        if _single_precision(z):
             return _divided_by_one(z, one)
         return _stored_when_differentiated(z, one)
 
@@ -88,7 +95,7 @@ def weighted_point_sum(g, weights, one):
     n = g.shape[-1]
     if n < 2:
         return jnp.sum(g * weights, axis=-1)
-    g = g / jax.lax.complex(one, 0.0 * one).astype(g.dtype)
+    g = g / _complex_one(one, g.dtype)
     half = n // 2
     return jnp.sum(g[..., :half] * weights[..., :half], axis=-1) + jnp.sum(g[..., half:] * weights[..., half:], axis=-1)
 
